@@ -1,0 +1,333 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/locales"
+)
+
+// DefaultAPIURL is Telegram's public Bot API.
+const DefaultAPIURL = "https://api.telegram.org"
+
+// Telegram is the Telegram channel. It fetches updates itself (the library
+// keeps its getUpdates loop private and confirms updates before they are
+// handled) and uses go-telegram/bot for every other call.
+type Telegram struct {
+	Runtime *Runtime
+	API     *tg.Bot
+	Texts   *locales.Catalog
+	Log     *slog.Logger
+
+	token, apiURL string
+	http          *http.Client
+	// PollTimeout is how long one getUpdates call waits for news.
+	PollTimeout time.Duration
+}
+
+// NewTelegram connects the channel to the Bot API at apiURL (DefaultAPIURL
+// when empty; tests and self-hosted Bot API servers set their own).
+func NewTelegram(token, apiURL string, rt *Runtime, texts *locales.Catalog, log *slog.Logger) (*Telegram, error) {
+	if apiURL == "" {
+		apiURL = DefaultAPIURL
+	}
+	apiURL = strings.TrimRight(apiURL, "/")
+	client := &http.Client{Timeout: 70 * time.Second}
+	api, err := tg.New(token, tg.WithServerURL(apiURL), tg.WithSkipGetMe(),
+		tg.WithHTTPClient(time.Minute, client), tg.WithErrorsHandler(func(err error) {
+			log.Warn("telegram library", "err", redact(err.Error(), token))
+		}))
+	if err != nil {
+		return nil, err
+	}
+	return &Telegram{Runtime: rt, API: api, Texts: texts, Log: log, token: token, apiURL: apiURL,
+		http: client, PollTimeout: 50 * time.Second}, nil
+}
+
+func redact(s, token string) string {
+	if token == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, token, "***")
+}
+
+// SetCommands publishes the command list in every language, so each person
+// sees it in the language of their Telegram app; Dutch is the default.
+func (t *Telegram) SetCommands(ctx context.Context) error {
+	names := []string{"start", "menu", "language", "profile", "mydata", "forget", "help"}
+	list := func(lang string) []models.BotCommand {
+		var cmds []models.BotCommand
+		for _, n := range names {
+			cmds = append(cmds, models.BotCommand{Command: n, Description: t.Texts.T(lang, "cmd_"+n, nil)})
+		}
+		return cmds
+	}
+	if _, err := t.API.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: list(locales.Source)}); err != nil {
+		return fmt.Errorf("setMyCommands: %w", err)
+	}
+	for _, l := range locales.Languages {
+		if _, err := t.API.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: list(l.Code), LanguageCode: l.Telegram}); err != nil {
+			return fmt.Errorf("setMyCommands %s: %w", l.Code, err)
+		}
+	}
+	return nil
+}
+
+// Poll fetches and handles updates until ctx ends. The offset that confirms
+// updates to Telegram only moves past an update once it has been handled and
+// its state saved, so a crash at any moment loses nothing; an update seen
+// again after a crash is recognised by its id and not answered twice.
+func (t *Telegram) Poll(ctx context.Context) error {
+	if _, err := t.API.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil && ctx.Err() == nil {
+		t.Log.Warn("deleteWebhook", "err", redact(err.Error(), t.token))
+	}
+	var offset int64
+	backoff := time.Duration(0)
+	for ctx.Err() == nil {
+		if backoff > 0 {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(backoff):
+			}
+		}
+		updates, err := t.getUpdates(ctx, offset)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			t.Log.Warn("getUpdates", "err", redact(err.Error(), t.token))
+			backoff = nextBackoff(backoff)
+			continue
+		}
+		next, failed := t.HandleUpdates(ctx, updates)
+		if next > offset {
+			offset = next
+		}
+		backoff = 0
+		if failed {
+			backoff = nextBackoff(backoff)
+		}
+	}
+	return nil
+}
+
+func nextBackoff(d time.Duration) time.Duration {
+	if d == 0 {
+		return 100 * time.Millisecond
+	}
+	if d *= 2; d > 5*time.Second {
+		d = 5 * time.Second
+	}
+	return d
+}
+
+func (t *Telegram) getUpdates(ctx context.Context, offset int64) ([]*models.Update, error) {
+	body, _ := json.Marshal(map[string]any{
+		"offset": offset, "timeout": int(t.PollTimeout / time.Second),
+		"allowed_updates": []string{"message", "edited_message", "callback_query", "my_chat_member"},
+	})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.apiURL+"/bot"+t.token+"/getUpdates", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := t.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var r struct {
+		OK          bool             `json:"ok"`
+		Result      []*models.Update `json:"result"`
+		Description string           `json:"description"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		return nil, fmt.Errorf("getUpdates: status %d: %w", resp.StatusCode, err)
+	}
+	if !r.OK {
+		return nil, fmt.Errorf("getUpdates: status %d: %s", resp.StatusCode, r.Description)
+	}
+	return r.Result, nil
+}
+
+type update struct{ *models.Update }
+
+func (u update) chat() int64 {
+	ev, _, _, _ := toEvent(u.Update)
+	return ev.ChatID
+}
+
+// HandleUpdates handles a batch, each chat's updates in order and chats in
+// parallel, and returns the offset that confirms what is done: past every
+// update, or up to the first one that failed, which is then fetched again.
+// failed reports such a failure.
+func (t *Telegram) HandleUpdates(ctx context.Context, updates []*models.Update) (next int64, failed bool) {
+	if len(updates) == 0 {
+		return 0, false
+	}
+	items := make([]update, len(updates))
+	for i, u := range updates {
+		items[i] = update{u}
+	}
+	firstFailed := int64(-1)
+	var mu sync.Mutex
+	broken := map[int64]bool{}
+	inOrder(items, func(u update) {
+		chat := u.chat()
+		mu.Lock()
+		skip := broken[chat]
+		mu.Unlock()
+		// After a failure, later updates of the same chat wait for the
+		// retry: handling them now would answer out of order.
+		if skip || t.handle(ctx, u.Update) != nil {
+			mu.Lock()
+			broken[chat] = true
+			if firstFailed < 0 || u.ID < firstFailed {
+				firstFailed = u.ID
+			}
+			mu.Unlock()
+		}
+	})
+	if firstFailed >= 0 {
+		return firstFailed, true
+	}
+	return updates[len(updates)-1].ID + 1, false
+}
+
+// handle runs one update end to end. An error means it was not handled and
+// must be fetched again.
+func (t *Telegram) handle(ctx context.Context, u *models.Update) error {
+	ev, msgID, callbackID, ok := toEvent(u)
+	if !ok {
+		return nil
+	}
+	ev.UpdateID = u.ID
+	if callbackID != "" {
+		// Stop the button's spinner whatever happens next.
+		if _, err := t.API.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: callbackID}); err != nil {
+			t.Log.Debug("answerCallbackQuery", "chat", ChatRef(ev.ChatID), "err", redact(err.Error(), t.token))
+		}
+	}
+	start := time.Now()
+	replies, err := t.Runtime.Handle(ctx, ev)
+	if err != nil {
+		t.Log.Error("handle update", "chat", ChatRef(ev.ChatID), "update", u.ID, "err", err)
+		return err
+	}
+	for _, r := range replies {
+		if err := t.Send(ctx, ev.ChatID, msgID, r); err != nil {
+			t.Log.Warn("send reply", "chat", ChatRef(ev.ChatID), "err", redact(err.Error(), t.token))
+		}
+	}
+	t.Log.Debug("handled", "chat", ChatRef(ev.ChatID), "update", u.ID, "replies", len(replies), "took", time.Since(start))
+	return nil
+}
+
+// Send delivers one reply. A reply that replaces the pressed message falls
+// back to a new message when Telegram refuses the edit (too old, deleted).
+func (t *Telegram) Send(ctx context.Context, chatID int64, msgID int, r dialogs.Reply) error {
+	markup := keyboard(r.Buttons)
+	if r.Text != "" {
+		sent := false
+		if r.Replace && msgID != 0 {
+			_, err := t.API.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: chatID, MessageID: msgID, Text: r.Text, ReplyMarkup: markup})
+			sent = err == nil || strings.Contains(err.Error(), "message is not modified")
+		}
+		if !sent {
+			p := &tg.SendMessageParams{ChatID: chatID, Text: r.Text}
+			if markup != nil {
+				p.ReplyMarkup = markup
+			}
+			if _, err := t.API.SendMessage(ctx, p); err != nil {
+				return err
+			}
+		}
+	}
+	if d := r.Document; d != nil {
+		if _, err := t.API.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chatID, Caption: d.Caption,
+			Document: &models.InputFileUpload{Filename: d.Name, Data: bytes.NewReader(d.Content)}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func keyboard(rows [][]dialogs.Button) models.ReplyMarkup {
+	if len(rows) == 0 {
+		return nil
+	}
+	kb := make([][]models.InlineKeyboardButton, len(rows))
+	for i, row := range rows {
+		for _, b := range row {
+			kb[i] = append(kb[i], models.InlineKeyboardButton{Text: b.Text, CallbackData: b.Data})
+		}
+	}
+	return &models.InlineKeyboardMarkup{InlineKeyboard: kb}
+}
+
+// toEvent reads an update as a dialogs event. ok is false for updates a
+// conversation has nothing to say to: group chats, channel posts, and kinds
+// we did not ask for.
+func toEvent(u *models.Update) (ev dialogs.Event, msgID int, callbackID string, ok bool) {
+	switch {
+	case u.Message != nil:
+		m := u.Message
+		if m.Chat.Type != models.ChatTypePrivate {
+			return ev, 0, "", false
+		}
+		ev.ChatID = m.Chat.ID
+		if m.From != nil {
+			ev.LangHint = m.From.LanguageCode
+		}
+		switch {
+		case strings.HasPrefix(m.Text, "/"):
+			c := commandEvent(m.Text)
+			ev.Kind, ev.Command, ev.Text = c.Kind, c.Command, c.Text
+		case m.Text != "":
+			ev.Kind, ev.Text = dialogs.KindText, m.Text
+		default:
+			// Stickers, photos, voice notes, locations, contacts, and any
+			// kind Telegram adds later: nothing we can read as an answer.
+			ev.Kind = dialogs.KindMedia
+		}
+		return ev, m.ID, "", true
+	case u.EditedMessage != nil:
+		m := u.EditedMessage
+		if m.Chat.Type != models.ChatTypePrivate {
+			return ev, 0, "", false
+		}
+		ev.ChatID, ev.Kind = m.Chat.ID, dialogs.KindEdited
+		if m.From != nil {
+			ev.LangHint = m.From.LanguageCode
+		}
+		return ev, 0, "", true
+	case u.CallbackQuery != nil:
+		q := u.CallbackQuery
+		ev.Kind, ev.Data, ev.LangHint = dialogs.KindButton, q.Data, q.From.LanguageCode
+		ev.ChatID = q.From.ID // in a private chat the chat id is the user's id
+		switch {
+		case q.Message.Message != nil:
+			if q.Message.Message.Chat.Type != "" && q.Message.Message.Chat.Type != models.ChatTypePrivate {
+				return ev, 0, "", false
+			}
+			ev.ChatID, msgID = q.Message.Message.Chat.ID, q.Message.Message.ID
+		case q.Message.InaccessibleMessage != nil:
+			ev.ChatID = q.Message.InaccessibleMessage.Chat.ID
+		}
+		return ev, msgID, q.ID, true
+	}
+	return ev, 0, "", false
+}
+

@@ -1,0 +1,201 @@
+// Command werkwijzer runs the Werkwijzer bot: "serve" on Telegram, "chat" in
+// the terminal. All wiring of the packages happens here.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/werkwijzer/werkwijzer/bot"
+	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/locales"
+	"github.com/werkwijzer/werkwijzer/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "werkwijzer:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `Werkwijzer helps jobseekers in Antwerp find their way to work.
+
+Usage:
+  werkwijzer          chat in the terminal, or serve Telegram when TELEGRAM_BOT_TOKEN is set
+  werkwijzer serve    run the Telegram bot (needs TELEGRAM_BOT_TOKEN)
+  werkwijzer chat     chat with the bot in the terminal (buttons: type their number)
+
+Configuration is read from the environment; see README.md.
+`
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := ""
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	if cmd == "" {
+		cmd = "serve"
+		if getenv("TELEGRAM_BOT_TOKEN") == "" {
+			fmt.Fprintln(stderr, "No TELEGRAM_BOT_TOKEN set, so this is a chat in the terminal.\n"+
+				"To connect Telegram: make a bot with @BotFather, then run TELEGRAM_BOT_TOKEN=<token> werkwijzer serve.")
+			cmd = "chat"
+		}
+	}
+	switch cmd {
+	case "serve", "chat":
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	m := &Main{Config: cfg, Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	defer m.Close()
+	if cmd == "chat" {
+		return m.Chat(ctx)
+	}
+	return m.Serve(ctx)
+}
+
+// Config is everything read from the environment.
+type Config struct {
+	TelegramToken  string
+	TelegramAPIURL string
+	RedisURL       string
+	RedisPrefix    string
+	Retention      time.Duration
+	LogLevel       slog.Level
+}
+
+func loadConfig(getenv func(string) string) (Config, error) {
+	c := Config{
+		TelegramToken:  getenv("TELEGRAM_BOT_TOKEN"),
+		TelegramAPIURL: getenv("TELEGRAM_API_URL"),
+		RedisURL:       getenv("REDIS_URL"),
+		RedisPrefix:    getenv("REDIS_PREFIX"),
+		Retention:      dialogs.DefaultRetention,
+	}
+	if c.RedisPrefix == "" {
+		c.RedisPrefix = store.DefaultPrefix
+	}
+	if v := getenv("RETENTION_DAYS"); v != "" {
+		d, err := strconv.Atoi(v)
+		if err != nil || d < 1 {
+			return c, fmt.Errorf("RETENTION_DAYS must be a whole number of days, got %q", v)
+		}
+		c.Retention = time.Duration(d) * 24 * time.Hour
+	}
+	if v := getenv("LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return c, fmt.Errorf("LOG_LEVEL: %w", err)
+		}
+	}
+	return c, nil
+}
+
+// Main is the whole program, built from Config. Tests start it in-process.
+type Main struct {
+	Config Config
+	Now    dialogs.Clock
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+
+	Redis   redis.UniversalClient
+	Log     *slog.Logger
+	Runtime *bot.Runtime
+	Texts   *locales.Catalog
+	closers []func() error
+}
+
+// Open connects to Redis (or starts the embedded one) and builds the
+// runtime; Serve and Chat call it.
+func (m *Main) Open(ctx context.Context) error {
+	if m.Log == nil {
+		m.Log = slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: m.Config.LogLevel}))
+	}
+	texts, err := locales.Load()
+	if err != nil {
+		return err
+	}
+	m.Texts = texts
+	if m.Redis == nil {
+		rdb, closeFn, err := store.Open(ctx, m.Config.RedisURL)
+		if err != nil {
+			return err
+		}
+		m.Redis = rdb
+		m.closers = append(m.closers, closeFn)
+	}
+	engine := dialogs.NewEngine(texts, m.Now)
+	engine.Retention = m.Config.Retention
+	m.Runtime = &bot.Runtime{Log: m.Log, Service: &dialogs.Service{Engine: engine,
+		Sessions: store.NewSessions(m.Redis, store.Keys{Prefix: m.Config.RedisPrefix})}}
+	return nil
+}
+
+// Serve runs the Telegram bot until ctx ends.
+func (m *Main) Serve(ctx context.Context) error {
+	if m.Config.TelegramToken == "" {
+		return errors.New("serve needs TELEGRAM_BOT_TOKEN (from @BotFather); without it, use: werkwijzer chat")
+	}
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	tgm, err := bot.NewTelegram(m.Config.TelegramToken, m.Config.TelegramAPIURL, m.Runtime, m.Texts, m.Log)
+	if err != nil {
+		return err
+	}
+	if err := tgm.SetCommands(ctx); err != nil {
+		m.Log.Warn("could not publish the command list", "err", err)
+	}
+	m.Log.Info("serving Telegram", "mode", "long polling")
+	return tgm.Poll(ctx)
+}
+
+// Chat runs the terminal chat until input ends.
+func (m *Main) Chat(ctx context.Context) error {
+	if m.Log == nil {
+		// Keep the conversation readable: only real problems on stderr.
+		m.Log = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	echo := false
+	if f, ok := m.Stdin.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice == 0 {
+			echo = true // piped: show what was "typed" so the transcript reads well
+		}
+	}
+	t := &bot.Terminal{Runtime: m.Runtime, In: m.Stdin, Out: m.Stdout, ChatID: 1, Lang: os.Getenv("LANG_HINT"), Echo: echo}
+	return t.Run(ctx)
+}
+
+// Close releases what Open took.
+func (m *Main) Close() error {
+	var errs []error
+	for i := len(m.closers) - 1; i >= 0; i-- {
+		errs = append(errs, m.closers[i]())
+	}
+	m.closers = nil
+	return errors.Join(errs...)
+}

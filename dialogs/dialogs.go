@@ -1,0 +1,79 @@
+// Package dialogs is Werkwijzer's conversation engine and every flow in it:
+// language, consent, orientation, next step, menu, and the privacy commands.
+//
+// It speaks plain Go types (Event in, Reply out) and must not import Telegram,
+// Slack or Redis packages: the channels in bot/ translate to and from these
+// types and store/ implements Sessions, so every flow can be tested as a
+// script of events and expected replies.
+package dialogs
+
+import (
+	"context"
+	"time"
+)
+
+// Kind says what a person sent, as far as a flow cares.
+type Kind int
+
+const (
+	// KindText is a typed message.
+	KindText Kind = iota
+	// KindCommand is a /command; Event.Command holds its name, Event.Text its argument.
+	KindCommand
+	// KindButton is a press on an inline button; Event.Data holds its callback data.
+	KindButton
+	// KindMedia is anything we cannot read: stickers, photos, voice, locations, contacts.
+	KindMedia
+	// KindEdited is an edit of an earlier message; we answer but do not re-process it.
+	KindEdited
+)
+
+// Event is one thing a person did in a chat.
+type Event struct {
+	ChatID   int64
+	UpdateID int64 // channel's sequence number, for de-duplication; 0 when the channel has none
+	Kind     Kind
+	Text     string
+	Command  string
+	Data     string
+	LangHint string // the language the channel reports for the person, if any
+}
+
+// Button is one inline button. Data travels back in an Event of KindButton and
+// must stay within Telegram's 64 bytes.
+type Button struct {
+	Text string
+	Data string
+}
+
+// Document is a file sent along with a reply, such as the /mydata export.
+type Document struct {
+	Name    string
+	Content []byte
+	Caption string
+}
+
+// Reply is one message to send to the person.
+type Reply struct {
+	Text    string
+	Buttons [][]Button
+	// Replace asks the channel to update the message whose button was pressed
+	// instead of sending a new one, so a multi-select does not flood the chat.
+	Replace  bool
+	Document *Document
+}
+
+// MaxCallbackData is Telegram's limit on inline button data, in bytes.
+const MaxCallbackData = 64
+
+// Sessions keeps one conversation State per chat. Implementations must make a
+// Save visible to the next Load of the same chat, and Delete must remove every
+// trace of the chat.
+type Sessions interface {
+	Load(ctx context.Context, chatID int64) (*State, error)
+	Save(ctx context.Context, chatID int64, st *State, ttl time.Duration) error
+	Delete(ctx context.Context, chatID int64) error
+}
+
+// Clock tells the time; tests move it instead of sleeping.
+type Clock func() time.Time
