@@ -1,0 +1,303 @@
+// Package telegramtest is a fake Telegram Bot API server (httptest) and a
+// harness on top of it: push an update as a person would, wait until the bot
+// has handled it, and read what the bot sent. It drives the real
+// go-telegram/bot client through its server URL option; nothing is mocked
+// inside the bot.
+package telegramtest
+
+import (
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Button is an inline button as the bot sent it.
+type Button struct {
+	Text string `json:"text"`
+	Data string `json:"callback_data"`
+}
+
+// Message is one call by which the bot showed something to a person.
+type Message struct {
+	Method    string // sendMessage, editMessageText or sendDocument
+	ChatID    int64
+	MessageID int
+	Text      string
+	Buttons   [][]Button
+	Document  string // file name
+	Content   []byte
+	Caption   string
+}
+
+// Fault lets a test make the fake answer a call with an error instead.
+type Fault struct {
+	Status     int
+	RetryAfter int
+	Desc       string
+}
+
+// Server is the fake Bot API.
+type Server struct {
+	*httptest.Server
+	Token string
+
+	mu        sync.Mutex
+	cond      *sync.Cond
+	pending   []map[string]any
+	nextID    int64
+	confirmed int64
+	msgs      []Message
+	nextMsgID int
+	calls     map[string]int
+	commands  map[string][]map[string]string // language_code -> commands
+	// Fault, when set, is asked before every call; a non-nil answer is
+	// returned as a Bot API error.
+	Fault func(method string, chatID int64) *Fault
+}
+
+// New starts a fake Bot API server, closed when the test ends.
+func New(t testing.TB) *Server {
+	s := &Server{Token: "123456:TEST", calls: map[string]int{}, commands: map[string][]map[string]string{}, nextID: 1000, nextMsgID: 1}
+	s.cond = sync.NewCond(&s.mu)
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(func() {
+		s.mu.Lock()
+		s.cond.Broadcast()
+		s.mu.Unlock()
+		s.Server.Close()
+	})
+	return s
+}
+
+type params struct {
+	values map[string]string
+	files  map[string][]byte
+	names  map[string]string
+}
+
+func parse(r *http.Request) params {
+	p := params{values: map[string]string{}, files: map[string][]byte{}, names: map[string]string{}}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch ct {
+	case "application/json":
+		var m map[string]any
+		json.NewDecoder(r.Body).Decode(&m)
+		for k, v := range m {
+			switch v := v.(type) {
+			case string:
+				p.values[k] = v
+			default:
+				b, _ := json.Marshal(v)
+				p.values[k] = string(b)
+			}
+		}
+	case "multipart/form-data":
+		if err := r.ParseMultipartForm(32 << 20); err == nil {
+			for k, v := range r.MultipartForm.Value {
+				p.values[k] = v[0]
+			}
+			for k, fh := range r.MultipartForm.File {
+				f, err := fh[0].Open()
+				if err == nil {
+					p.files[k], _ = io.ReadAll(f)
+					p.names[k] = fh[0].Filename
+					f.Close()
+				}
+			}
+		}
+	default:
+		r.ParseForm()
+		for k, v := range r.Form {
+			p.values[k] = v[0]
+		}
+	}
+	return p
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	prefix := "/bot" + s.Token + "/"
+	if !strings.HasPrefix(r.URL.Path, prefix) {
+		writeJSON(w, 401, map[string]any{"ok": false, "error_code": 401, "description": "Unauthorized"})
+		return
+	}
+	method := strings.TrimPrefix(r.URL.Path, prefix)
+	p := parse(r)
+	chatID, _ := strconv.ParseInt(p.values["chat_id"], 10, 64)
+	s.mu.Lock()
+	s.calls[method]++
+	fault := s.Fault
+	s.mu.Unlock()
+	if fault != nil && method != "getUpdates" {
+		if f := fault(method, chatID); f != nil {
+			body := map[string]any{"ok": false, "error_code": f.Status, "description": f.Desc}
+			if f.RetryAfter > 0 {
+				body["parameters"] = map[string]any{"retry_after": f.RetryAfter}
+			}
+			writeJSON(w, f.Status, body)
+			return
+		}
+	}
+	switch method {
+	case "getUpdates":
+		s.getUpdates(w, p)
+	case "sendMessage", "editMessageText", "sendDocument":
+		s.record(w, method, chatID, p)
+	case "setMyCommands":
+		var cmds []map[string]string
+		json.Unmarshal([]byte(p.values["commands"]), &cmds)
+		s.mu.Lock()
+		s.commands[p.values["language_code"]] = cmds
+		s.mu.Unlock()
+		writeJSON(w, 200, map[string]any{"ok": true, "result": true})
+	case "getMe":
+		writeJSON(w, 200, map[string]any{"ok": true, "result": map[string]any{"id": 123456, "is_bot": true, "first_name": "Werkwijzer", "username": "werkwijzer_test_bot"}})
+	default: // answerCallbackQuery, deleteWebhook, setWebhook, ...
+		writeJSON(w, 200, map[string]any{"ok": true, "result": true})
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) getUpdates(w http.ResponseWriter, p params) {
+	offset, _ := strconv.ParseInt(p.values["offset"], 10, 64)
+	timeout, _ := strconv.Atoi(p.values["timeout"])
+	wait := time.Duration(timeout) * time.Second
+	if wait > 200*time.Millisecond {
+		wait = 200 * time.Millisecond // keep tests quick; the bot just asks again
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if offset > 0 {
+		// As Telegram: an offset confirms every update below it.
+		kept := s.pending[:0]
+		for _, u := range s.pending {
+			if u["update_id"].(int64) >= offset {
+				kept = append(kept, u)
+			}
+		}
+		s.pending = kept
+		if offset-1 > s.confirmed {
+			s.confirmed = offset - 1
+			s.cond.Broadcast()
+		}
+	}
+	deadline := time.Now().Add(wait)
+	for len(s.pending) == 0 && time.Now().Before(deadline) {
+		s.mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+		s.mu.Lock()
+	}
+	out := s.pending
+	if len(out) > 100 {
+		out = out[:100]
+	}
+	writeJSON(w, 200, map[string]any{"ok": true, "result": out})
+}
+
+func (s *Server) record(w http.ResponseWriter, method string, chatID int64, p params) {
+	m := Message{Method: method, ChatID: chatID, Text: p.values["text"], Caption: p.values["caption"]}
+	if rm := p.values["reply_markup"]; rm != "" {
+		var kb struct {
+			InlineKeyboard [][]Button `json:"inline_keyboard"`
+		}
+		json.Unmarshal([]byte(rm), &kb)
+		m.Buttons = kb.InlineKeyboard
+	}
+	if method == "sendDocument" {
+		m.Document, m.Content = p.names["document"], p.files["document"]
+	}
+	s.mu.Lock()
+	if method == "editMessageText" {
+		m.MessageID, _ = strconv.Atoi(p.values["message_id"])
+	} else {
+		m.MessageID = s.nextMsgID
+		s.nextMsgID++
+	}
+	s.msgs = append(s.msgs, m)
+	s.cond.Broadcast()
+	s.mu.Unlock()
+	writeJSON(w, 200, map[string]any{"ok": true, "result": map[string]any{
+		"message_id": m.MessageID, "date": time.Now().Unix(), "text": m.Text,
+		"chat": map[string]any{"id": chatID, "type": "private"}}})
+}
+
+// Push queues an update for the bot to fetch, numbering it, and returns its id.
+func (s *Server) Push(update map[string]any) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID++
+	update["update_id"] = s.nextID
+	s.pending = append(s.pending, update)
+	return s.nextID
+}
+
+// Redeliver queues an update again under the id it had, as Telegram does
+// when a webhook call or a confirmation got lost.
+func (s *Server) Redeliver(update map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pending = append(s.pending, update)
+}
+
+// WaitConfirmed blocks until the bot has confirmed update id (fetched past
+// it), which it does only after handling it and sending the replies.
+func (s *Server) WaitConfirmed(t testing.TB, id int64, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.confirmed < id {
+		if time.Now().After(deadline) {
+			t.Fatalf("telegramtest: update %d not handled within %v (confirmed up to %d)", id, timeout, s.confirmed)
+		}
+		s.mu.Unlock()
+		time.Sleep(2 * time.Millisecond)
+		s.mu.Lock()
+	}
+}
+
+// Messages returns everything sent to chatID so far.
+func (s *Server) Messages(chatID int64) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Message
+	for _, m := range s.msgs {
+		if m.ChatID == chatID {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// All returns every message sent.
+func (s *Server) All() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.msgs...)
+}
+
+// Calls counts calls of method.
+func (s *Server) Calls(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[method]
+}
+
+// Commands returns the command list published for a language code ("" is
+// the default list).
+func (s *Server) Commands(lang string) []map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.commands[lang]
+}

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
+	"github.com/werkwijzer/werkwijzer/internal/redistest"
+	"github.com/werkwijzer/werkwijzer/locales"
+)
+
+func TestMain(m *testing.M) { redistest.Main(m) }
+
+var texts = locales.MustLoad()
+
+// running is one werkwijzer process, in-process.
+type running struct {
+	m    *Main
+	stop func()
+}
+
+func serve(t *testing.T, tg *telegramtest.Server, prefix string) *running {
+	t.Helper()
+	m := &Main{
+		Config: Config{TelegramToken: tg.Token, TelegramAPIURL: tg.URL, RedisURL: redistest.URL(t),
+			RedisPrefix: prefix, Retention: 180 * 24 * time.Hour},
+		Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := m.Serve(ctx); err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	}()
+	var once sync.Once
+	r := &running{m: m, stop: func() {
+		once.Do(func() {
+			cancel()
+			wg.Wait()
+			m.Close()
+		})
+	}}
+	t.Cleanup(r.stop)
+	return r
+}
+
+func contains(msgs []telegramtest.Message, text string) bool {
+	for _, m := range msgs {
+		if strings.Contains(m.Text, text) {
+			return true
+		}
+	}
+	return false
+}
+
+func expect(t *testing.T, lang string, msgs []telegramtest.Message, id string, data ...map[string]any) {
+	t.Helper()
+	var d map[string]any
+	if len(data) > 0 {
+		d = data[0]
+	}
+	want := texts.T(lang, id, d)
+	if !contains(msgs, want) {
+		var got []string
+		for _, m := range msgs {
+			got = append(got, m.Method+": "+m.Text)
+		}
+		t.Fatalf("[%s] want %s (%q), got %q", lang, id, want, got)
+	}
+}
+
+// firstHalf takes a person from /start to the sectors question.
+func firstHalf(t *testing.T, c *telegramtest.Chat, lang string) {
+	t.Helper()
+	r := c.Send("/start")
+	expect(t, lang, r, "language_choose")
+	if first := r[len(r)-1].Buttons[0][0].Data; first != "lang:"+lang {
+		t.Fatalf("[%s] first language button %q, want the one Telegram reports", lang, first)
+	}
+	expect(t, lang, c.Press("lang:"+lang), "consent_notice", map[string]any{"Period": texts.N(lang, "unit_days", 180, nil)})
+	expect(t, lang, c.Press("consent:yes"), "q_name")
+	expect(t, lang, c.Send("Amira"), "q_age")
+	expect(t, lang, c.Press("a:age:u25"), "q_dutch")
+	expect(t, lang, c.Press("a:dutch:none"), "q_situation")
+	expect(t, lang, c.Press("skip:sit"), "q_education")
+	expect(t, lang, c.Press("a:edu:higher"), "q_diploma")
+	expect(t, lang, c.Press("a:dipl:recognised"), "q_sectors")
+}
+
+// secondHalf takes a person from the sectors question to their next step.
+func secondHalf(t *testing.T, c *telegramtest.Chat, lang string) {
+	t.Helper()
+	r := c.Press("a:sec:industry")
+	if len(r) != 1 || r[0].Method != "editMessageText" {
+		t.Fatalf("[%s] a multi-select press should edit the message in place, got %+v", lang, r)
+	}
+	expect(t, lang, c.Press("done:sec"), "q_licence")
+	expect(t, lang, c.Press("a:lic:c"), "q_availability")
+	c.Press("a:av:shifts")
+	expect(t, lang, c.Press("done:av"), "q_home")
+	expect(t, lang, c.Send("2660"), "q_goal")
+	expect(t, lang, c.Press("a:goal:learn"), "q_support")
+	expect(t, lang, c.Press("skip:sup"), "summary_title")
+	r = c.Press("ok:sum")
+	expect(t, lang, r, "step_talentenfabriek")
+	expect(t, lang, r, "step_dutch_course")
+}
+
+func TestOnboardingOnTelegramInAllLanguages(t *testing.T) {
+	tg := telegramtest.New(t)
+	serve(t, tg, redistest.Prefix())
+	var wg sync.WaitGroup
+	for i, l := range locales.Languages {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := tg.Chat(t, int64(1000+i), l.Telegram)
+			firstHalf(t, c, l.Code)
+			secondHalf(t, c, l.Code)
+		}()
+	}
+	wg.Wait()
+	// Commands are published in every language.
+	for _, l := range locales.Languages {
+		cmds := tg.Commands(l.Telegram)
+		if len(cmds) != 7 || cmds[4]["command"] != "mydata" || cmds[4]["description"] != texts.T(l.Code, "cmd_mydata", nil) {
+			t.Errorf("setMyCommands for %s = %v", l.Code, cmds)
+		}
+	}
+}
+
+func TestRestartMidOrientationResumes(t *testing.T) {
+	tg := telegramtest.New(t)
+	prefix := redistest.Prefix()
+	first := serve(t, tg, prefix)
+	c := tg.Chat(t, 77, "ps")
+	firstHalf(t, c, "ps")
+	first.stop()
+
+	serve(t, tg, prefix)
+	// The same question is still open after the restart: its buttons work.
+	secondHalf(t, c, "ps")
+}
+
+func TestForgetLeavesNoKey(t *testing.T) {
+	tg := telegramtest.New(t)
+	prefix := redistest.Prefix()
+	r := serve(t, tg, prefix)
+	const id = 987654321
+	c := tg.Chat(t, id, "so")
+	firstHalf(t, c, "so")
+	secondHalf(t, c, "so")
+	rdb := r.m.Redis
+	if n := keysWith(t, rdb, id); n == 0 {
+		t.Fatal("no key holds the person before /forget: the test would prove nothing")
+	}
+	expect(t, "so", c.Send("/forget"), "forget_confirm")
+	expect(t, "so", c.Press("forget:yes"), "forget_done")
+	if n := keysWith(t, rdb, id); n != 0 {
+		t.Fatalf("%d keys with the person's id left after /forget", n)
+	}
+}
+
+func keysWith(t *testing.T, rdb redis.UniversalClient, id int64) int {
+	keys, err := rdb.Keys(context.Background(), "*"+strconv.FormatInt(id, 10)+"*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(keys)
+}
+
+func TestBadInputOnTelegram(t *testing.T) {
+	tg := telegramtest.New(t)
+	serve(t, tg, redistest.Prefix())
+	c := tg.Chat(t, 55, "ar")
+	c.Send("/start")
+	c.Press("lang:ar")
+	c.Press("consent:yes")
+	c.Send("Amira")
+	for _, tc := range []struct {
+		update map[string]any
+		msg    string
+	}{
+		{c.MessageUpdate(map[string]any{"sticker": map[string]any{"file_id": "x", "file_unique_id": "y", "type": "regular", "width": 1, "height": 1}}), "bad_media"},
+		{c.MessageUpdate(map[string]any{"photo": []map[string]any{{"file_id": "x", "file_unique_id": "y", "width": 1, "height": 1}}}), "bad_media"},
+		{c.MessageUpdate(map[string]any{"voice": map[string]any{"file_id": "x", "file_unique_id": "y", "duration": 3}}), "bad_media"},
+		{c.MessageUpdate(map[string]any{"location": map[string]any{"latitude": 51.2, "longitude": 4.4}}), "bad_media"},
+		{c.MessageUpdate(map[string]any{"contact": map[string]any{"phone_number": "+32", "first_name": "A"}}), "bad_media"},
+		{c.MessageUpdate(map[string]any{"text": strings.Repeat("ب", 5000)}), "bad_too_long"},
+		{c.MessageUpdate(map[string]any{"text": "/doesnotexist"}), "bad_unknown_command"},
+		{c.PressUpdate("a:age:forged", 1), "bad_old_button"},
+		{c.PressUpdate(strings.Repeat("x", 64), 1), "bad_old_button"},
+		{map[string]any{"edited_message": c.MessageUpdate(map[string]any{"text": "x", "edit_date": 1})["message"]}, "bad_edited"},
+	} {
+		r := c.Do(tc.update)
+		expect(t, "ar", r, tc.msg)
+		expect(t, "ar", r, "q_age")
+	}
+	expect(t, "ar", c.Press("a:age:50p"), "q_dutch")
+}
+
+func TestPipedChatCompletesOnboarding(t *testing.T) {
+	script := strings.Join([]string{
+		"2", // English
+		"1", // I agree
+		"Sam",
+		"2",      // 25 to 49
+		"4",      // fluent
+		"1",      // VDAB
+		"3",      // secondary
+		"1",      // in Belgium
+		"Horeca", // a label works as well as a number
+		"11",     // done
+		"2",      // licence B
+		"1", "6", // full time, done
+		"2800",   // a postcode outside Antwerp (Mechelen)
+		"1",      // I know the job I want
+		"3", "6", // no support needed, done
+		"1", // confirm
+		"/mydata",
+	}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	env := map[string]string{"LANG_HINT": ""}
+	err := run(context.Background(), []string{"chat"}, func(k string) string { return env[k] }, strings.NewReader(script), &out, &errOut)
+	if err != nil {
+		t.Fatalf("chat: %v\n%s", err, errOut.String())
+	}
+	for _, want := range []string{texts.T("en", "result_intro_named", map[string]any{"Name": "Sam"}),
+		texts.T("en", "step_job_coaching", nil), "postcode 2800", `"name": "Sam"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("transcript lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestNoArgumentsWithoutTokenIsATerminalChat(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), nil, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errOut.String(), "TELEGRAM_BOT_TOKEN") || !strings.Contains(out.String(), texts.T("nl", "language_choose", nil)) {
+		t.Fatalf("stderr %q\nstdout %q", errOut.String(), out.String())
+	}
+	if err := run(context.Background(), []string{"bogus"}, func(string) string { return "" }, nil, &out, &errOut); err == nil {
+		t.Fatal("an unknown command did not fail")
+	}
+}
