@@ -330,4 +330,3 @@ func toEvent(u *models.Update) (ev dialogs.Event, msgID int, callbackID string, 
 	}
 	return ev, 0, "", false
 }
-

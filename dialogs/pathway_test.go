@@ -48,7 +48,9 @@ func TestPathwayRules(t *testing.T) {
 		{"dutch_course", func(p *dialogs.Profile) { p.Dutch = dialogs.DutchNone }, func(p *dialogs.Profile) { p.Dutch = "" }},
 		{"youth_track", func(p *dialogs.Profile) { p.Age, p.Education = dialogs.AgeUnder25, dialogs.EducationPrimary },
 			func(p *dialogs.Profile) { p.Age, p.Education = dialogs.AgeUnder25, dialogs.EducationSecondary }},
-		{"youth_track", func(p *dialogs.Profile) { p.Age, p.Education = dialogs.AgeUnder25, dialogs.EducationSecondaryUnfinished },
+		{"youth_track", func(p *dialogs.Profile) {
+			p.Age, p.Education = dialogs.AgeUnder25, dialogs.EducationSecondaryUnfinished
+		},
 			func(p *dialogs.Profile) { p.Age, p.Education = dialogs.Age25to49, dialogs.EducationPrimary }},
 		{"work_experience", func(p *dialogs.Profile) { p.Situation = dialogs.SituationOCMW }, func(p *dialogs.Profile) { p.Situation = dialogs.SituationOther }},
 		{"specialised_guidance", func(p *dialogs.Profile) { p.Support = []string{dialogs.SupportDisability} }, func(p *dialogs.Profile) { p.Support = []string{dialogs.SupportChildcare} }},

@@ -31,10 +31,10 @@ func copyFS(t *testing.T) fstest.MapFS {
 
 func TestCheckFindsBrokenCatalogues(t *testing.T) {
 	cases := []struct {
-		name  string
-		lang  string
+		name   string
+		lang   string
 		break_ func(s string) string
-		want  string
+		want   string
 	}{
 		{"missing message", "en", func(s string) string {
 			return strings.Replace(s, "[q_age]", "[q_age_renamed]", 1)
