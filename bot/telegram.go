@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -29,6 +30,10 @@ type Telegram struct {
 	API     *tg.Bot
 	Texts   *locales.Catalog
 	Log     *slog.Logger
+
+	// Sender carries every call that shows something to a person; nil sends
+	// without limits (tests of the dialogs alone).
+	Sender *Sender
 
 	token, apiURL string
 	http          *http.Client
@@ -209,6 +214,9 @@ func (t *Telegram) HandleUpdates(ctx context.Context, updates []*models.Update) 
 // handle runs one update end to end. An error means it was not handled and
 // must be fetched again.
 func (t *Telegram) handle(ctx context.Context, u *models.Update) error {
+	if m := u.MyChatMember; m != nil && m.Chat.Type == models.ChatTypePrivate {
+		return t.membership(ctx, m)
+	}
 	ev, msgID, callbackID, ok := toEvent(u)
 	if !ok {
 		return nil
@@ -228,6 +236,10 @@ func (t *Telegram) handle(ctx context.Context, u *models.Update) error {
 	}
 	for _, r := range replies {
 		if err := t.Send(ctx, ev.ChatID, msgID, r); err != nil {
+			if errors.Is(err, ErrUnreachable) {
+				t.Log.Info("chat unreachable", "chat", ChatRef(ev.ChatID))
+				break
+			}
 			t.Log.Warn("send reply", "chat", ChatRef(ev.ChatID), "err", redact(err.Error(), t.token))
 		}
 	}
@@ -235,14 +247,44 @@ func (t *Telegram) handle(ctx context.Context, u *models.Update) error {
 	return nil
 }
 
-// Send delivers one reply. A reply that replaces the pressed message falls
-// back to a new message when Telegram refuses the edit (too old, deleted).
+// membership follows Telegram's word on whether the person blocked the bot
+// (my_chat_member "kicked") or unblocked it ("member").
+func (t *Telegram) membership(ctx context.Context, m *models.ChatMemberUpdated) error {
+	if t.Sender == nil || t.Sender.Reach == nil {
+		return nil
+	}
+	switch m.NewChatMember.Type {
+	case models.ChatMemberTypeBanned:
+		t.Log.Info("person blocked the bot", "chat", ChatRef(m.Chat.ID))
+		return t.Sender.Reach.MarkUnreachable(ctx, m.Chat.ID)
+	case models.ChatMemberTypeMember:
+		return t.Sender.Reach.MarkReachable(ctx, m.Chat.ID)
+	}
+	return nil
+}
+
+func (t *Telegram) do(ctx context.Context, chatID int64, call func(ctx context.Context) error) error {
+	if t.Sender == nil {
+		return call(ctx)
+	}
+	return t.Sender.Do(ctx, chatID, call)
+}
+
+// Send delivers one reply through the Sender. A reply that replaces the
+// pressed message falls back to a new message when Telegram refuses the edit
+// (too old, deleted).
 func (t *Telegram) Send(ctx context.Context, chatID int64, msgID int, r dialogs.Reply) error {
 	markup := keyboard(r.Buttons)
 	if r.Text != "" {
 		sent := false
 		if r.Replace && msgID != 0 {
-			_, err := t.API.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: chatID, MessageID: msgID, Text: r.Text, ReplyMarkup: markup})
+			err := t.do(ctx, chatID, func(ctx context.Context) error {
+				_, err := t.API.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: chatID, MessageID: msgID, Text: r.Text, ReplyMarkup: markup})
+				return err
+			})
+			if errors.Is(err, ErrUnreachable) {
+				return err
+			}
 			sent = err == nil || strings.Contains(err.Error(), "message is not modified")
 		}
 		if !sent {
@@ -250,16 +292,20 @@ func (t *Telegram) Send(ctx context.Context, chatID int64, msgID int, r dialogs.
 			if markup != nil {
 				p.ReplyMarkup = markup
 			}
-			if _, err := t.API.SendMessage(ctx, p); err != nil {
+			if err := t.do(ctx, chatID, func(ctx context.Context) error {
+				_, err := t.API.SendMessage(ctx, p)
+				return err
+			}); err != nil {
 				return err
 			}
 		}
 	}
 	if d := r.Document; d != nil {
-		if _, err := t.API.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chatID, Caption: d.Caption,
-			Document: &models.InputFileUpload{Filename: d.Name, Data: bytes.NewReader(d.Content)}}); err != nil {
+		return t.do(ctx, chatID, func(ctx context.Context) error {
+			_, err := t.API.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chatID, Caption: d.Caption,
+				Document: &models.InputFileUpload{Filename: d.Name, Data: bytes.NewReader(d.Content)}})
 			return err
-		}
+		})
 	}
 	return nil
 }

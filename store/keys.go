@@ -12,14 +12,25 @@
 // Cluster all of them live in one slot: a person's keys can be changed in one
 // MULTI and erased in one DEL.
 //
-//	<p>:{u<id>}:conv   string  the conversation State as JSON.
-//	                           TTL: 24 h before consent, then the retention
-//	                           (default 180 days), renewed on every message.
+//	<p>:{u<id>}:conv       string  the conversation State as JSON.
+//	                               TTL: 24 h before consent, then the retention
+//	                               (default 180 days), renewed on every message.
+//	<p>:{u<id>}:unreach    string  "1" while Telegram says the person blocked the
+//	                               bot; no proactive message goes out. Removed
+//	                               when they write again. TTL: the retention.
+//	rate:<p>:{r<hash>}:send hash   the per-chat send rate (redis_rate's GCRA
+//	                               state; the library adds "rate:"). Named by a
+//	                               hash of the chat id, not the id: the goodbye
+//	                               after /forget passes through it. TTL: seconds.
+//	rate:<p>:send          hash    the bot-wide send rate, shared by every
+//	                               instance. TTL: seconds.
 //
 // Nothing else names a person. /forget deletes every key in UserKeys.
 package store
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strconv"
 )
 
@@ -39,7 +50,20 @@ func (k Keys) user(chatID int64) string {
 // Conversation is the key of a chat's State.
 func (k Keys) Conversation(chatID int64) string { return k.user(chatID) + ":conv" }
 
+// Unreachable marks a chat whose person blocked the bot.
+func (k Keys) Unreachable(chatID int64) string { return k.user(chatID) + ":unreach" }
+
+// ChatRate is the rate-limit key of sends to one chat, without the "rate:"
+// redis_rate puts in front.
+func (k Keys) ChatRate(chatID int64) string {
+	sum := sha256.Sum256([]byte(k.Prefix + ":" + strconv.FormatInt(chatID, 10)))
+	return k.Prefix + ":{r" + hex.EncodeToString(sum[:8]) + "}:send"
+}
+
+// GlobalRate is the rate-limit key of all sends, without "rate:".
+func (k Keys) GlobalRate() string { return k.Prefix + ":send" }
+
 // UserKeys lists every key that may hold data of chatID.
 func (k Keys) UserKeys(chatID int64) []string {
-	return []string{k.Conversation(chatID)}
+	return []string{k.Conversation(chatID), k.Unreachable(chatID)}
 }

@@ -31,7 +31,9 @@ func (c *RoundTrips) DialHook(next redis.DialHook) redis.DialHook {
 // ProcessHook implements redis.Hook.
 func (c *RoundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
-		c.n.Add(1)
+		if cmd.Name() != "hello" { // connection set-up, once per pooled connection
+			c.n.Add(1)
+		}
 		return next(ctx, cmd)
 	}
 }
@@ -39,7 +41,20 @@ func (c *RoundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 // ProcessPipelineHook implements redis.Hook.
 func (c *RoundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error {
-		c.n.Add(1)
+		if !connectionSetUp(cmds) {
+			c.n.Add(1)
+		}
 		return next(ctx, cmds)
 	}
+}
+
+// connectionSetUp reports whether cmds is the CLIENT SETINFO pipeline go-redis
+// sends on every new connection.
+func connectionSetUp(cmds []redis.Cmder) bool {
+	for _, c := range cmds {
+		if c.Name() != "client" {
+			return false
+		}
+	}
+	return len(cmds) > 0
 }

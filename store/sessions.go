@@ -41,13 +41,19 @@ func (s *Sessions) Load(ctx context.Context, chatID int64) (*dialogs.State, erro
 	return &st, nil
 }
 
-// Save stores st for ttl.
+// Save stores st for ttl. Someone who writes to us can be reached again, so
+// the unreachable mark goes in the same round trip.
 func (s *Sessions) Save(ctx context.Context, chatID int64, st *dialogs.State, ttl time.Duration) error {
 	buf, err := json.Marshal(st)
 	if err != nil {
 		return err
 	}
-	return s.rdb.Set(ctx, s.keys.Conversation(chatID), buf, ttl).Err()
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, s.keys.Conversation(chatID), buf, ttl)
+		p.Del(ctx, s.keys.Unreachable(chatID))
+		return nil
+	})
+	return err
 }
 
 // Delete erases every key of the chat.

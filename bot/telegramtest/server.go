@@ -34,6 +34,7 @@ type Message struct {
 	Document  string // file name
 	Content   []byte
 	Caption   string
+	At        time.Time // when the fake received it
 }
 
 // Fault lets a test make the fake answer a call with an error instead.
@@ -206,7 +207,7 @@ func (s *Server) getUpdates(w http.ResponseWriter, p params) {
 }
 
 func (s *Server) record(w http.ResponseWriter, method string, chatID int64, p params) {
-	m := Message{Method: method, ChatID: chatID, Text: p.values["text"], Caption: p.values["caption"]}
+	m := Message{Method: method, ChatID: chatID, Text: p.values["text"], Caption: p.values["caption"], At: time.Now()}
 	if rm := p.values["reply_markup"]; rm != "" {
 		var kb struct {
 			InlineKeyboard [][]Button `json:"inline_keyboard"`

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/werkwijzer/werkwijzer/bot"
@@ -83,6 +84,10 @@ type Config struct {
 	RedisPrefix    string
 	Retention      time.Duration
 	LogLevel       slog.Level
+	// SendRate and ChatSendRate bound messages a second to Telegram: in all
+	// (across instances sharing Redis) and to one chat.
+	SendRate     redis_rate.Limit
+	ChatSendRate redis_rate.Limit
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -92,6 +97,17 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		RedisURL:       getenv("REDIS_URL"),
 		RedisPrefix:    getenv("REDIS_PREFIX"),
 		Retention:      dialogs.DefaultRetention,
+		SendRate:       bot.DefaultGlobalRate,
+		ChatSendRate:   bot.DefaultChatRate,
+	}
+	for env, limit := range map[string]*redis_rate.Limit{"SEND_RATE": &c.SendRate, "CHAT_SEND_RATE": &c.ChatSendRate} {
+		if v := getenv(env); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return c, fmt.Errorf("%s must be a whole number of messages a second, got %q", env, v)
+			}
+			limit.Rate = n
+		}
 	}
 	if c.RedisPrefix == "" {
 		c.RedisPrefix = store.DefaultPrefix
@@ -163,6 +179,12 @@ func (m *Main) Serve(ctx context.Context) error {
 	tgm, err := bot.NewTelegram(m.Config.TelegramToken, m.Config.TelegramAPIURL, m.Runtime, m.Texts, m.Log)
 	if err != nil {
 		return err
+	}
+	keys := store.Keys{Prefix: m.Config.RedisPrefix}
+	tgm.Sender = &bot.Sender{
+		Limiter: redis_rate.NewLimiter(m.Redis), GlobalKey: keys.GlobalRate(), ChatKey: keys.ChatRate,
+		Global: m.Config.SendRate, PerChat: m.Config.ChatSendRate,
+		Reach: store.NewReach(m.Redis, keys, m.Config.Retention),
 	}
 	if err := tgm.SetCommands(ctx); err != nil {
 		m.Log.Warn("could not publish the command list", "err", err)

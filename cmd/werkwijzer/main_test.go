@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
@@ -32,7 +33,10 @@ func serve(t *testing.T, tg *telegramtest.Server, prefix string) *running {
 	t.Helper()
 	m := &Main{
 		Config: Config{TelegramToken: tg.Token, TelegramAPIURL: tg.URL, RedisURL: redistest.URL(t),
-			RedisPrefix: prefix, Retention: 180 * 24 * time.Hour},
+			RedisPrefix: prefix, Retention: 180 * 24 * time.Hour,
+			// Scripted people press faster than anyone could; the limits
+			// themselves are tested in bot/sender_test.go.
+			SendRate: redis_rate.PerSecond(1000), ChatSendRate: redis_rate.PerSecond(1000)},
 		Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
@@ -142,6 +146,33 @@ func TestOnboardingOnTelegramInAllLanguages(t *testing.T) {
 	}
 }
 
+func TestDeepLinkPayloadsStartOrdinaryOnboarding(t *testing.T) {
+	tg := telegramtest.New(t)
+	serve(t, tg, redistest.Prefix())
+	for i, payload := range []string{"p_vindplaats42", "../../etc", "%%%", strings.Repeat("z", 300), "عربي"} {
+		c := tg.Chat(t, int64(300+i), "tr")
+		r := c.Send("/start " + payload)
+		expect(t, "tr", r, "start_greeting")
+		expect(t, "tr", r, "language_choose")
+	}
+}
+
+func TestRetentionIsTheKeysLifetime(t *testing.T) {
+	tg := telegramtest.New(t)
+	r := serve(t, tg, redistest.Prefix())
+	c := tg.Chat(t, 4242, "en")
+	c.Send("/start")
+	c.Press("lang:en")
+	key := r.m.Config.RedisPrefix + ":{u4242}:conv"
+	if ttl := r.m.Redis.TTL(context.Background(), key).Val(); ttl <= 0 || ttl > 24*time.Hour {
+		t.Fatalf("before consent the conversation lives %v, want at most a day", ttl)
+	}
+	c.Press("consent:yes")
+	if ttl := r.m.Redis.TTL(context.Background(), key).Val(); ttl < 179*24*time.Hour || ttl > 180*24*time.Hour {
+		t.Fatalf("after consent the conversation lives %v, want 180 days", ttl)
+	}
+}
+
 func TestRestartMidOrientationResumes(t *testing.T) {
 	tg := telegramtest.New(t)
 	prefix := redistest.Prefix()
@@ -217,15 +248,15 @@ func TestPipedChatCompletesOnboarding(t *testing.T) {
 		"2", // English
 		"1", // I agree
 		"Sam",
-		"2",      // 25 to 49
-		"4",      // fluent
-		"1",      // VDAB
-		"3",      // secondary
-		"1",      // in Belgium
-		"Horeca", // a label works as well as a number
-		"11",     // done
-		"2",      // licence B
-		"1", "6", // full time, done
+		"2",                          // 25 to 49
+		"4",                          // fluent
+		"1",                          // VDAB
+		"3",                          // secondary
+		"1",                          // in Belgium
+		"Hotels, restaurants, cafés", // a label works as well as a number
+		"11",                         // done
+		"2",                          // licence B
+		"1", "6",                     // full time, done
 		"2800",   // a postcode outside Antwerp (Mechelen)
 		"1",      // I know the job I want
 		"3", "6", // no support needed, done

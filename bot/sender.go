@@ -1,0 +1,156 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/go-redis/redis_rate/v10"
+	tg "github.com/go-telegram/bot"
+)
+
+// Telegram's limits for bots: about 30 messages a second in all and about
+// one a second to one chat, short bursts allowed
+// (core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
+// The bot-wide limit is kept a little under 30 so that a sliding one-second
+// window never sees more than 30.
+var (
+	DefaultGlobalRate = redis_rate.Limit{Rate: 29, Burst: 1, Period: time.Second}
+	DefaultChatRate   = redis_rate.Limit{Rate: 1, Burst: 4, Period: time.Second}
+)
+
+// Reachability records who blocked the bot.
+type Reachability interface {
+	MarkUnreachable(ctx context.Context, chatID int64) error
+	MarkReachable(ctx context.Context, chatID int64) error
+}
+
+// ErrUnreachable means Telegram refused delivery for good: the person blocked
+// the bot or deleted their account.
+var ErrUnreachable = errors.New("bot: chat unreachable")
+
+// Sender is the one way out to Telegram. It keeps the whole bot, across all
+// instances sharing Redis, within Telegram's rate limits, waits out a 429's
+// retry_after, and marks a chat unreachable on 403.
+type Sender struct {
+	Limiter    *redis_rate.Limiter
+	GlobalKey  string
+	ChatKey    func(chatID int64) string
+	Global     redis_rate.Limit
+	PerChat    redis_rate.Limit
+	Reach      Reachability
+	MaxRetries int // retries after a 429; 0 means 5
+	// Sleep waits; tests replace it to observe waits without sleeping.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Observe, when set, learns the outcome of every call: "ok", an HTTP
+	// status such as "429" or "403", or "error".
+	Observe func(outcome string)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (s *Sender) sleep(ctx context.Context, d time.Duration) error {
+	if s.Sleep != nil {
+		return s.Sleep(ctx, d)
+	}
+	return sleepCtx(ctx, d)
+}
+
+func (s *Sender) observe(outcome string) {
+	if s.Observe != nil {
+		s.Observe(outcome)
+	}
+}
+
+// wait blocks until the limit on key allows one more message.
+func (s *Sender) wait(ctx context.Context, key string, limit redis_rate.Limit) error {
+	if s.Limiter == nil || limit.IsZero() {
+		return nil
+	}
+	for {
+		res, err := s.Limiter.Allow(ctx, key, limit)
+		if err != nil {
+			return fmt.Errorf("rate limit: %w", err)
+		}
+		if res.Allowed > 0 {
+			return nil
+		}
+		if err := sleepCtx(ctx, res.RetryAfter); err != nil {
+			return err
+		}
+	}
+}
+
+// Do makes one Bot API call to chatID within the limits.
+func (s *Sender) Do(ctx context.Context, chatID int64, call func(ctx context.Context) error) error {
+	max := s.MaxRetries
+	if max == 0 {
+		max = 5
+	}
+	for attempt := 0; ; attempt++ {
+		if err := s.wait(ctx, s.GlobalKey, s.Global); err != nil {
+			return err
+		}
+		if s.ChatKey != nil {
+			if err := s.wait(ctx, s.ChatKey(chatID), s.PerChat); err != nil {
+				return err
+			}
+		}
+		err := call(ctx)
+		var tooMany *tg.TooManyRequestsError
+		switch {
+		case err == nil:
+			s.observe("ok")
+			return nil
+		case errors.As(err, &tooMany):
+			// The library's IsTooManyRequestsError misses wrapped errors.
+			s.observe("429")
+			if attempt >= max {
+				return err
+			}
+			wait := time.Duration(tooMany.RetryAfter) * time.Second
+			if wait <= 0 {
+				wait = time.Second
+			}
+			if err := s.sleep(ctx, wait); err != nil {
+				return err
+			}
+		case errors.Is(err, tg.ErrorForbidden):
+			s.observe("403")
+			if s.Reach != nil {
+				if mErr := s.Reach.MarkUnreachable(ctx, chatID); mErr != nil {
+					return errors.Join(ErrUnreachable, mErr)
+				}
+			}
+			return fmt.Errorf("%w: %v", ErrUnreachable, err)
+		default:
+			s.observe(statusOf(err))
+			return err
+		}
+	}
+}
+
+// statusOf names an error for metrics without leaking its text.
+func statusOf(err error) string {
+	switch {
+	case errors.Is(err, tg.ErrorBadRequest):
+		return "400"
+	case errors.Is(err, tg.ErrorUnauthorized):
+		return "401"
+	case errors.Is(err, tg.ErrorNotFound):
+		return "404"
+	case errors.Is(err, tg.ErrorConflict):
+		return "409"
+	}
+	return "error"
+}

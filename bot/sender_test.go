@@ -1,0 +1,197 @@
+package bot_test
+
+import (
+	"context"
+
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-redis/redis_rate/v10"
+	tg "github.com/go-telegram/bot"
+
+	"github.com/werkwijzer/werkwijzer/bot"
+	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
+	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/internal/redistest"
+	"github.com/werkwijzer/werkwijzer/locales"
+	"github.com/werkwijzer/werkwijzer/store"
+)
+
+func TestMain(m *testing.M) { redistest.Main(m) }
+
+// channel is the Telegram channel wired as cmd/werkwijzer wires it, against
+// the fake Bot API and a real Redis.
+type channel struct {
+	tg    *telegramtest.Server
+	tgm   *bot.Telegram
+	reach *store.Reach
+	slept []time.Duration
+	mu    sync.Mutex
+}
+
+func newChannel(t *testing.T) *channel {
+	rdb, prefix := redistest.Client(t)
+	keys := store.Keys{Prefix: prefix}
+	texts := locales.MustLoad()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	rt := &bot.Runtime{Log: log, Service: &dialogs.Service{Engine: dialogs.NewEngine(texts, nil), Sessions: store.NewSessions(rdb, keys)}}
+	c := &channel{tg: telegramtest.New(t), reach: store.NewReach(rdb, keys, time.Hour)}
+	tgm, err := bot.NewTelegram(c.tg.Token, c.tg.URL, rt, texts, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgm.Sender = &bot.Sender{Limiter: redis_rate.NewLimiter(rdb), GlobalKey: keys.GlobalRate(), ChatKey: keys.ChatRate,
+		Global: redis_rate.PerSecond(1000), PerChat: redis_rate.PerSecond(1000), Reach: c.reach,
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			c.mu.Lock()
+			c.slept = append(c.slept, d)
+			c.mu.Unlock()
+			return nil
+		}}
+	c.tgm = tgm
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { tgm.Poll(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return c
+}
+
+func TestTooManyRequestsIsWaitedOutAndRetried(t *testing.T) {
+	c := newChannel(t)
+	var refused atomic.Int32
+	c.tg.Fault = func(method string, chat int64) *telegramtest.Fault {
+		if method == "sendMessage" && refused.Add(1) == 1 {
+			return &telegramtest.Fault{Status: 429, RetryAfter: 7, Desc: "Too Many Requests: retry after 7"}
+		}
+		return nil
+	}
+	msgs := c.tg.Chat(t, 21, "en").Send("/start")
+	if len(msgs) != 2 {
+		t.Fatalf("after a 429 the greeting and picker should arrive once each, got %d messages", len(msgs))
+	}
+	if len(c.slept) != 1 || c.slept[0] != 7*time.Second {
+		t.Fatalf("waited %v, want retry_after's 7s once", c.slept)
+	}
+}
+
+func TestWrappedTooManyRequestsIsRecognised(t *testing.T) {
+	var slept []time.Duration
+	s := &bot.Sender{Sleep: func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }}
+	calls := 0
+	err := s.Do(context.Background(), 1, func(context.Context) error {
+		calls++
+		if calls < 3 {
+			return fmt.Errorf("send reply: %w", &tg.TooManyRequestsError{Message: "too many", RetryAfter: calls})
+		}
+		return nil
+	})
+	if err != nil || calls != 3 || len(slept) != 2 || slept[1] != 2*time.Second {
+		t.Fatalf("err %v, calls %d, slept %v; want success on the third call after waiting 1s and 2s", err, calls, slept)
+	}
+	calls = 0
+	err = (&bot.Sender{MaxRetries: 2, Sleep: func(context.Context, time.Duration) error { return nil }}).Do(context.Background(), 1,
+		func(context.Context) error { calls++; return &tg.TooManyRequestsError{RetryAfter: 1} })
+	if err == nil || calls != 3 {
+		t.Fatalf("endless 429: err %v after %d calls, want an error after 3", err, calls)
+	}
+}
+
+func TestBlockedUserIsMarkedUnreachable(t *testing.T) {
+	c := newChannel(t)
+	ctx := context.Background()
+	blocked := atomic.Bool{}
+	c.tg.Fault = func(method string, chat int64) *telegramtest.Fault {
+		if chat == 31 && blocked.Load() && method == "sendMessage" {
+			return &telegramtest.Fault{Status: 403, Desc: "Forbidden: bot was blocked by the user"}
+		}
+		return nil
+	}
+	chat := c.tg.Chat(t, 31, "nl")
+	chat.Send("/start")
+	chat.Press("lang:nl")
+	blocked.Store(true)
+	before := c.tg.Calls("sendMessage")
+	if msgs := chat.Send("/help"); len(msgs) != 0 {
+		t.Fatalf("a blocked chat received %d messages", len(msgs))
+	}
+	if sends := c.tg.Calls("sendMessage") - before; sends != 1 {
+		t.Fatalf("after the 403 the bot kept trying: %d sendMessage calls, want 1", sends)
+	}
+	if u, _ := c.reach.Unreachable(ctx, 31); !u {
+		t.Fatal("403 did not mark the chat unreachable")
+	}
+	// They unblock and write again: reachable.
+	blocked.Store(false)
+	if msgs := chat.Send("/help"); len(msgs) == 0 {
+		t.Fatal("no answer after unblocking")
+	}
+	if u, _ := c.reach.Unreachable(ctx, 31); u {
+		t.Fatal("still unreachable after writing again")
+	}
+	// Blocking is also announced by my_chat_member.
+	member := func(status string) map[string]any {
+		return map[string]any{"my_chat_member": map[string]any{
+			"chat": map[string]any{"id": 31, "type": "private"}, "from": map[string]any{"id": 31, "is_bot": false, "first_name": "A"},
+			"date": 1, "old_chat_member": map[string]any{"status": "member", "user": map[string]any{"id": 1, "is_bot": true, "first_name": "B"}},
+			"new_chat_member": map[string]any{"status": status, "user": map[string]any{"id": 1, "is_bot": true, "first_name": "B"}, "until_date": 0}}}
+	}
+	chat.Do(member("kicked"))
+	if u, _ := c.reach.Unreachable(ctx, 31); !u {
+		t.Fatal("my_chat_member kicked did not mark the chat unreachable")
+	}
+	chat.Do(member("member"))
+	if u, _ := c.reach.Unreachable(ctx, 31); u {
+		t.Fatal("my_chat_member member did not clear the mark")
+	}
+}
+
+// Two senders sharing one Redis stand for two instances: together they
+// stay within the bot-wide limit.
+func TestRateLimitIsSharedAcrossInstances(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	keys := store.Keys{Prefix: prefix}
+	fake := telegramtest.New(t)
+	api, err := tg.New(fake.Token, tg.WithServerURL(fake.URL), tg.WithSkipGetMe())
+	if err != nil {
+		t.Fatal(err)
+	}
+	limit := redis_rate.Limit{Rate: 10, Burst: 1, Period: time.Second}
+	var wg sync.WaitGroup
+	for inst := 0; inst < 2; inst++ {
+		s := &bot.Sender{Limiter: redis_rate.NewLimiter(rdb), GlobalKey: keys.GlobalRate(), Global: limit}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 10; i++ {
+				chat := int64(inst*100 + i)
+				if err := s.Do(context.Background(), chat, func(ctx context.Context) error {
+					_, err := api.SendMessage(ctx, &tg.SendMessageParams{ChatID: chat, Text: "x"})
+					return err
+				}); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	all := fake.All()
+	if len(all) != 20 {
+		t.Fatalf("%d messages arrived, want 20", len(all))
+	}
+	for i := range all {
+		n := 0
+		for j := range all {
+			if d := all[j].At.Sub(all[i].At); d >= 0 && d < time.Second {
+				n++
+			}
+		}
+		if n > limit.Rate+1 {
+			t.Fatalf("%d messages within one second from two instances, limit is %d", n, limit.Rate)
+		}
+	}
+}
