@@ -116,7 +116,11 @@ func (t *Telegram) Poll(ctx context.Context) error {
 			backoff = nextBackoff(backoff)
 			continue
 		}
-		next, failed := t.HandleUpdates(ctx, updates)
+		// What was fetched is finished even when a stop comes meanwhile:
+		// cancelling mid-way could save a state and lose its answer.
+		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownGrace)
+		next, failed := t.HandleUpdates(work, updates)
+		cancel()
 		if next > offset {
 			offset = next
 		}
@@ -125,7 +129,26 @@ func (t *Telegram) Poll(ctx context.Context) error {
 			backoff = nextBackoff(backoff)
 		}
 	}
+	t.confirm(offset)
 	return nil
+}
+
+// ShutdownGrace bounds the work finished after a stop, so that SIGTERM ends
+// the process within ten seconds.
+const ShutdownGrace = 8 * time.Second
+
+// confirm tells Telegram what is done before exiting, so a restart is not
+// handed those updates again (it would recognise and skip them anyway).
+func (t *Telegram) confirm(offset int64) {
+	if offset == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	saved := t.PollTimeout
+	t.PollTimeout = 0
+	t.getUpdates(ctx, offset) // what it returns is left unconfirmed for the next run
+	t.PollTimeout = saved
 }
 
 func nextBackoff(d time.Duration) time.Duration {
