@@ -28,9 +28,10 @@ type Runtime struct {
 	Log     *slog.Logger
 }
 
-// Handle runs one event. A panic in the dialogs is recovered, logged and
-// answered with an apology; a duplicate event yields no replies.
-func (r *Runtime) Handle(ctx context.Context, ev dialogs.Event) (replies []dialogs.Reply, err error) {
+// Handle runs one event and returns the turn to deliver, or nil for a
+// duplicate. A panic in the dialogs is recovered, logged and answered with
+// an apology.
+func (r *Runtime) Handle(ctx context.Context, ev dialogs.Event) (turn *dialogs.Turn, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			r.Log.Error("panic in dialogs", "chat", ChatRef(ev.ChatID), "panic", p, "stack", string(debug.Stack()))
@@ -38,14 +39,14 @@ func (r *Runtime) Handle(ctx context.Context, ev dialogs.Event) (replies []dialo
 			if lang == "" {
 				lang = locales.Source
 			}
-			replies, err = []dialogs.Reply{r.Service.Apology(lang)}, nil
+			turn, err = &dialogs.Turn{ChatID: ev.ChatID, Replies: []dialogs.Reply{r.Service.Apology(lang)}, Lang: lang}, nil
 		}
 	}()
-	replies, err = r.Service.Handle(ctx, ev)
+	turn, err = r.Service.Handle(ctx, ev)
 	if errors.Is(err, dialogs.ErrDuplicate) {
 		return nil, nil
 	}
-	return replies, err
+	return turn, err
 }
 
 // keyed is an item of work for one chat.

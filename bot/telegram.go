@@ -200,7 +200,8 @@ func (u update) chat() int64 {
 // HandleUpdates handles a batch, each chat's updates in order and chats in
 // parallel, and returns the offset that confirms what is done: past every
 // update, or up to the first one that failed, which is then fetched again.
-// failed reports such a failure.
+// failed reports such a failure. The outboxes of everything delivered are
+// cleared in one round trip before the offset moves.
 func (t *Telegram) HandleUpdates(ctx context.Context, updates []*models.Update) (next int64, failed bool) {
 	if len(updates) == 0 {
 		return 0, false
@@ -212,6 +213,7 @@ func (t *Telegram) HandleUpdates(ctx context.Context, updates []*models.Update) 
 	firstFailed := int64(-1)
 	var mu sync.Mutex
 	broken := map[int64]bool{}
+	var delivered []*dialogs.Turn
 	inOrder(items, func(u update) {
 		chat := u.chat()
 		mu.Lock()
@@ -219,32 +221,46 @@ func (t *Telegram) HandleUpdates(ctx context.Context, updates []*models.Update) 
 		mu.Unlock()
 		// After a failure, later updates of the same chat wait for the
 		// retry: handling them now would answer out of order.
-		if skip || t.handle(ctx, u.Update) != nil {
-			mu.Lock()
+		var turn *dialogs.Turn
+		var err error
+		if !skip {
+			turn, err = t.handle(ctx, u.Update)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if skip || err != nil {
 			broken[chat] = true
 			if firstFailed < 0 || u.ID < firstFailed {
 				firstFailed = u.ID
 			}
-			mu.Unlock()
+			return
+		}
+		if turn != nil {
+			delivered = append(delivered, turn)
 		}
 	})
+	if err := t.Runtime.Service.Delivered(ctx, delivered...); err != nil {
+		// Sent but not recorded as sent: fetching the batch again would
+		// repeat answers, so move on; the outboxes expire by themselves.
+		t.Log.Warn("record delivery", "err", err)
+	}
 	if firstFailed >= 0 {
 		return firstFailed, true
 	}
 	return updates[len(updates)-1].ID + 1, false
 }
 
-// handle runs one update end to end. An error means it was not handled and
-// must be fetched again.
-func (t *Telegram) handle(ctx context.Context, u *models.Update) error {
+// handle runs one update end to end and returns its delivered turn. An
+// error means it was not handled and must be fetched again.
+func (t *Telegram) handle(ctx context.Context, u *models.Update) (*dialogs.Turn, error) {
 	if m := u.MyChatMember; m != nil && m.Chat.Type == models.ChatTypePrivate {
-		return t.membership(ctx, m)
+		return nil, t.membership(ctx, m)
 	}
 	ev, msgID, callbackID, ok := toEvent(u)
 	if !ok {
-		return nil
+		return nil, nil
 	}
-	ev.UpdateID = u.ID
+	ev.UpdateID, ev.Ref = u.ID, msgID
 	if callbackID != "" {
 		// Stop the button's spinner whatever happens next.
 		if _, err := t.API.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: callbackID}); err != nil {
@@ -252,22 +268,38 @@ func (t *Telegram) handle(ctx context.Context, u *models.Update) error {
 		}
 	}
 	start := time.Now()
-	replies, err := t.Runtime.Handle(ctx, ev)
+	turn, err := t.Runtime.Handle(ctx, ev)
 	if err != nil {
 		t.Log.Error("handle update", "chat", ChatRef(ev.ChatID), "update", u.ID, "err", err)
-		return err
+		return nil, err
 	}
-	for _, r := range replies {
-		if err := t.Send(ctx, ev.ChatID, msgID, r); err != nil {
+	if turn == nil {
+		return nil, nil // a duplicate, answered before
+	}
+	for _, r := range turn.Replies {
+		if err := t.Send(ctx, ev.ChatID, turn.Ref, r); err != nil {
 			if errors.Is(err, ErrUnreachable) {
 				t.Log.Info("chat unreachable", "chat", ChatRef(ev.ChatID))
 				break
 			}
-			t.Log.Warn("send reply", "chat", ChatRef(ev.ChatID), "err", redact(err.Error(), t.token))
+			if permanent(err) {
+				// Telegram refused this message for good: go on with the
+				// rest rather than loop on it.
+				t.Log.Warn("send reply", "chat", ChatRef(ev.ChatID), "err", redact(err.Error(), t.token))
+				continue
+			}
+			// Telegram or the network is down: the outbox keeps the
+			// replies and the update is fetched again.
+			return nil, err
 		}
 	}
-	t.Log.Debug("handled", "chat", ChatRef(ev.ChatID), "update", u.ID, "replies", len(replies), "took", time.Since(start))
-	return nil
+	t.Log.Debug("handled", "chat", ChatRef(ev.ChatID), "update", u.ID, "replies", len(turn.Replies), "took", time.Since(start))
+	return turn, nil
+}
+
+// permanent reports a refusal that retrying will not change.
+func permanent(err error) bool {
+	return errors.Is(err, tg.ErrorBadRequest) || errors.Is(err, tg.ErrorNotFound)
 }
 
 // membership follows Telegram's word on whether the person blocked the bot

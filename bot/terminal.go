@@ -28,17 +28,17 @@ func (t *Terminal) Run(ctx context.Context) error {
 	var last [][]dialogs.Button
 	send := func(ev dialogs.Event) error {
 		ev.ChatID, ev.LangHint = t.ChatID, t.Lang
-		replies, err := t.Runtime.Handle(ctx, ev)
-		if err != nil {
+		turn, err := t.Runtime.Handle(ctx, ev)
+		if err != nil || turn == nil {
 			return err
 		}
-		for _, r := range replies {
+		for _, r := range turn.Replies {
 			t.print(r)
 			if len(r.Buttons) > 0 {
 				last = r.Buttons
 			}
 		}
-		return nil
+		return t.Runtime.Service.Delivered(ctx, turn)
 	}
 	if err := send(dialogs.Event{Kind: dialogs.KindCommand, Command: "start"}); err != nil {
 		return err

@@ -37,6 +37,10 @@ type Event struct {
 	Command  string
 	Data     string
 	LangHint string // the language the channel reports for the person, if any
+	// Ref is the channel's handle on the message the event came from (the
+	// message whose button was pressed), kept with undelivered replies so a
+	// Replace still finds it after a restart.
+	Ref int
 }
 
 // Button is one inline button. Data travels back in an Event of KindButton and
@@ -66,13 +70,26 @@ type Reply struct {
 // MaxCallbackData is Telegram's limit on inline button data, in bytes.
 const MaxCallbackData = 64
 
-// Sessions keeps one conversation State per chat. Implementations must make a
-// Save visible to the next Load of the same chat, and Delete must remove every
-// trace of the chat.
+// Turn is one handled event and the replies it still owes the person.
+type Turn struct {
+	ChatID  int64   `json:"chat"`
+	Update  int64   `json:"update"`
+	Ref     int     `json:"ref,omitempty"`
+	Replies []Reply `json:"replies"`
+	// Lang is the language the replies are in, for an apology should
+	// delivery fail.
+	Lang string `json:"lang,omitempty"`
+}
+
+// Sessions keeps one conversation State per chat, with the replies of the
+// last turn until they are delivered (the outbox). Implementations must make
+// a Save visible to the next Load of the same chat, store the state and the
+// outbox in one atomic write, and on a nil state remove every trace of the
+// chat but the outbox, which Delivered then removes.
 type Sessions interface {
-	Load(ctx context.Context, chatID int64) (*State, error)
-	Save(ctx context.Context, chatID int64, st *State, ttl time.Duration) error
-	Delete(ctx context.Context, chatID int64) error
+	Load(ctx context.Context, chatID int64) (*State, *Turn, error)
+	Save(ctx context.Context, chatID int64, st *State, ttl time.Duration, out *Turn) error
+	Delivered(ctx context.Context, turns []*Turn) error
 }
 
 // Clock tells the time; tests move it instead of sleeping.

@@ -6,44 +6,86 @@ import (
 	"fmt"
 )
 
-// Service runs events through the Engine against stored state: one load and
-// one save (or delete) per event.
+// Service runs events through the Engine against stored state. Each event
+// costs one load and one atomic save of the state together with the replies
+// it owes (the outbox); the replies are handed out only after that save, and
+// Delivered clears the outbox once they are sent. So a crash at any moment
+// neither loses an answer nor, when the same update is delivered again,
+// computes it twice: a redelivered update gets its saved replies.
 type Service struct {
 	Engine   *Engine
 	Sessions Sessions
 }
 
-// ErrDuplicate reports an event already handled (a redelivered update); the
-// caller must not answer it again.
+// ErrDuplicate reports an event already handled and delivered; the caller
+// must not answer it again.
 var ErrDuplicate = errors.New("dialogs: event already handled")
 
-// Handle loads the chat's state, runs ev and stores the result. Replies are
-// returned only after the state is safely stored, so an answer never gets
-// ahead of what we remember.
-func (s *Service) Handle(ctx context.Context, ev Event) ([]Reply, error) {
-	st, err := s.Sessions.Load(ctx, ev.ChatID)
+// Handle loads the chat's state, runs ev and stores the result with its
+// replies. The returned turn must be passed to Delivered once sent.
+func (s *Service) Handle(ctx context.Context, ev Event) (*Turn, error) {
+	st, pending, err := s.Sessions.Load(ctx, ev.ChatID)
 	if err != nil {
 		return nil, fmt.Errorf("load chat: %w", err)
+	}
+	if pending != nil && ev.UpdateID != 0 && pending.Update == ev.UpdateID {
+		return pending, nil // handled before a crash, maybe not delivered: deliver now
 	}
 	if st != nil && ev.UpdateID != 0 && ev.UpdateID <= st.LastUpdate {
 		return nil, ErrDuplicate
 	}
 	out := s.Engine.Handle(st, ev)
+	turn := &Turn{ChatID: ev.ChatID, Update: ev.UpdateID, Ref: ev.Ref, Replies: out.Replies, Lang: s.lang(out.State, st, ev)}
 	switch {
 	case out.State != nil:
 		if ev.UpdateID > out.State.LastUpdate {
 			out.State.LastUpdate = ev.UpdateID
 		}
 		out.State.V = StateVersion
-		if err := s.Sessions.Save(ctx, ev.ChatID, out.State, s.Engine.TTL(out.State)); err != nil {
-			return nil, fmt.Errorf("save chat: %w", err)
-		}
+		err = s.Sessions.Save(ctx, ev.ChatID, out.State, s.Engine.TTL(out.State), outbox(turn))
 	case st != nil:
-		if err := s.Sessions.Delete(ctx, ev.ChatID); err != nil {
-			return nil, fmt.Errorf("erase chat: %w", err)
+		err = s.Sessions.Save(ctx, ev.ChatID, nil, 0, outbox(turn))
+	default:
+		// Nothing was held and nothing is to be held (someone who has not
+		// chosen a language yet): keep no outbox either, so that we store
+		// nothing at all before they choose.
+		turn.Update = 0
+	}
+	if err != nil {
+		return nil, fmt.Errorf("save chat: %w", err)
+	}
+	return turn, nil
+}
+
+// outbox is the turn as stored; a turn without an update id (the terminal)
+// cannot be redelivered and needs none.
+func outbox(t *Turn) *Turn {
+	if t.Update == 0 {
+		return nil
+	}
+	return t
+}
+
+// Delivered clears the outboxes of turns that were sent.
+func (s *Service) Delivered(ctx context.Context, turns ...*Turn) error {
+	var stored []*Turn
+	for _, t := range turns {
+		if t != nil && t.Update != 0 {
+			stored = append(stored, t)
 		}
 	}
-	return out.Replies, nil
+	if len(stored) == 0 {
+		return nil
+	}
+	return s.Sessions.Delivered(ctx, stored)
+}
+
+func (s *Service) lang(after, before *State, ev Event) string {
+	t := &turn{e: s.Engine, ev: ev, st: after}
+	if after == nil {
+		t.st = before
+	}
+	return t.lang()
 }
 
 // Apology is what a person gets when handling their message failed, in the

@@ -15,6 +15,9 @@
 //	<p>:{u<id>}:conv       string  the conversation State as JSON.
 //	                               TTL: 24 h before consent, then the retention
 //	                               (default 180 days), renewed on every message.
+//	<p>:{u<id>}:out        string  the replies of the last turn (JSON) until they
+//	                               are sent; a restart delivers what is left.
+//	                               TTL: one hour.
 //	<p>:{u<id>}:unreach    string  "1" while Telegram says the person blocked the
 //	                               bot; no proactive message goes out. Removed
 //	                               when they write again. TTL: the retention.
@@ -50,6 +53,9 @@ func (k Keys) user(chatID int64) string {
 // Conversation is the key of a chat's State.
 func (k Keys) Conversation(chatID int64) string { return k.user(chatID) + ":conv" }
 
+// Outbox holds a chat's undelivered replies.
+func (k Keys) Outbox(chatID int64) string { return k.user(chatID) + ":out" }
+
 // Unreachable marks a chat whose person blocked the bot.
 func (k Keys) Unreachable(chatID int64) string { return k.user(chatID) + ":unreach" }
 
@@ -65,5 +71,5 @@ func (k Keys) GlobalRate() string { return k.Prefix + ":send" }
 
 // UserKeys lists every key that may hold data of chatID.
 func (k Keys) UserKeys(chatID int64) []string {
-	return []string{k.Conversation(chatID), k.Unreachable(chatID)}
+	return []string{k.Conversation(chatID), k.Unreachable(chatID), k.Outbox(chatID)}
 }

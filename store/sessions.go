@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -25,38 +24,73 @@ func NewSessions(rdb redis.UniversalClient, keys Keys) *Sessions {
 	return &Sessions{rdb: rdb, keys: keys}
 }
 
-// Load returns the chat's state, or nil when we hold none.
-func (s *Sessions) Load(ctx context.Context, chatID int64) (*dialogs.State, error) {
-	buf, err := s.rdb.Get(ctx, s.keys.Conversation(chatID)).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return nil, nil
-	}
+// OutboxTTL bounds how long undelivered replies wait for a restart to
+// deliver them; after that they are stale and better not sent.
+const OutboxTTL = time.Hour
+
+// Load returns the chat's state and undelivered replies, either nil when
+// absent, in one round trip.
+func (s *Sessions) Load(ctx context.Context, chatID int64) (*dialogs.State, *dialogs.Turn, error) {
+	vals, err := s.rdb.MGet(ctx, s.keys.Conversation(chatID), s.keys.Outbox(chatID)).Result()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var st dialogs.State
-	if err := json.Unmarshal(buf, &st); err != nil {
-		return nil, fmt.Errorf("store: decode conversation: %w", err)
+	var st *dialogs.State
+	if v, ok := vals[0].(string); ok {
+		st = &dialogs.State{}
+		if err := json.Unmarshal([]byte(v), st); err != nil {
+			return nil, nil, fmt.Errorf("store: decode conversation: %w", err)
+		}
 	}
-	return &st, nil
+	var out *dialogs.Turn
+	if v, ok := vals[1].(string); ok {
+		out = &dialogs.Turn{}
+		if err := json.Unmarshal([]byte(v), out); err != nil {
+			return nil, nil, fmt.Errorf("store: decode outbox: %w", err)
+		}
+	}
+	return st, out, nil
 }
 
-// Save stores st for ttl. Someone who writes to us can be reached again, so
-// the unreachable mark goes in the same round trip.
-func (s *Sessions) Save(ctx context.Context, chatID int64, st *dialogs.State, ttl time.Duration) error {
-	buf, err := json.Marshal(st)
-	if err != nil {
-		return err
+// Save stores st for ttl together with the turn's undelivered replies, in
+// one MULTI. A nil st erases the chat (every key in UserKeys) but for the
+// outbox, which Delivered removes. Someone who writes to us can be reached
+// again, so the unreachable mark goes in the same round trip.
+func (s *Sessions) Save(ctx context.Context, chatID int64, st *dialogs.State, ttl time.Duration, out *dialogs.Turn) error {
+	var conv, box []byte
+	var err error
+	if st != nil {
+		if conv, err = json.Marshal(st); err != nil {
+			return err
+		}
+	}
+	if out != nil {
+		if box, err = json.Marshal(out); err != nil {
+			return err
+		}
 	}
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.Set(ctx, s.keys.Conversation(chatID), buf, ttl)
-		p.Del(ctx, s.keys.Unreachable(chatID))
+		if st != nil {
+			p.Set(ctx, s.keys.Conversation(chatID), conv, ttl)
+			p.Del(ctx, s.keys.Unreachable(chatID))
+		} else {
+			p.Del(ctx, s.keys.UserKeys(chatID)...)
+		}
+		if out != nil {
+			p.Set(ctx, s.keys.Outbox(chatID), box, OutboxTTL)
+		}
 		return nil
 	})
 	return err
 }
 
-// Delete erases every key of the chat.
-func (s *Sessions) Delete(ctx context.Context, chatID int64) error {
-	return s.rdb.Del(ctx, s.keys.UserKeys(chatID)...).Err()
+// Delivered removes the outboxes of turns that were sent, in one round trip.
+func (s *Sessions) Delivered(ctx context.Context, turns []*dialogs.Turn) error {
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, t := range turns {
+			p.Del(ctx, s.keys.Outbox(t.ChatID))
+		}
+		return nil
+	})
+	return err
 }

@@ -41,20 +41,30 @@ func TestSessionsContract(t *testing.T) {
 			ctx := context.Background()
 			rdb, prefix := open(t)
 			s := store.NewSessions(rdb, store.Keys{Prefix: prefix})
-			st, err := s.Load(ctx, 7)
-			if err != nil || st != nil {
-				t.Fatalf("Load of an unknown chat = %v, %v; want nil, nil", st, err)
+			st, out, err := s.Load(ctx, 7)
+			if err != nil || st != nil || out != nil {
+				t.Fatalf("Load of an unknown chat = %v, %v, %v; want nothing", st, out, err)
 			}
 			want := &dialogs.State{V: dialogs.StateVersion, Lang: "ar", Step: dialogs.StepSectors,
 				Agreed:  time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC),
 				Profile: dialogs.Profile{Name: "سارة", Sectors: []string{"care", "port"}, Skipped: []dialogs.Step{"sit"}},
 				Picked:  []string{"care"}, LastUpdate: 99}
-			if err := s.Save(ctx, 7, want, time.Hour); err != nil {
+			turn := &dialogs.Turn{ChatID: 7, Update: 99, Ref: 5, Replies: []dialogs.Reply{{Text: "مرحبا", Buttons: [][]dialogs.Button{{{Text: "x", Data: "a:sec:care"}}}}}}
+			if err := s.Save(ctx, 7, want, time.Hour, turn); err != nil {
 				t.Fatal(err)
 			}
-			got, err := s.Load(ctx, 7)
+			got, gotOut, err := s.Load(ctx, 7)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if gotOut == nil || gotOut.Update != 99 || gotOut.Ref != 5 || gotOut.Replies[0].Buttons[0][0].Data != "a:sec:care" {
+				t.Fatalf("outbox round trip: got %+v", gotOut)
+			}
+			if err := s.Delivered(ctx, []*dialogs.Turn{turn}); err != nil {
+				t.Fatal(err)
+			}
+			if _, gotOut, _ = s.Load(ctx, 7); gotOut != nil {
+				t.Fatalf("outbox after delivery: %+v", gotOut)
 			}
 			if got.Lang != "ar" || got.Profile.Name != "سارة" || !got.Agreed.Equal(want.Agreed) ||
 				strings.Join(got.Profile.Sectors, ",") != "care,port" || got.LastUpdate != 99 || got.Profile.Skipped[0] != "sit" {
@@ -64,7 +74,15 @@ func TestSessionsContract(t *testing.T) {
 			if ttl <= 59*time.Minute || ttl > time.Hour {
 				t.Fatalf("TTL = %v, want about an hour", ttl)
 			}
-			if err := s.Delete(ctx, 7); err != nil {
+			// Erasing keeps only the goodbye until it is delivered.
+			bye := &dialogs.Turn{ChatID: 7, Update: 100, Replies: []dialogs.Reply{{Text: "bye"}}}
+			if err := s.Save(ctx, 7, nil, 0, bye); err != nil {
+				t.Fatal(err)
+			}
+			if st, out, _ := s.Load(ctx, 7); st != nil || out == nil {
+				t.Fatalf("after erasing: state %v, outbox %v; want no state and the goodbye", st, out)
+			}
+			if err := s.Delivered(ctx, []*dialogs.Turn{bye}); err != nil {
 				t.Fatal(err)
 			}
 			if keys := rdb.Keys(ctx, "*"+strconv.Itoa(7)+"*").Val(); len(keysUnder(keys, prefix)) != 0 {
@@ -126,8 +144,17 @@ func TestDuplicateUpdateIsNotHandledTwice(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	replies, err := svc.Handle(ctx, dialogs.Event{ChatID: 3, UpdateID: 11, Kind: dialogs.KindButton, Data: "consent:yes"})
-	if err != dialogs.ErrDuplicate || len(replies) != 0 {
-		t.Fatalf("redelivered update: %v replies, err %v; want none and ErrDuplicate", len(replies), err)
+	// Not yet delivered (a crash came between saving and sending): the
+	// saved replies come back, the event is not run again.
+	turn, err := svc.Handle(ctx, dialogs.Event{ChatID: 3, UpdateID: 11, Kind: dialogs.KindButton, Data: "consent:yes"})
+	if err != nil || turn == nil || turn.Update != 11 || len(turn.Replies) == 0 {
+		t.Fatalf("redelivered undelivered update: %+v, %v; want its saved replies", turn, err)
+	}
+	if err := svc.Delivered(ctx, turn); err != nil {
+		t.Fatal(err)
+	}
+	turn, err = svc.Handle(ctx, dialogs.Event{ChatID: 3, UpdateID: 11, Kind: dialogs.KindButton, Data: "consent:yes"})
+	if err != dialogs.ErrDuplicate || turn != nil {
+		t.Fatalf("redelivered delivered update: %+v, %v; want nothing and ErrDuplicate", turn, err)
 	}
 }
