@@ -85,8 +85,17 @@ func TestFallbackChain(t *testing.T) {
 	if got, want := c.T("uk", "btn_skip", nil), c.T("en", "btn_skip", nil); got != want {
 		t.Fatalf("uk without btn_skip = %q, want the English %q", got, want)
 	}
-	if got, want := c.T("xx", "btn_skip", nil), c.T("nl", "btn_skip", nil); got != want {
-		t.Fatalf("unknown language = %q, want Dutch %q", got, want)
+	if got, want := c.T("xx", "btn_skip", nil), c.T("en", "btn_skip", nil); got != want {
+		t.Fatalf("unknown language = %q, want English %q, the chain's next step", got, want)
+	}
+	// A message that exists only in Dutch still renders for everyone.
+	nl := string(m["nl.toml"].Data) + "\n[only_dutch]\nother = \"alleen Nederlands\"\n"
+	m["nl.toml"] = &fstest.MapFile{Data: []byte(nl)}
+	if c, err = locales.LoadFS(m); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.T("ar", "only_dutch", nil); got != "alleen Nederlands" {
+		t.Fatalf("a message only in Dutch rendered for Arabic as %q", got)
 	}
 }
 
