@@ -44,6 +44,8 @@ func (s *memSessions) Save(_ context.Context, id int64, st *dialogs.State, _ tim
 	return nil
 }
 
+func (s *memSessions) Progress(context.Context, *dialogs.Turn) error { return nil }
+
 func (s *memSessions) Delivered(context.Context, []*dialogs.Turn) error { return nil }
 
 func TestPanicInOneConversationIsContained(t *testing.T) {

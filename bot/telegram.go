@@ -200,8 +200,7 @@ func (u update) chat() int64 {
 // HandleUpdates handles a batch, each chat's updates in order and chats in
 // parallel, and returns the offset that confirms what is done: past every
 // update, or up to the first one that failed, which is then fetched again.
-// failed reports such a failure. The outboxes of everything delivered are
-// cleared in one round trip before the offset moves.
+// failed reports such a failure.
 func (t *Telegram) HandleUpdates(ctx context.Context, updates []*models.Update) (next int64, failed bool) {
 	if len(updates) == 0 {
 		return 0, false
@@ -213,7 +212,6 @@ func (t *Telegram) HandleUpdates(ctx context.Context, updates []*models.Update) 
 	firstFailed := int64(-1)
 	var mu sync.Mutex
 	broken := map[int64]bool{}
-	var delivered []*dialogs.Turn
 	inOrder(items, func(u update) {
 		chat := u.chat()
 		mu.Lock()
@@ -221,10 +219,9 @@ func (t *Telegram) HandleUpdates(ctx context.Context, updates []*models.Update) 
 		mu.Unlock()
 		// After a failure, later updates of the same chat wait for the
 		// retry: handling them now would answer out of order.
-		var turn *dialogs.Turn
 		var err error
 		if !skip {
-			turn, err = t.handle(ctx, u.Update)
+			err = t.handle(ctx, u.Update)
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -233,32 +230,23 @@ func (t *Telegram) HandleUpdates(ctx context.Context, updates []*models.Update) 
 			if firstFailed < 0 || u.ID < firstFailed {
 				firstFailed = u.ID
 			}
-			return
-		}
-		if turn != nil {
-			delivered = append(delivered, turn)
 		}
 	})
-	if err := t.Runtime.Service.Delivered(ctx, delivered...); err != nil {
-		// Sent but not recorded as sent: fetching the batch again would
-		// repeat answers, so move on; the outboxes expire by themselves.
-		t.Log.Warn("record delivery", "err", err)
-	}
 	if firstFailed >= 0 {
 		return firstFailed, true
 	}
 	return updates[len(updates)-1].ID + 1, false
 }
 
-// handle runs one update end to end and returns its delivered turn. An
-// error means it was not handled and must be fetched again.
-func (t *Telegram) handle(ctx context.Context, u *models.Update) (*dialogs.Turn, error) {
+// handle runs one update end to end: handled, answered, and the answer
+// recorded as delivered. An error means it must be fetched again.
+func (t *Telegram) handle(ctx context.Context, u *models.Update) error {
 	if m := u.MyChatMember; m != nil && m.Chat.Type == models.ChatTypePrivate {
-		return nil, t.membership(ctx, m)
+		return t.membership(ctx, m)
 	}
 	ev, msgID, callbackID, ok := toEvent(u)
 	if !ok {
-		return nil, nil
+		return nil
 	}
 	ev.UpdateID, ev.Ref = u.ID, msgID
 	if callbackID != "" {
@@ -271,30 +259,43 @@ func (t *Telegram) handle(ctx context.Context, u *models.Update) (*dialogs.Turn,
 	turn, err := t.Runtime.Handle(ctx, ev)
 	if err != nil {
 		t.Log.Error("handle update", "chat", ChatRef(ev.ChatID), "update", u.ID, "err", err)
-		return nil, err
+		return err
 	}
 	if turn == nil {
-		return nil, nil // a duplicate, answered before
+		return nil // a duplicate, answered before
 	}
-	for _, r := range turn.Replies {
-		if err := t.Send(ctx, ev.ChatID, turn.Ref, r); err != nil {
-			if errors.Is(err, ErrUnreachable) {
-				t.Log.Info("chat unreachable", "chat", ChatRef(ev.ChatID))
-				break
-			}
-			if permanent(err) {
-				// Telegram refused this message for good: go on with the
-				// rest rather than loop on it.
-				t.Log.Warn("send reply", "chat", ChatRef(ev.ChatID), "err", redact(err.Error(), t.token))
-				continue
-			}
-			// Telegram or the network is down: the outbox keeps the
-			// replies and the update is fetched again.
-			return nil, err
-		}
+	if err := t.deliver(ctx, turn); err != nil {
+		return err
 	}
 	t.Log.Debug("handled", "chat", ChatRef(ev.ChatID), "update", u.ID, "replies", len(turn.Replies), "took", time.Since(start))
-	return turn, nil
+	return nil
+}
+
+// deliver sends what a turn still owes and records it as delivered.
+func (t *Telegram) deliver(ctx context.Context, turn *dialogs.Turn) error {
+	for i := turn.Sent; i < len(turn.Replies); i++ {
+		err := t.Send(ctx, turn.ChatID, turn.Ref, turn.Replies[i])
+		switch {
+		case errors.Is(err, ErrUnreachable):
+			t.Log.Info("chat unreachable", "chat", ChatRef(turn.ChatID))
+			return t.Runtime.Service.Delivered(ctx, turn)
+		case err != nil && !permanent(err):
+			// Telegram or the network is down: the outbox keeps the
+			// replies and the update is fetched again.
+			return err
+		case err != nil:
+			// Refused for good: go on with the rest rather than loop on it.
+			t.Log.Warn("send reply", "chat", ChatRef(turn.ChatID), "err", redact(err.Error(), t.token))
+		}
+		if i+1 < len(turn.Replies) {
+			// Between two replies of one turn: remember how far we got, so
+			// a restart does not send this one again.
+			if err := t.Runtime.Service.Sent(ctx, turn, i+1); err != nil {
+				return err
+			}
+		}
+	}
+	return t.Runtime.Service.Delivered(ctx, turn)
 }
 
 // permanent reports a refusal that retrying will not change.

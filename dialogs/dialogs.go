@@ -79,6 +79,9 @@ type Turn struct {
 	// Lang is the language the replies are in, for an apology should
 	// delivery fail.
 	Lang string `json:"lang,omitempty"`
+	// Sent counts the replies already delivered, so that a restart in the
+	// middle of a turn sends only the rest.
+	Sent int `json:"sent,omitempty"`
 }
 
 // Sessions keeps one conversation State per chat, with the replies of the
@@ -89,6 +92,7 @@ type Turn struct {
 type Sessions interface {
 	Load(ctx context.Context, chatID int64) (*State, *Turn, error)
 	Save(ctx context.Context, chatID int64, st *State, ttl time.Duration, out *Turn) error
+	Progress(ctx context.Context, out *Turn) error
 	Delivered(ctx context.Context, turns []*Turn) error
 }
 

@@ -66,6 +66,16 @@ func outbox(t *Turn) *Turn {
 	return t
 }
 
+// Sent records that the first n replies of t are delivered. Only a turn of
+// several replies needs it, between them.
+func (s *Service) Sent(ctx context.Context, t *Turn, n int) error {
+	t.Sent = n
+	if t.Update == 0 {
+		return nil
+	}
+	return s.Sessions.Progress(ctx, t)
+}
+
 // Delivered clears the outboxes of turns that were sent.
 func (s *Service) Delivered(ctx context.Context, turns ...*Turn) error {
 	var stored []*Turn

@@ -13,15 +13,19 @@ import (
 
 var _ dialogs.Sessions = (*Sessions)(nil)
 
-// Sessions stores conversation states: one GET to load, one SET to save.
+// Sessions stores conversation states and their outboxes: one MGET to load,
+// one MULTI to save, and outbox updates group-committed across chats.
 type Sessions struct {
 	rdb  redis.UniversalClient
 	keys Keys
+	outs committer
 }
 
 // NewSessions returns Sessions on rdb under keys.
 func NewSessions(rdb redis.UniversalClient, keys Keys) *Sessions {
-	return &Sessions{rdb: rdb, keys: keys}
+	s := &Sessions{rdb: rdb, keys: keys}
+	s.outs.flush = s.writeOutboxes
+	return s
 }
 
 // OutboxTTL bounds how long undelivered replies wait for a restart to
@@ -84,11 +88,38 @@ func (s *Sessions) Save(ctx context.Context, chatID int64, st *dialogs.State, tt
 	return err
 }
 
-// Delivered removes the outboxes of turns that were sent, in one round trip.
+// Progress records how many of a turn's replies are delivered.
+func (s *Sessions) Progress(ctx context.Context, out *dialogs.Turn) error {
+	box, err := json.Marshal(out)
+	if err != nil {
+		return err
+	}
+	return s.outs.do(ctx, outboxWrite{chatID: out.ChatID, box: box})
+}
+
+// Delivered removes the outboxes of turns that were sent.
 func (s *Sessions) Delivered(ctx context.Context, turns []*dialogs.Turn) error {
+	ws := make([]outboxWrite, len(turns))
+	for i, t := range turns {
+		ws[i] = outboxWrite{chatID: t.ChatID}
+	}
+	return s.outs.do(ctx, ws...)
+}
+
+// outboxWrite rewrites (box set) or removes (box nil) one chat's outbox.
+type outboxWrite struct {
+	chatID int64
+	box    []byte
+}
+
+func (s *Sessions) writeOutboxes(ctx context.Context, ws []outboxWrite) error {
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for _, t := range turns {
-			p.Del(ctx, s.keys.Outbox(t.ChatID))
+		for _, w := range ws {
+			if w.box == nil {
+				p.Del(ctx, s.keys.Outbox(w.chatID))
+			} else {
+				p.SetArgs(ctx, s.keys.Outbox(w.chatID), w.box, redis.SetArgs{KeepTTL: true, Mode: "XX"})
+			}
 		}
 		return nil
 	})

@@ -61,6 +61,18 @@ type Server struct {
 	// Fault, when set, is asked before every call; a non-nil answer is
 	// returned as a Bot API error.
 	Fault func(method string, chatID int64) *Fault
+	// Hold, when set and true for a call, keeps the call unanswered and
+	// unrecorded until the client goes away: a process killed then has
+	// messages in flight that never arrived.
+	Hold func(method string) bool
+	held int
+}
+
+// Held counts calls kept unanswered by Hold.
+func (s *Server) Held() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.held
 }
 
 // New starts a fake Bot API server, closed when the test ends.
@@ -133,8 +145,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	chatID, _ := strconv.ParseInt(p.values["chat_id"], 10, 64)
 	s.mu.Lock()
 	s.calls[method]++
-	fault := s.Fault
+	fault, hold := s.Fault, s.Hold
 	s.mu.Unlock()
+	if hold != nil && method != "getUpdates" && hold(method) {
+		s.mu.Lock()
+		s.held++
+		s.mu.Unlock()
+		<-r.Context().Done()
+		return
+	}
 	if fault != nil && method != "getUpdates" {
 		if f := fault(method, chatID); f != nil {
 			body := map[string]any{"ok": false, "error_code": f.Status, "description": f.Desc}
