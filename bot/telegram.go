@@ -17,7 +17,13 @@ import (
 
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/locales"
+	"github.com/werkwijzer/werkwijzer/ops"
 )
+
+// ChatLocker gives one instance at a time a chat.
+type ChatLocker interface {
+	Lock(ctx context.Context, chatID int64) (unlock func(), err error)
+}
 
 // DefaultAPIURL is Telegram's public Bot API.
 const DefaultAPIURL = "https://api.telegram.org"
@@ -34,6 +40,12 @@ type Telegram struct {
 	// Sender carries every call that shows something to a person; nil sends
 	// without limits (tests of the dialogs alone).
 	Sender *Sender
+	// Locks, when set, makes an instance hold a chat in Redis while it
+	// handles a webhook call for it, so that several instances can share
+	// one Redis and one webhook address.
+	Locks ChatLocker
+	// Metrics, when set, counts what the channel does.
+	Metrics *ops.Metrics
 
 	token, apiURL string
 	http          *http.Client
@@ -209,6 +221,10 @@ func (t *Telegram) HandleUpdates(ctx context.Context, updates []*models.Update) 
 	for i, u := range updates {
 		items[i] = update{u}
 	}
+	if t.Metrics != nil {
+		t.Metrics.QueueDepth.WithLabelValues("updates").Add(float64(len(updates)))
+		defer t.Metrics.QueueDepth.WithLabelValues("updates").Sub(float64(len(updates)))
+	}
 	firstFailed := int64(-1)
 	var mu sync.Mutex
 	broken := map[int64]bool{}
@@ -221,7 +237,10 @@ func (t *Telegram) HandleUpdates(ctx context.Context, updates []*models.Update) 
 		// retry: handling them now would answer out of order.
 		var err error
 		if !skip {
-			err = t.handle(ctx, u.Update)
+			start := time.Now()
+			var outcome string
+			outcome, err = t.handle(ctx, u.Update)
+			t.observe(outcome, time.Since(start))
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -238,15 +257,29 @@ func (t *Telegram) HandleUpdates(ctx context.Context, updates []*models.Update) 
 	return updates[len(updates)-1].ID + 1, false
 }
 
+func (t *Telegram) observe(outcome string, took time.Duration) {
+	if t.Metrics == nil {
+		return
+	}
+	t.Metrics.UpdatesHandled.WithLabelValues(outcome).Inc()
+	if outcome == ops.OutcomeHandled {
+		t.Metrics.HandlingSeconds.Observe(took.Seconds())
+	}
+}
+
 // handle runs one update end to end: handled, answered, and the answer
-// recorded as delivered. An error means it must be fetched again.
-func (t *Telegram) handle(ctx context.Context, u *models.Update) error {
+// recorded as delivered. An error means it must be fetched again. The
+// outcome names what happened, for the metrics.
+func (t *Telegram) handle(ctx context.Context, u *models.Update) (outcome string, err error) {
 	if m := u.MyChatMember; m != nil && m.Chat.Type == models.ChatTypePrivate {
-		return t.membership(ctx, m)
+		if err := t.membership(ctx, m); err != nil {
+			return ops.OutcomeFailed, err
+		}
+		return ops.OutcomeHandled, nil
 	}
 	ev, msgID, callbackID, ok := toEvent(u)
 	if !ok {
-		return nil
+		return ops.OutcomeIgnored, nil
 	}
 	ev.UpdateID, ev.Ref = u.ID, msgID
 	if callbackID != "" {
@@ -259,16 +292,17 @@ func (t *Telegram) handle(ctx context.Context, u *models.Update) error {
 	turn, err := t.Runtime.Handle(ctx, ev)
 	if err != nil {
 		t.Log.Error("handle update", "chat", ChatRef(ev.ChatID), "update", u.ID, "err", err)
-		return err
+		return ops.OutcomeFailed, err
 	}
 	if turn == nil {
-		return nil // a duplicate, answered before
+		return ops.OutcomeDuplicate, nil // answered before
 	}
 	if err := t.deliver(ctx, turn); err != nil {
-		return err
+		t.Log.Warn("deliver", "chat", ChatRef(ev.ChatID), "update", u.ID, "err", redact(err.Error(), t.token))
+		return ops.OutcomeFailed, err
 	}
 	t.Log.Debug("handled", "chat", ChatRef(ev.ChatID), "update", u.ID, "replies", len(turn.Replies), "took", time.Since(start))
-	return nil
+	return ops.OutcomeHandled, nil
 }
 
 // deliver sends what a turn still owes and records it as delivered.

@@ -49,8 +49,9 @@ var allowedUpdates = []string{"message", "edited_message", "callback_query", "my
 // start-up rather than at the first call.
 //
 // Updates of one chat that arrive on concurrent calls are handled one after
-// another within this process, never side by side: two at once could each
-// load the same state and one save would undo the other.
+// another, never side by side: within this process by a mutex, and across
+// the instances sharing Redis by t.Locks. Two at once could each load the
+// same state and one save would undo the other.
 func (t *Telegram) WebhookHandler(secret string) http.Handler {
 	if secret == "" {
 		panic("bot: WebhookHandler needs a non-empty secret")
@@ -92,9 +93,20 @@ func (t *Telegram) WebhookHandler(secret string) http.Handler {
 		}
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), WebhookTimeout)
 		defer cancel()
-		unlock := locks.lock(update{&u}.chat())
+		chat := update{&u}.chat()
+		unlock := locks.lock(chat)
+		defer unlock()
+		if t.Locks != nil && chat != 0 {
+			// Other instances share the Redis: take the chat there too.
+			release, err := t.Locks.Lock(ctx, chat)
+			if err != nil {
+				t.Log.Warn("webhook: chat busy elsewhere; Telegram will deliver again", "chat", ChatRef(chat), "err", err)
+				http.Error(w, "busy, try again", http.StatusServiceUnavailable)
+				return
+			}
+			defer release()
+		}
 		_, failed := t.HandleUpdates(ctx, []*models.Update{&u})
-		unlock()
 		if failed {
 			t.Log.Warn("webhook update not handled; Telegram will deliver it again", "update", u.ID)
 			http.Error(w, "not handled, try again", http.StatusInternalServerError)

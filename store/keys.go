@@ -18,6 +18,8 @@
 //	<p>:{u<id>}:out        string  the replies of the last turn (JSON) until they
 //	                               are sent; a restart delivers what is left.
 //	                               TTL: one hour.
+//	<p>:{u<id>}:lock       string  which instance handles the chat right now
+//	                               (webhook mode). TTL: 45 s; removed when done.
 //	<p>:{u<id>}:unreach    string  "1" while Telegram says the person blocked the
 //	                               bot; no proactive message goes out. Removed
 //	                               when they write again. TTL: the retention.
@@ -55,6 +57,9 @@ func (k Keys) Conversation(chatID int64) string { return k.user(chatID) + ":conv
 
 // Outbox holds a chat's undelivered replies.
 func (k Keys) Outbox(chatID int64) string { return k.user(chatID) + ":out" }
+
+// Lock is held by the instance handling a chat.
+func (k Keys) Lock(chatID int64) string { return k.user(chatID) + ":lock" }
 
 // Unreachable marks a chat whose person blocked the bot.
 func (k Keys) Unreachable(chatID int64) string { return k.user(chatID) + ":unreach" }

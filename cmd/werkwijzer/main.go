@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -20,6 +23,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/bot"
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/locales"
+	"github.com/werkwijzer/werkwijzer/ops"
 	"github.com/werkwijzer/werkwijzer/store"
 )
 
@@ -88,6 +92,11 @@ type Config struct {
 	// (across instances sharing Redis) and to one chat.
 	SendRate     redis_rate.Limit
 	ChatSendRate redis_rate.Limit
+	// WebhookURL and WebhookSecret switch serve from long polling to a
+	// webhook; HTTPAddr is where it, /healthz and /metrics listen.
+	WebhookURL    string
+	WebhookSecret string
+	HTTPAddr      string
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -96,6 +105,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		TelegramAPIURL: getenv("TELEGRAM_API_URL"),
 		RedisURL:       getenv("REDIS_URL"),
 		RedisPrefix:    getenv("REDIS_PREFIX"),
+		WebhookURL:     getenv("WEBHOOK_URL"),
+		WebhookSecret:  getenv("WEBHOOK_SECRET"),
+		HTTPAddr:       getenv("HTTP_ADDR"),
 		Retention:      dialogs.DefaultRetention,
 		SendRate:       bot.DefaultGlobalRate,
 		ChatSendRate:   bot.DefaultChatRate,
@@ -111,6 +123,17 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.RedisPrefix == "" {
 		c.RedisPrefix = store.DefaultPrefix
+	}
+	if c.WebhookURL != "" {
+		if c.WebhookSecret == "" {
+			return c, errors.New("WEBHOOK_URL needs WEBHOOK_SECRET: without it anyone who learns the URL can post updates")
+		}
+		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			return c, fmt.Errorf("WEBHOOK_URL must be an https URL, got %q", c.WebhookURL)
+		}
+		if c.HTTPAddr == "" {
+			c.HTTPAddr = ":8080"
+		}
 	}
 	if v := getenv("RETENTION_DAYS"); v != "" {
 		d, err := strconv.Atoi(v)
@@ -139,7 +162,11 @@ type Main struct {
 	Log     *slog.Logger
 	Runtime *bot.Runtime
 	Texts   *locales.Catalog
+	Metrics *ops.Metrics
 	closers []func() error
+
+	httpAddr string
+	ready    chan struct{} // closed once Serve listens; tests set it
 }
 
 // Open connects to Redis (or starts the embedded one) and builds the
@@ -168,7 +195,8 @@ func (m *Main) Open(ctx context.Context) error {
 	return nil
 }
 
-// Serve runs the Telegram bot until ctx ends.
+// Serve runs the Telegram bot until ctx ends: long polling, or a webhook
+// when WebhookURL is set; /healthz and /metrics on HTTPAddr when set.
 func (m *Main) Serve(ctx context.Context) error {
 	if m.Config.TelegramToken == "" {
 		return errors.New("serve needs TELEGRAM_BOT_TOKEN (from @BotFather); without it, use: werkwijzer chat")
@@ -181,17 +209,86 @@ func (m *Main) Serve(ctx context.Context) error {
 		return err
 	}
 	keys := store.Keys{Prefix: m.Config.RedisPrefix}
+	m.Metrics = ops.NewMetrics()
+	tgm.Metrics = m.Metrics
 	tgm.Sender = &bot.Sender{
 		Limiter: redis_rate.NewLimiter(m.Redis), GlobalKey: keys.GlobalRate(), ChatKey: keys.ChatRate,
 		Global: m.Config.SendRate, PerChat: m.Config.ChatSendRate,
 		Reach: store.NewReach(m.Redis, keys, m.Config.Retention),
+		Observe: func(outcome string) {
+			if outcome == "ok" {
+				m.Metrics.MessagesSent.Inc()
+			} else {
+				m.Metrics.TelegramErrors.WithLabelValues(outcome).Inc()
+			}
+		},
 	}
 	if err := tgm.SetCommands(ctx); err != nil {
 		m.Log.Warn("could not publish the command list", "err", err)
 	}
-	m.Log.Info("serving Telegram", "mode", "long polling")
-	return tgm.Poll(ctx)
+
+	mux := http.NewServeMux()
+	opsHandler := ops.Handler(m.Metrics, func(ctx context.Context) error { return m.Redis.Ping(ctx).Err() })
+	mux.Handle("/healthz", opsHandler)
+	mux.Handle("/metrics", opsHandler)
+	webhook := m.Config.WebhookURL != ""
+	if webhook {
+		u, _ := url.Parse(m.Config.WebhookURL)
+		path := u.Path
+		if path == "" {
+			path = "/"
+		}
+		tgm.Locks = store.NewLocks(m.Redis, keys)
+		mux.Handle(path, tgm.WebhookHandler(m.Config.WebhookSecret))
+	}
+	var srv *http.Server
+	served := make(chan error, 1)
+	if m.Config.HTTPAddr != "" {
+		ln, err := net.Listen("tcp", m.Config.HTTPAddr)
+		if err != nil {
+			return fmt.Errorf("HTTP_ADDR: %w", err)
+		}
+		m.httpAddr = ln.Addr().String()
+		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { served <- srv.Serve(ln) }()
+	}
+	if webhook {
+		if err := tgm.RegisterWebhook(ctx, m.Config.WebhookURL, m.Config.WebhookSecret); err != nil {
+			return err
+		}
+		m.started()
+		m.Log.Info("serving Telegram", "mode", "webhook", "addr", m.httpAddr)
+		select {
+		case <-ctx.Done():
+		case err := <-served:
+			return err
+		}
+	} else {
+		m.started()
+		m.Log.Info("serving Telegram", "mode", "long polling")
+		if err := tgm.Poll(ctx); err != nil {
+			return err
+		}
+	}
+	if srv != nil {
+		// Let calls in flight finish (their updates are answered and saved),
+		// within the ten seconds a stop may take.
+		sctx, cancel := context.WithTimeout(context.Background(), bot.ShutdownGrace)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}
+	return nil
 }
+
+func (m *Main) started() {
+	if m.ready != nil {
+		close(m.ready)
+	}
+}
+
+// HTTPAddr is the address the HTTP server listens on, once Serve has
+// started it (tests ask for port 0).
+func (m *Main) HTTPAddr() string { return m.httpAddr }
 
 // Chat runs the terminal chat until input ends.
 func (m *Main) Chat(ctx context.Context) error {
