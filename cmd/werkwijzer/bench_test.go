@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-redis/redis_rate/v10"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
+	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/internal/redistest"
+	"github.com/werkwijzer/werkwijzer/locales"
+	"github.com/werkwijzer/werkwijzer/store"
+)
+
+// BenchmarkRuntime measures the whole path of an ordinary answer: the bot
+// fetches an update from the fake Bot API, orders it, runs the dialogs,
+// saves to a real Redis and sends the reply. Fifty people each press a
+// button as soon as the previous answer arrived (a closed loop), so latency
+// is what one person waits.
+//
+//	go test ./cmd/werkwijzer -run '^$' -bench Runtime -benchtime 3000x
+func BenchmarkRuntime(b *testing.B) {
+	tg := telegramtest.New(b)
+	opts, err := redis.ParseURL(redistest.URL(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rdb := redis.NewClient(opts)
+	defer rdb.Close()
+	rdb.Ping(context.Background())
+	trips := store.CountRoundTrips(rdb)
+	m := &Main{Redis: rdb,
+		Config: Config{TelegramToken: tg.Token, TelegramAPIURL: tg.URL, RedisPrefix: redistest.Prefix(),
+			Retention: 180 * 24 * time.Hour, SendRate: redis_rate.PerSecond(100000), ChatSendRate: redis_rate.PerSecond(100000)},
+		Stdout: io.Discard, Stderr: io.Discard, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), ready: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { m.Serve(ctx); close(done) }()
+	defer func() { cancel(); <-done; m.Close() }()
+	<-m.ready
+
+	const people = 50
+	var mu sync.Mutex
+	var latencies []time.Duration
+	b.ResetTimer()
+	start := time.Now()
+	startTrips := trips.Load()
+	var wg sync.WaitGroup
+	for p := 0; p < people; p++ {
+		n := b.N / people
+		if p < b.N%people {
+			n++
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := int64(20000 + p)
+			for k := 0; k < n; k++ {
+				l := locales.Languages[(p+k)%len(locales.Languages)]
+				c := tg.Chat(b, id, l.Telegram)
+				before := len(tg.Messages(id))
+				t0 := time.Now()
+				tg.Push(c.PressUpdate("lang:"+l.Code, 1))
+				for len(tg.Messages(id)) < before+2 {
+					time.Sleep(100 * time.Microsecond)
+				}
+				mu.Lock()
+				latencies = append(latencies, time.Since(t0))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
+	q := func(f float64) float64 { return float64(latencies[int(f*float64(len(latencies)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "updates/s")
+	b.ReportMetric(float64(trips.Load()-startTrips)/float64(b.N), "redis-trips/update")
+	b.ReportMetric(q(0.50), "p50-ms")
+	b.ReportMetric(q(0.99), "p99-ms")
+}
+
+// BenchmarkConversationMemory stores finished onboardings in a Redis of its
+// own and reports what one conversation costs in Redis memory.
+//
+//	go test ./cmd/werkwijzer -run '^$' -bench ConversationMemory -benchtime 10000x
+func BenchmarkConversationMemory(b *testing.B) {
+	srv, err := redistest.Start()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Stop()
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer rdb.Close()
+	ctx := context.Background()
+	used := func() int64 {
+		info := rdb.Info(ctx, "memory").Val()
+		for _, line := range strings.Split(info, "\r\n") {
+			if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
+				n, _ := strconv.ParseInt(v, 10, 64)
+				return n
+			}
+		}
+		b.Fatal("no used_memory in INFO")
+		return 0
+	}
+	sessions := store.NewSessions(rdb, store.Keys{Prefix: store.DefaultPrefix})
+	now := time.Now()
+	st := &dialogs.State{V: dialogs.StateVersion, Lang: "ar", Step: dialogs.StepMenu, Agreed: now, Oriented: now,
+		Created: now, LastSeen: now, LastUpdate: 123456789,
+		Profile: dialogs.Profile{Name: "Amira", Age: dialogs.Age25to49, Dutch: dialogs.DutchLittle, Situation: dialogs.SituationOCMW,
+			Education: dialogs.EducationSecondary, Diploma: dialogs.DiplomaNotRecognised, Sectors: []string{"care", "cleaning"},
+			Licence: dialogs.LicenceB, Availability: []string{"parttime", "weekends"}, District: "deurne", Postcode: "2100",
+			Goal: dialogs.GoalLearn, Support: []string{"childcare"}}}
+	before := used()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := sessions.Save(ctx, int64(100000000+i), st, time.Hour, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(used()-before)/float64(b.N), "bytes/conversation")
+}
+
