@@ -4,20 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	tg "github.com/go-telegram/bot"
+	"golang.org/x/time/rate"
 )
 
 // Telegram's limits for bots: about 30 messages a second in all and about
 // one a second to one chat, short bursts allowed
 // (core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
 // The bot-wide limit is kept a little under 30 so that a sliding one-second
-// window never sees more than 30.
-var (
-	DefaultGlobalRate = redis_rate.Limit{Rate: 29, Burst: 1, Period: time.Second}
-	DefaultChatRate   = redis_rate.Limit{Rate: 1, Burst: 4, Period: time.Second}
+// window never sees more than 30; a chat may get an answer of a few
+// messages at once.
+const (
+	DefaultGlobalRate = 29.0
+	DefaultChatRate   = 1.0
+	DefaultChatBurst  = 4
 )
 
 // Reachability records who blocked the bot.
@@ -32,13 +35,17 @@ var ErrUnreachable = errors.New("bot: chat unreachable")
 
 // Sender is the one way out to Telegram. It keeps the whole bot, across all
 // instances sharing Redis, within Telegram's rate limits, waits out a 429's
-// retry_after, and marks a chat unreachable on 403.
+// retry_after, and marks a chat unreachable on 403. None of this costs a
+// Redis round trip per message.
 type Sender struct {
-	Limiter    *redis_rate.Limiter
-	GlobalKey  string
-	ChatKey    func(chatID int64) string
-	Global     redis_rate.Limit
-	PerChat    redis_rate.Limit
+	// Global is the bot-wide rate shared by the instances; nil for none.
+	Global *Quota
+	// PerChat and ChatBurst pace the messages to one chat; 0 for none.
+	PerChat   float64
+	ChatBurst int
+	chats     chatLimits
+	once      sync.Once
+
 	Reach      Reachability
 	MaxRetries int // retries after a 429; 0 means 5
 	// Sleep waits; tests replace it to observe waits without sleeping.
@@ -72,23 +79,24 @@ func (s *Sender) observe(outcome string) {
 	}
 }
 
-// wait blocks until the limit on key allows one more message.
-func (s *Sender) wait(ctx context.Context, key string, limit redis_rate.Limit) error {
-	if s.Limiter == nil || limit.IsZero() {
-		return nil
-	}
-	for {
-		res, err := s.Limiter.Allow(ctx, key, limit)
-		if err != nil {
-			return fmt.Errorf("rate limit: %w", err)
-		}
-		if res.Allowed > 0 {
-			return nil
-		}
-		if err := sleepCtx(ctx, res.RetryAfter); err != nil {
+// pace waits for the bot-wide and the chat's limits.
+func (s *Sender) pace(ctx context.Context, chatID int64) error {
+	if s.PerChat > 0 {
+		s.once.Do(func() {
+			burst := s.ChatBurst
+			if burst < 1 {
+				burst = 1
+			}
+			s.chats.limit, s.chats.burst = rate.Limit(s.PerChat), burst
+		})
+		if err := s.chats.wait(ctx, chatID); err != nil {
 			return err
 		}
 	}
+	if s.Global != nil {
+		return s.Global.Wait(ctx)
+	}
+	return nil
 }
 
 // Do makes one Bot API call to chatID within the limits.
@@ -98,13 +106,8 @@ func (s *Sender) Do(ctx context.Context, chatID int64, call func(ctx context.Con
 		max = 5
 	}
 	for attempt := 0; ; attempt++ {
-		if err := s.wait(ctx, s.GlobalKey, s.Global); err != nil {
+		if err := s.pace(ctx, chatID); err != nil {
 			return err
-		}
-		if s.ChatKey != nil {
-			if err := s.wait(ctx, s.ChatKey(chatID), s.PerChat); err != nil {
-				return err
-			}
 		}
 		err := call(ctx)
 		var tooMany *tg.TooManyRequestsError

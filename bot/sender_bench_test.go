@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	tg "github.com/go-telegram/bot"
 
 	"github.com/werkwijzer/werkwijzer/bot"
@@ -50,8 +49,9 @@ func BenchmarkSender(b *testing.B) {
 	}
 	const messages = 3000
 	for i := 0; i < b.N; i++ {
-		s := &bot.Sender{Limiter: redis_rate.NewLimiter(rdb), GlobalKey: keys.GlobalRate() + time.Now().String(),
-			ChatKey: keys.ChatRate, Global: bot.DefaultGlobalRate, PerChat: bot.DefaultChatRate}
+		q := bot.NewQuota(rdb, keys.Instances()+time.Now().String(), bot.DefaultGlobalRate)
+		q.Heartbeat(context.Background())
+		s := &bot.Sender{Global: q, PerChat: bot.DefaultChatRate, ChatBurst: bot.DefaultChatBurst}
 		work := make(chan int64)
 		var wg sync.WaitGroup
 		start := time.Now()

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	tg "github.com/go-telegram/bot"
 
 	"github.com/werkwijzer/werkwijzer/bot"
@@ -45,8 +44,7 @@ func newChannel(t *testing.T) *channel {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tgm.Sender = &bot.Sender{Limiter: redis_rate.NewLimiter(rdb), GlobalKey: keys.GlobalRate(), ChatKey: keys.ChatRate,
-		Global: redis_rate.PerSecond(1000), PerChat: redis_rate.PerSecond(1000), Reach: c.reach,
+	tgm.Sender = &bot.Sender{Global: bot.NewQuota(rdb, keys.Instances(), 1000), PerChat: 1000, Reach: c.reach,
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			c.mu.Lock()
 			c.slept = append(c.slept, d)
@@ -150,8 +148,9 @@ func TestBlockedUserIsMarkedUnreachable(t *testing.T) {
 	}
 }
 
-// Two senders sharing one Redis stand for two instances: together they
-// stay within the bot-wide limit.
+// Two senders sharing one Redis stand for two instances: once both have
+// announced themselves, each takes half the rate, and together they stay
+// within the bot-wide limit.
 func TestRateLimitIsSharedAcrossInstances(t *testing.T) {
 	rdb, prefix := redistest.Client(t)
 	keys := store.Keys{Prefix: prefix}
@@ -160,16 +159,27 @@ func TestRateLimitIsSharedAcrossInstances(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	limit := redis_rate.Limit{Rate: 10, Burst: 1, Period: time.Second}
+	const limit = 10
+	ctx := context.Background()
+	quotas := []*bot.Quota{bot.NewQuota(rdb, keys.Instances(), limit), bot.NewQuota(rdb, keys.Instances(), limit)}
+	for _, q := range quotas {
+		q.Heartbeat(ctx)
+	}
+	for _, q := range quotas {
+		q.Heartbeat(ctx) // the first one learns of the second
+		if n := q.Instances(); n != 2 {
+			t.Fatalf("an instance sees %d instances, want 2", n)
+		}
+	}
 	var wg sync.WaitGroup
-	for inst := 0; inst < 2; inst++ {
-		s := &bot.Sender{Limiter: redis_rate.NewLimiter(rdb), GlobalKey: keys.GlobalRate(), Global: limit}
+	for inst, q := range quotas {
+		s := &bot.Sender{Global: q}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 10; i++ {
 				chat := int64(inst*100 + i)
-				if err := s.Do(context.Background(), chat, func(ctx context.Context) error {
+				if err := s.Do(ctx, chat, func(ctx context.Context) error {
 					_, err := api.SendMessage(ctx, &tg.SendMessageParams{ChatID: chat, Text: "x"})
 					return err
 				}); err != nil {
@@ -190,8 +200,49 @@ func TestRateLimitIsSharedAcrossInstances(t *testing.T) {
 				n++
 			}
 		}
-		if n > limit.Rate+1 {
-			t.Fatalf("%d messages within one second from two instances, limit is %d", n, limit.Rate)
+		if n > limit+2 { // each instance may start with a burst of one
+			t.Fatalf("%d messages within one second from two instances, limit is %d", n, limit)
+		}
+	}
+	// An instance that stops withdraws at once, so the others take its share.
+	q := bot.NewQuota(rdb, keys.Instances(), limit)
+	ctx2, cancel := context.WithCancel(ctx)
+	stopped := make(chan struct{})
+	go func() { q.Run(ctx2); close(stopped) }()
+	waitUntil(t, func() bool { quotas[0].Heartbeat(ctx); return quotas[0].Instances() == 3 })
+	cancel()
+	<-stopped
+	if quotas[0].Heartbeat(ctx); quotas[0].Instances() != 2 {
+		t.Fatalf("after one instance stopped: %d instances seen, want 2", quotas[0].Instances())
+	}
+}
+
+// The pace of one chat: a short burst, then about one a second.
+func TestChatPace(t *testing.T) {
+	fake := telegramtest.New(t)
+	api, _ := tg.New(fake.Token, tg.WithServerURL(fake.URL), tg.WithSkipGetMe())
+	s := &bot.Sender{PerChat: 5, ChatBurst: 2}
+	for i := 0; i < 6; i++ {
+		s.Do(context.Background(), 77, func(ctx context.Context) error {
+			_, err := api.SendMessage(ctx, &tg.SendMessageParams{ChatID: 77, Text: "x"})
+			return err
+		})
+		s.Do(context.Background(), int64(100+i), func(ctx context.Context) error { // other chats are not held up
+			_, err := api.SendMessage(ctx, &tg.SendMessageParams{ChatID: int64(100 + i), Text: "y"})
+			return err
+		})
+	}
+	msgs := fake.Messages(77)
+	if span := msgs[5].At.Sub(msgs[0].At); span < 700*time.Millisecond {
+		t.Fatalf("6 messages to one chat at 5/s with a burst of 2 took %v, want at least 0.8 s", span)
+	}
+}
+
+func waitUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not reached in 5 s")
 		}
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/werkwijzer/werkwijzer/bot"
@@ -50,8 +49,7 @@ func newWebhook(t *testing.T, rdb redis.UniversalClient, prefix string) *webhook
 	if err != nil {
 		t.Fatal(err)
 	}
-	tgm.Sender = &bot.Sender{Limiter: redis_rate.NewLimiter(rdb), GlobalKey: keys.GlobalRate(), ChatKey: keys.ChatRate,
-		Global: redis_rate.PerSecond(1000), PerChat: redis_rate.PerSecond(1000),
+	tgm.Sender = &bot.Sender{Global: bot.NewQuota(rdb, keys.Instances(), 1000), PerChat: 1000,
 		Reach: store.NewReach(rdb, keys, engine.Retention)}
 	srv := httptest.NewServer(tgm.WebhookHandler(webhookSecret))
 	t.Cleanup(srv.Close)

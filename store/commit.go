@@ -2,17 +2,22 @@ package store
 
 import (
 	"context"
+	"errors"
 	"sync"
+
+	"github.com/redis/go-redis/v9"
 )
 
-// committer group-commits outbox writes: each caller waits for its write to
-// be in Redis, and the writes of all callers that arrive while one pipeline
-// is in flight go together in the next. Recording a delivery must happen
-// right after the send (a crash before it repeats the message), so it cannot
-// be put off; grouping keeps its cost near zero round trips per answer when
-// many chats are busy, and one when the bot is quiet.
+// committer puts the Redis work of concurrent chats into shared pipelines
+// (group commit): each caller queues its commands and waits until they have
+// run, and every caller that arrives while one pipeline is in flight goes
+// into the next. A quiet bot pays one round trip per call, as without it; a
+// busy one pays a fraction, which is what keeps an answer within its budget
+// of round trips. Recording a delivery must happen right after the send (a
+// crash before it repeats the message), so it cannot be put off; grouping
+// is what makes it cheap.
 type committer struct {
-	flush func(ctx context.Context, ws []outboxWrite) error
+	rdb redis.UniversalClient
 
 	mu       sync.Mutex
 	pending  []*commitReq
@@ -20,15 +25,15 @@ type committer struct {
 }
 
 type commitReq struct {
-	ws   []outboxWrite
-	done chan error
+	queue func(p redis.Pipeliner)
+	done  chan struct{}
+	err   error // the pipeline's own failure (network); commands keep theirs
 }
 
-func (c *committer) do(ctx context.Context, ws ...outboxWrite) error {
-	if len(ws) == 0 {
-		return nil
-	}
-	req := &commitReq{ws: ws, done: make(chan error, 1)}
+// do queues commands and returns once they have run. The caller reads each
+// command's result and error itself.
+func (c *committer) do(ctx context.Context, queue func(p redis.Pipeliner)) error {
+	req := &commitReq{queue: queue, done: make(chan struct{})}
 	c.mu.Lock()
 	c.pending = append(c.pending, req)
 	if !c.flushing {
@@ -37,8 +42,8 @@ func (c *committer) do(ctx context.Context, ws ...outboxWrite) error {
 	}
 	c.mu.Unlock()
 	select {
-	case err := <-req.done:
-		return err
+	case <-req.done:
+		return req.err
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -55,13 +60,30 @@ func (c *committer) run(ctx context.Context) {
 			return
 		}
 		c.mu.Unlock()
-		var ws []outboxWrite
+		p := c.rdb.Pipeline()
 		for _, r := range batch {
-			ws = append(ws, r.ws...)
+			r.queue(p)
 		}
-		err := c.flush(ctx, ws)
+		_, err := p.Exec(ctx)
+		// Exec reports the first failed command; callers look at their own.
+		// Only a failure of the connection itself is everyone's.
+		if err != nil && !isCommandError(err) {
+			for _, r := range batch {
+				r.err = err
+			}
+		}
 		for _, r := range batch {
-			r.done <- err
+			close(r.done)
 		}
 	}
+}
+
+// isCommandError tells a command's own failure (a reply of Redis) from a
+// failure to talk to Redis at all.
+func isCommandError(err error) bool {
+	if err == redis.Nil {
+		return true
+	}
+	var re redis.Error
+	return errors.As(err, &re)
 }

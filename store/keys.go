@@ -23,19 +23,13 @@
 //	<p>:{u<id>}:unreach    string  "1" while Telegram says the person blocked the
 //	                               bot; no proactive message goes out. Removed
 //	                               when they write again. TTL: the retention.
-//	rate:<p>:{r<hash>}:send hash   the per-chat send rate (redis_rate's GCRA
-//	                               state; the library adds "rate:"). Named by a
-//	                               hash of the chat id, not the id: the goodbye
-//	                               after /forget passes through it. TTL: seconds.
-//	rate:<p>:send          hash    the bot-wide send rate, shared by every
-//	                               instance. TTL: seconds.
+//	<p>:instances          zset    the instances sharing the send rate, scored
+//	                               by their last heartbeat. TTL: 20 s.
 //
 // Nothing else names a person. /forget deletes every key in UserKeys.
 package store
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strconv"
 )
 
@@ -64,15 +58,8 @@ func (k Keys) Lock(chatID int64) string { return k.user(chatID) + ":lock" }
 // Unreachable marks a chat whose person blocked the bot.
 func (k Keys) Unreachable(chatID int64) string { return k.user(chatID) + ":unreach" }
 
-// ChatRate is the rate-limit key of sends to one chat, without the "rate:"
-// redis_rate puts in front.
-func (k Keys) ChatRate(chatID int64) string {
-	sum := sha256.Sum256([]byte(k.Prefix + ":" + strconv.FormatInt(chatID, 10)))
-	return k.Prefix + ":{r" + hex.EncodeToString(sum[:8]) + "}:send"
-}
-
-// GlobalRate is the rate-limit key of all sends, without "rate:".
-func (k Keys) GlobalRate() string { return k.Prefix + ":send" }
+// Instances lists the live instances that share Telegram's rate.
+func (k Keys) Instances() string { return k.Prefix + ":instances" }
 
 // UserKeys lists every key that may hold data of chatID.
 func (k Keys) UserKeys(chatID int64) []string {

@@ -13,8 +13,10 @@ import (
 
 var _ dialogs.Sessions = (*Sessions)(nil)
 
-// Sessions stores conversation states and their outboxes: one MGET to load,
-// one MULTI to save, and outbox updates group-committed across chats.
+// Sessions stores conversation states and their outboxes. A load is one
+// MGET, a save one script that writes the state and the outbox together
+// (atomically, like MULTI, but able to share a pipeline), and both, like the
+// outbox updates, are group-committed across chats.
 type Sessions struct {
 	rdb  redis.UniversalClient
 	keys Keys
@@ -23,9 +25,7 @@ type Sessions struct {
 
 // NewSessions returns Sessions on rdb under keys.
 func NewSessions(rdb redis.UniversalClient, keys Keys) *Sessions {
-	s := &Sessions{rdb: rdb, keys: keys}
-	s.outs.flush = s.writeOutboxes
-	return s
+	return &Sessions{rdb: rdb, keys: keys, outs: committer{rdb: rdb}}
 }
 
 // OutboxTTL bounds how long undelivered replies wait for a restart to
@@ -33,9 +33,15 @@ func NewSessions(rdb redis.UniversalClient, keys Keys) *Sessions {
 const OutboxTTL = time.Hour
 
 // Load returns the chat's state and undelivered replies, either nil when
-// absent, in one round trip.
+// absent.
 func (s *Sessions) Load(ctx context.Context, chatID int64) (*dialogs.State, *dialogs.Turn, error) {
-	vals, err := s.rdb.MGet(ctx, s.keys.Conversation(chatID), s.keys.Outbox(chatID)).Result()
+	var cmd *redis.SliceCmd
+	if err := s.outs.do(ctx, func(p redis.Pipeliner) {
+		cmd = p.MGet(ctx, s.keys.Conversation(chatID), s.keys.Outbox(chatID))
+	}); err != nil {
+		return nil, nil, err
+	}
+	vals, err := cmd.Result()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -56,10 +62,26 @@ func (s *Sessions) Load(ctx context.Context, chatID int64) (*dialogs.State, *dia
 	return st, out, nil
 }
 
-// Save stores st for ttl together with the turn's undelivered replies, in
-// one MULTI. A nil st erases the chat (every key in UserKeys) but for the
-// outbox, which Delivered removes. Someone who writes to us can be reached
-// again, so the unreachable mark goes in the same round trip.
+// saveScript writes a turn at once: the state (or, erasing, removes every
+// key of the person) and the outbox. KEYS: conv, unreach, out. ARGV: the
+// state's JSON ("" to erase), its TTL in ms, the outbox's JSON ("" for
+// none), its TTL in ms. Someone who writes to us can be reached again, so
+// the unreachable mark goes too.
+var saveScript = redis.NewScript(`
+if ARGV[1] ~= '' then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  redis.call('DEL', KEYS[2])
+else
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+end
+if ARGV[3] ~= '' then
+  redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[4])
+end
+return 1`)
+
+// Save stores st for ttl together with the turn's undelivered replies. A
+// nil st erases the chat (every key in UserKeys) but for the outbox, which
+// Delivered removes.
 func (s *Sessions) Save(ctx context.Context, chatID int64, st *dialogs.State, ttl time.Duration, out *dialogs.Turn) error {
 	var conv, box []byte
 	var err error
@@ -73,19 +95,16 @@ func (s *Sessions) Save(ctx context.Context, chatID int64, st *dialogs.State, tt
 			return err
 		}
 	}
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		if st != nil {
-			p.Set(ctx, s.keys.Conversation(chatID), conv, ttl)
-			p.Del(ctx, s.keys.Unreachable(chatID))
-		} else {
-			p.Del(ctx, s.keys.UserKeys(chatID)...)
-		}
-		if out != nil {
-			p.Set(ctx, s.keys.Outbox(chatID), box, OutboxTTL)
-		}
-		return nil
-	})
-	return err
+	keys := []string{s.keys.Conversation(chatID), s.keys.Unreachable(chatID), s.keys.Outbox(chatID)}
+	var cmd *redis.Cmd
+	if err := s.outs.do(ctx, func(p redis.Pipeliner) {
+		// EVAL rather than EVALSHA: the script is small, and a restarted
+		// Redis that forgot it cannot fail a pipeline with NOSCRIPT.
+		cmd = saveScript.Eval(ctx, p, keys, string(conv), ttl.Milliseconds(), string(box), OutboxTTL.Milliseconds())
+	}); err != nil {
+		return err
+	}
+	return cmd.Err()
 }
 
 // Progress records how many of a turn's replies are delivered.
@@ -94,34 +113,32 @@ func (s *Sessions) Progress(ctx context.Context, out *dialogs.Turn) error {
 	if err != nil {
 		return err
 	}
-	return s.outs.do(ctx, outboxWrite{chatID: out.ChatID, box: box})
+	var cmd *redis.StatusCmd
+	if err := s.outs.do(ctx, func(p redis.Pipeliner) {
+		cmd = p.SetArgs(ctx, s.keys.Outbox(out.ChatID), box, redis.SetArgs{KeepTTL: true, Mode: "XX"})
+	}); err != nil {
+		return err
+	}
+	if err := cmd.Err(); err != nil && err != redis.Nil {
+		return err
+	}
+	return nil
 }
 
 // Delivered removes the outboxes of turns that were sent.
 func (s *Sessions) Delivered(ctx context.Context, turns []*dialogs.Turn) error {
-	ws := make([]outboxWrite, len(turns))
-	for i, t := range turns {
-		ws[i] = outboxWrite{chatID: t.ChatID}
-	}
-	return s.outs.do(ctx, ws...)
-}
-
-// outboxWrite rewrites (box set) or removes (box nil) one chat's outbox.
-type outboxWrite struct {
-	chatID int64
-	box    []byte
-}
-
-func (s *Sessions) writeOutboxes(ctx context.Context, ws []outboxWrite) error {
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for _, w := range ws {
-			if w.box == nil {
-				p.Del(ctx, s.keys.Outbox(w.chatID))
-			} else {
-				p.SetArgs(ctx, s.keys.Outbox(w.chatID), w.box, redis.SetArgs{KeepTTL: true, Mode: "XX"})
-			}
+	var cmds []*redis.IntCmd
+	if err := s.outs.do(ctx, func(p redis.Pipeliner) {
+		for _, t := range turns {
+			cmds = append(cmds, p.Del(ctx, s.keys.Outbox(t.ChatID)))
 		}
-		return nil
-	})
-	return err
+	}); err != nil {
+		return err
+	}
+	for _, c := range cmds {
+		if err := c.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
@@ -40,7 +39,7 @@ func BenchmarkRuntime(b *testing.B) {
 	trips := store.CountRoundTrips(rdb)
 	m := &Main{Redis: rdb,
 		Config: Config{TelegramToken: tg.Token, TelegramAPIURL: tg.URL, RedisPrefix: redistest.Prefix(),
-			Retention: 180 * 24 * time.Hour, SendRate: redis_rate.PerSecond(100000), ChatSendRate: redis_rate.PerSecond(100000)},
+			Retention: 180 * 24 * time.Hour, SendRate: 100000, ChatSendRate: 100000},
 		Stdout: io.Discard, Stderr: io.Discard, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), ready: make(chan struct{})}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -83,7 +82,9 @@ func BenchmarkRuntime(b *testing.B) {
 	elapsed := time.Since(start)
 	b.StopTimer()
 	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
-	q := func(f float64) float64 { return float64(latencies[int(f*float64(len(latencies)-1))].Microseconds()) / 1000 }
+	q := func(f float64) float64 {
+		return float64(latencies[int(f*float64(len(latencies)-1))].Microseconds()) / 1000
+	}
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "updates/s")
 	b.ReportMetric(float64(trips.Load()-startTrips)/float64(b.N), "redis-trips/update")
 	b.ReportMetric(q(0.50), "p50-ms")
@@ -132,4 +133,3 @@ func BenchmarkConversationMemory(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(used()-before)/float64(b.N), "bytes/conversation")
 }
-

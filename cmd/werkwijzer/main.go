@@ -17,7 +17,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/werkwijzer/werkwijzer/bot"
@@ -90,8 +89,8 @@ type Config struct {
 	LogLevel       slog.Level
 	// SendRate and ChatSendRate bound messages a second to Telegram: in all
 	// (across instances sharing Redis) and to one chat.
-	SendRate     redis_rate.Limit
-	ChatSendRate redis_rate.Limit
+	SendRate     float64
+	ChatSendRate float64
 	// WebhookURL and WebhookSecret switch serve from long polling to a
 	// webhook; HTTPAddr is where it, /healthz and /metrics listen.
 	WebhookURL    string
@@ -112,13 +111,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		SendRate:       bot.DefaultGlobalRate,
 		ChatSendRate:   bot.DefaultChatRate,
 	}
-	for env, limit := range map[string]*redis_rate.Limit{"SEND_RATE": &c.SendRate, "CHAT_SEND_RATE": &c.ChatSendRate} {
+	for env, limit := range map[string]*float64{"SEND_RATE": &c.SendRate, "CHAT_SEND_RATE": &c.ChatSendRate} {
 		if v := getenv(env); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				return c, fmt.Errorf("%s must be a whole number of messages a second, got %q", env, v)
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil || n <= 0 {
+				return c, fmt.Errorf("%s must be a number of messages a second, got %q", env, v)
 			}
-			limit.Rate = n
+			*limit = n
 		}
 	}
 	if c.RedisPrefix == "" {
@@ -211,9 +210,10 @@ func (m *Main) Serve(ctx context.Context) error {
 	keys := store.Keys{Prefix: m.Config.RedisPrefix}
 	m.Metrics = ops.NewMetrics()
 	tgm.Metrics = m.Metrics
+	quota := bot.NewQuota(m.Redis, keys.Instances(), m.Config.SendRate)
+	go quota.Run(ctx)
 	tgm.Sender = &bot.Sender{
-		Limiter: redis_rate.NewLimiter(m.Redis), GlobalKey: keys.GlobalRate(), ChatKey: keys.ChatRate,
-		Global: m.Config.SendRate, PerChat: m.Config.ChatSendRate,
+		Global: quota, PerChat: m.Config.ChatSendRate, ChatBurst: bot.DefaultChatBurst,
 		Reach: store.NewReach(m.Redis, keys, m.Config.Retention),
 		Observe: func(outcome string) {
 			if outcome == "ok" {

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
@@ -36,7 +35,7 @@ func serve(t *testing.T, tg *telegramtest.Server, prefix string) *running {
 			RedisPrefix: prefix, Retention: 180 * 24 * time.Hour,
 			// Scripted people press faster than anyone could; the limits
 			// themselves are tested in bot/sender_test.go.
-			SendRate: redis_rate.PerSecond(1000), ChatSendRate: redis_rate.PerSecond(1000)},
+			SendRate: 1000, ChatSendRate: 1000},
 		Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}

@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
-
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/locales"
@@ -27,7 +25,7 @@ func instance(t *testing.T, tg *telegramtest.Server, prefix string) (string, *Ma
 	t.Helper()
 	m := &Main{
 		Config: Config{TelegramToken: tg.Token, TelegramAPIURL: tg.URL, RedisURL: redistest.URL(t), RedisPrefix: prefix,
-			Retention: 180 * 24 * time.Hour, SendRate: redis_rate.PerSecond(1000), ChatSendRate: redis_rate.PerSecond(1000),
+			Retention: 180 * 24 * time.Hour, SendRate: 1000, ChatSendRate: 1000,
 			WebhookURL: "https://bot.example.org/telegram", WebhookSecret: testSecret, HTTPAddr: "127.0.0.1:0"},
 		Stdout: io.Discard, Stderr: io.Discard, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		ready: make(chan struct{}),
