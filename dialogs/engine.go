@@ -1,6 +1,7 @@
 package dialogs
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -465,7 +466,7 @@ func (t *turn) answerButton(verb, value string) bool {
 }
 
 func toggle(picked []string, v, exclusive string) []string {
-	if has(picked, v) {
+	if slices.Contains(picked, v) {
 		out := []string{}
 		for _, p := range picked {
 			if p != v {

@@ -1,6 +1,7 @@
 package dialogs_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/werkwijzer/werkwijzer/dialogs"
@@ -19,15 +20,6 @@ func ids(steps []dialogs.NextStep) []string {
 		out = append(out, s.ID)
 	}
 	return out
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 func TestPathwayRules(t *testing.T) {
@@ -61,12 +53,12 @@ func TestPathwayRules(t *testing.T) {
 		t.Run(c.rule, func(t *testing.T) {
 			p := base()
 			c.change(&p)
-			if got := ids(dialogs.Advise(p)); !contains(got, c.rule) {
+			if got := ids(dialogs.Advise(p)); !slices.Contains(got, c.rule) {
 				t.Fatalf("Advise = %v, want %s", got, c.rule)
 			}
 			m := base()
 			c.miss(&m)
-			if got := ids(dialogs.Advise(m)); contains(got, c.rule) {
+			if got := ids(dialogs.Advise(m)); slices.Contains(got, c.rule) {
 				t.Fatalf("near miss: Advise = %v, must not hold %s", got, c.rule)
 			}
 		})

@@ -2,6 +2,7 @@ package dialogs
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -84,7 +85,7 @@ func (t *turn) question(q *question) {
 			rows = append(rows, nil)
 		}
 		label := t.optionLabel(q, o)
-		if q.multi && has(st.Picked, o.value) {
+		if q.multi && slices.Contains(st.Picked, o.value) {
 			label = "✓ " + label // a mark, not a word: the same in every language
 		}
 		rows[len(rows)-1] = append(rows[len(rows)-1], Button{label, "a:" + string(q.step) + ":" + o.value})

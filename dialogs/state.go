@@ -1,6 +1,9 @@
 package dialogs
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // StateVersion is written with every State so that a later change to its
 // shape can still read conversations saved by an older binary.
@@ -71,21 +74,11 @@ type Profile struct {
 // Consented reports whether the person agreed to the privacy notice.
 func (s *State) Consented() bool { return !s.Agreed.IsZero() }
 
-// Has reports whether p holds any of values under the multi-valued field.
-func has(values []string, v string) bool {
-	for _, x := range values {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
 // HasSector reports whether the person chose sector.
-func (p Profile) HasSector(sector string) bool { return has(p.Sectors, sector) }
+func (p Profile) HasSector(sector string) bool { return slices.Contains(p.Sectors, sector) }
 
 // HasSupport reports whether the person asked for support need.
-func (p Profile) HasSupport(need string) bool { return has(p.Support, need) }
+func (p Profile) HasSupport(need string) bool { return slices.Contains(p.Support, need) }
 
 // skipped reports whether step was skipped on purpose.
 func (p Profile) skipped(step Step) bool {

@@ -9,6 +9,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"sync"
 
@@ -97,20 +98,11 @@ func Match(telegram string) string {
 func Chain(lang string) []string {
 	chain := []string{}
 	for _, c := range []string{lang, "en", Source} {
-		if c != "" && Supported(c) && !contains(chain, c) {
+		if c != "" && Supported(c) && !slices.Contains(chain, c) {
 			chain = append(chain, c)
 		}
 	}
 	return chain
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // Catalog renders messages. go-i18n's Localizer only falls back to the
