@@ -26,7 +26,9 @@
 //	<p>:instances          zset    the instances sharing the send rate, scored
 //	                               by their last heartbeat. TTL: 20 s.
 //
-// Nothing else names a person. /forget deletes every key in UserKeys.
+// Nothing else names a person. /forget deletes every key in UserKeys; the
+// lock is not among them, since it lives only while a turn is handled and
+// is gone when it ends.
 package store
 
 import (

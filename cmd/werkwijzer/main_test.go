@@ -30,8 +30,14 @@ type running struct {
 
 func serve(t *testing.T, tg *telegramtest.Server, prefix string) *running {
 	t.Helper()
+	return serveWith(t, tg, redistest.URL(t), prefix)
+}
+
+// serveWith is serve on the Redis at redisURL.
+func serveWith(t *testing.T, tg *telegramtest.Server, redisURL, prefix string) *running {
+	t.Helper()
 	m := &Main{
-		Config: Config{TelegramToken: tg.Token, TelegramAPIURL: tg.URL, RedisURL: redistest.URL(t),
+		Config: Config{TelegramToken: tg.Token, TelegramAPIURL: tg.URL, RedisURL: redisURL,
 			RedisPrefix: prefix, Retention: 180 * 24 * time.Hour,
 			// Scripted people press faster than anyone could; the limits
 			// themselves are tested in bot/sender_test.go.
