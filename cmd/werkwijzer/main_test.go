@@ -13,6 +13,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/werkwijzer/werkwijzer/bot"
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/locales"
@@ -28,13 +29,14 @@ type running struct {
 	stop func()
 }
 
-func serve(t *testing.T, tg *telegramtest.Server, prefix string) *running {
+func serve(t *testing.T, tg *telegramtest.Server, prefix string, opts ...func(*Main)) *running {
 	t.Helper()
-	return serveWith(t, tg, redistest.URL(t), prefix)
+	return serveWith(t, tg, redistest.URL(t), prefix, opts...)
 }
 
-// serveWith is serve on the Redis at redisURL.
-func serveWith(t *testing.T, tg *telegramtest.Server, redisURL, prefix string) *running {
+// serveWith is serve on the Redis at redisURL; opts adjust Main before it
+// starts.
+func serveWith(t *testing.T, tg *telegramtest.Server, redisURL, prefix string, opts ...func(*Main)) *running {
 	t.Helper()
 	m := &Main{
 		Config: Config{TelegramToken: tg.Token, TelegramAPIURL: tg.URL, RedisURL: redisURL,
@@ -44,6 +46,9 @@ func serveWith(t *testing.T, tg *telegramtest.Server, redisURL, prefix string) *
 			SendRate: 1000, ChatSendRate: 1000},
 		Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	for _, o := range opts {
+		o(m)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -293,5 +298,61 @@ func TestNoArgumentsWithoutTokenIsATerminalChat(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"bogus"}, func(string) string { return "" }, nil, &out, &errOut); err == nil {
 		t.Fatal("an unknown command did not fail")
+	}
+}
+
+// lockedBuffer is a log sink that tests read while the bot writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestLogsHoldNoPersonalData(t *testing.T) {
+	tg := telegramtest.New(t)
+	var logs lockedBuffer
+	r := serve(t, tg, redistest.Prefix(), func(m *Main) {
+		m.Log = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+	const id = 123456789
+	c := tg.Chat(t, id, "nl")
+	firstHalf(t, c, "nl")
+	c.Send("geheim bericht")
+	r.stop()
+	out := logs.String()
+	if !strings.Contains(out, bot.ChatRef(id)) {
+		t.Fatalf("no log line names the chat by its hash, so this test would prove nothing:\n%s", out)
+	}
+	for _, secret := range []string{"Amira", "123456789", "geheim"} {
+		if strings.Contains(out, secret) {
+			t.Fatalf("logs hold %q:\n%s", secret, out)
+		}
+	}
+}
+
+func TestPolledUpdateDeliveredTwiceIsAnsweredOnce(t *testing.T) {
+	tg := telegramtest.New(t)
+	serve(t, tg, redistest.Prefix())
+	c := tg.Chat(t, 61, "en")
+	c.Send("/start")
+	u := c.PressUpdate("lang:en", 1)
+	id := tg.Push(u)
+	tg.WaitConfirmed(t, id, 10*time.Second)
+	before := len(tg.Messages(61))
+	tg.Redeliver(u) // Telegram sends it again, as after a lost confirmation
+	last := c.Send("/help")
+	if got := len(tg.Messages(61)) - before; got != len(last) {
+		t.Fatalf("the redelivered update was answered again: %d messages after it, want only the %d answering /help", got, len(last))
 	}
 }
