@@ -119,7 +119,7 @@ func (t *Telegram) Poll(ctx context.Context) error {
 			case <-time.After(backoff):
 			}
 		}
-		updates, err := t.getUpdates(ctx, offset)
+		updates, err := t.getUpdates(ctx, offset, t.PollTimeout)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -136,9 +136,12 @@ func (t *Telegram) Poll(ctx context.Context) error {
 		if next > offset {
 			offset = next
 		}
-		backoff = 0
 		if failed {
+			// Redis (or Telegram) is down: wait longer each time, up to 5 s,
+			// rather than fetch the same updates again at once.
 			backoff = nextBackoff(backoff)
+		} else {
+			backoff = 0
 		}
 	}
 	t.confirm(offset)
@@ -157,10 +160,7 @@ func (t *Telegram) confirm(offset int64) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	saved := t.PollTimeout
-	t.PollTimeout = 0
-	t.getUpdates(ctx, offset) // what it returns is left unconfirmed for the next run
-	t.PollTimeout = saved
+	t.getUpdates(ctx, offset, 0) // what it returns is left unconfirmed for the next run
 }
 
 func nextBackoff(d time.Duration) time.Duration {
@@ -173,9 +173,9 @@ func nextBackoff(d time.Duration) time.Duration {
 	return d
 }
 
-func (t *Telegram) getUpdates(ctx context.Context, offset int64) ([]*models.Update, error) {
+func (t *Telegram) getUpdates(ctx context.Context, offset int64, wait time.Duration) ([]*models.Update, error) {
 	body, _ := json.Marshal(map[string]any{
-		"offset": offset, "timeout": int(t.PollTimeout / time.Second),
+		"offset": offset, "timeout": int(wait / time.Second),
 		"allowed_updates": []string{"message", "edited_message", "callback_query", "my_chat_member"},
 	})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.apiURL+"/bot"+t.token+"/getUpdates", bytes.NewReader(body))
