@@ -1,0 +1,126 @@
+package staff
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/slack-go/slack"
+)
+
+// Staff texts are Dutch by design: the coaches who read Slack work in Dutch,
+// whatever language the jobseeker chose. They live here as constants, not in
+// locales/, which holds the jobseeker-facing texts in every language.
+const (
+	titleSignup     = "Nieuwe inschrijving"
+	titleOriented   = "Oriëntatie afgerond"
+	titleHandover   = "Vraagt een medewerker"
+	titleBooked     = "Afspraak geboekt"
+	titleCancelled  = "Afspraak geannuleerd"
+	titleNoShow     = "Niet komen opdagen"
+	titleInterested = "Interesse in een vacature"
+	titleOther      = "Melding"
+
+	labelLang = "Taal"
+	labelRef  = "Referentie"
+
+	buttonTakeOver = "Overnemen"
+)
+
+// ActionHandoverTake is the action_id of the "Overnemen" button on a
+// handover; the interactivity handler that lets a coach take over the
+// conversation matches on it. Its value is the notification's ChatRef.
+const ActionHandoverTake = "handover_take"
+
+// Slack's limits on Block Kit (api.slack.com/reference/block-kit/blocks):
+// a header's text is at most 150 characters, a section has at most 10
+// fields of at most 2000 characters each, a message at most 50 blocks.
+const (
+	maxHeader       = 150
+	maxFieldsPerSec = 10
+	maxFieldText    = 2000
+	maxBlocks       = 50
+)
+
+// Title is the Dutch title staff see for kind k.
+func Title(k Kind) string {
+	switch k {
+	case KindSignup:
+		return titleSignup
+	case KindOriented:
+		return titleOriented
+	case KindHandover:
+		return titleHandover
+	case KindBooked:
+		return titleBooked
+	case KindCancelled:
+		return titleCancelled
+	case KindNoShow:
+		return titleNoShow
+	case KindInterested:
+		return titleInterested
+	}
+	return titleOther + ": " + string(k)
+}
+
+// Blocks renders n as a Slack message: a header with the title, the facts as
+// section fields, a context line with the language, the reference and the
+// time, and for a handover a button to take the conversation over.
+// Values come from jobseekers, so they are escaped: a name cannot ping
+// @channel or smuggle in a link.
+func Blocks(n Notification) []slack.Block {
+	blocks := []slack.Block{
+		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, clip(Title(n.Kind), maxHeader), true, false)),
+	}
+	var fields []*slack.TextBlockObject
+	for _, f := range n.Fields {
+		text := "*" + escape(f.Label) + "*\n" + escape(f.Value)
+		fields = append(fields, slack.NewTextBlockObject(slack.MarkdownType, clip(text, maxFieldText), false, false))
+	}
+	for len(fields) > 0 && len(blocks) < maxBlocks-2 {
+		k := min(len(fields), maxFieldsPerSec)
+		blocks = append(blocks, slack.NewSectionBlock(nil, fields[:k], nil))
+		fields = fields[k:]
+	}
+	meta := []string{labelLang + ": " + escape(n.Lang)}
+	if n.ChatRef != "" {
+		meta = append(meta, labelRef+": "+escape(n.ChatRef))
+	}
+	if !n.At.IsZero() {
+		// Slack shows the date in each reader's own time zone; the
+		// fallback after | is for clients that cannot.
+		meta = append(meta, fmt.Sprintf("<!date^%d^{date_num} {time}|%s>", n.At.Unix(), n.At.UTC().Format("2006-01-02 15:04 UTC")))
+	}
+	blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, strings.Join(meta, " · "), false, false)))
+	if n.Kind == KindHandover {
+		btn := slack.NewButtonBlockElement(ActionHandoverTake, n.ChatRef, slack.NewTextBlockObject(slack.PlainTextType, buttonTakeOver, false, false))
+		btn.Style = slack.StylePrimary
+		blocks = append(blocks, slack.NewActionBlock("", btn))
+	}
+	return blocks
+}
+
+// Fallback is the plain text of n that Slack shows where blocks are not
+// rendered (notifications on a phone's lock screen): the title and the
+// reference, nothing personal.
+func Fallback(n Notification) string {
+	s := Title(n.Kind)
+	if n.ChatRef != "" {
+		s += " · " + n.ChatRef
+	}
+	return s
+}
+
+// escaper makes text safe for mrkdwn: Slack reads <...> as links and
+// mentions, and asks for exactly these three characters to be escaped.
+var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func escape(s string) string { return escaper.Replace(s) }
+
+// clip cuts s to at most n characters (runes, as Slack counts them).
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,77 @@
+package staff
+
+import "time"
+
+// Kind says what happened to a jobseeker; it picks the title staff see and,
+// through Config, the channel it goes to.
+type Kind string
+
+// The kinds of notification. The values are stored in the outbox, so they
+// must not change once released.
+const (
+	// KindSignup: someone agreed to the privacy notice and started.
+	KindSignup Kind = "signup"
+	// KindOriented: someone finished the orientation and got advice.
+	KindOriented Kind = "oriented"
+	// KindHandover: someone asks to talk to a person; staff take over.
+	KindHandover Kind = "handover"
+
+	// Reserved for features still to come (booking, vacancies), named now
+	// so that channels can be configured for them ahead of time.
+
+	// KindBooked: an appointment was booked.
+	KindBooked Kind = "booked"
+	// KindCancelled: an appointment was cancelled.
+	KindCancelled Kind = "cancelled"
+	// KindNoShow: someone did not come to an appointment.
+	KindNoShow Kind = "no_show"
+	// KindInterested: someone showed interest in a vacancy.
+	KindInterested Kind = "interested"
+)
+
+// Kinds lists every kind, so that configuration and tests can go over all
+// of them.
+var Kinds = []Kind{KindSignup, KindOriented, KindHandover, KindBooked, KindCancelled, KindNoShow, KindInterested}
+
+// Notification is one message to staff about one jobseeker. It is stored
+// in the outbox as JSON until Slack has it, so its fields are the whole
+// message: nothing is looked up when it is posted.
+type Notification struct {
+	Kind Kind `json:"kind"`
+	// ChatRef is a pseudonymous reference to the conversation, the only
+	// identifier staff see; the Telegram chat id never goes into Slack.
+	ChatRef string `json:"ref"`
+	// ChatID is kept only so that /forget can find the entry and a later
+	// handover can reach the person; it is never shown.
+	ChatID int64 `json:"chat"`
+	// Lang is the jobseeker's language code (locales), so staff know which
+	// language to answer in.
+	Lang string `json:"lang"`
+	// Fields are the facts, with Dutch labels: staff read Dutch.
+	Fields []Field `json:"fields,omitempty"`
+	// At is when it happened (not when it is posted, which may be later).
+	At time.Time `json:"at"`
+}
+
+// Field is one labelled fact of a Notification.
+type Field struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+// Config says where notifications go, so that for instance handovers can go
+// to the channel of the coaches on duty and the rest to a quieter one.
+type Config struct {
+	// DefaultChannel receives every kind that Channels does not name.
+	DefaultChannel string
+	// Channels overrides the channel per kind.
+	Channels map[Kind]string
+}
+
+// ChannelFor returns the channel of kind k: its override, else the default.
+func (c Config) ChannelFor(k Kind) string {
+	if ch := c.Channels[k]; ch != "" {
+		return ch
+	}
+	return c.DefaultChannel
+}
