@@ -204,7 +204,12 @@ func (t *Telegram) getUpdates(ctx context.Context, offset int64, wait time.Durat
 
 type update struct{ *models.Update }
 
+// chat is the chat an update belongs to, so that a person's block or
+// unblock (my_chat_member) is ordered with their own messages too.
 func (u update) chat() int64 {
+	if m := u.MyChatMember; m != nil {
+		return m.Chat.ID
+	}
 	ev, _, _, _ := toEvent(u.Update)
 	return ev.ChatID
 }

@@ -201,15 +201,9 @@ func (t *turn) reask(msgID string, data ...map[string]any) {
 	if len(data) > 0 {
 		d = data[0]
 	}
+	n := len(t.out)
 	t.render()
-	first := &t.out[len(t.out)-1]
-	for i := range t.out {
-		if t.out[i].Text != "" {
-			first = &t.out[i]
-			break
-		}
-	}
-	first.Text = t.tr(msgID, d) + "\n\n" + first.Text
+	t.out[n].Text = t.tr(msgID, d) + "\n\n" + t.out[n].Text
 }
 
 func (t *turn) command(returning bool) {
@@ -230,8 +224,7 @@ func (t *turn) command(returning bool) {
 	case "mydata":
 		t.myData()
 	case "forget":
-		t.say(t.tr("forget_confirm", nil), []Button{
-			{t.tr("btn_forget_yes", nil), "forget:yes"}, {t.tr("btn_forget_no", nil), "forget:no"}})
+		t.confirmForget()
 	case "menu", "profile":
 		if !st.Consented() {
 			t.reask("consent_required")
@@ -245,6 +238,12 @@ func (t *turn) command(returning bool) {
 	default:
 		t.reask("bad_unknown_command")
 	}
+}
+
+// confirmForget asks before erasing: /forget cannot be undone.
+func (t *turn) confirmForget() {
+	t.say(t.tr("forget_confirm", nil), []Button{
+		{t.tr("btn_forget_yes", nil), "forget:yes"}, {t.tr("btn_forget_no", nil), "forget:no"}})
 }
 
 func (t *turn) menu() {
@@ -350,8 +349,7 @@ func (t *turn) button() {
 			t.render()
 			return
 		case "forget":
-			t.ev.Command = "forget"
-			t.command(false)
+			t.confirmForget()
 			return
 		}
 	case "a", "skip", "back", "done":

@@ -201,7 +201,12 @@ var questions = func() []*question {
 		}
 	}
 	// Home keeps the district and its postcode, or a typed postcode alone.
-	home := q[9]
+	var home *question
+	for _, x := range q {
+		if x.step == StepHome {
+			home = x
+		}
+	}
 	home.get = func(p *Profile) []string {
 		switch {
 		case p.District != "":
