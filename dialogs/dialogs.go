@@ -26,6 +26,9 @@ const (
 	KindMedia
 	// KindEdited is an edit of an earlier message; we answer but do not re-process it.
 	KindEdited
+	// KindStaff comes from the staff side, not the person: Event.Command
+	// is one of the Staff* actions.
+	KindStaff
 )
 
 // Event is one thing a person did in a chat.
@@ -82,6 +85,9 @@ type Turn struct {
 	// Sent counts the replies already delivered, so that a restart in the
 	// middle of a turn sends only the rest.
 	Sent int `json:"sent,omitempty"`
+	// Notes are for staff; they are stored with the replies, so a crash
+	// neither loses them nor, since each has a stable ID, doubles them.
+	Notes []Note `json:"notes,omitempty"`
 }
 
 // Sessions keeps one conversation State per chat, with the replies of the

@@ -30,6 +30,9 @@ type Engine struct {
 	PreConsent  time.Duration
 	ReturnAfter time.Duration
 	Location    *time.Location // where dates are shown; Europe/Brussels
+	// Desk is the staff side; nil when none is connected, and then the
+	// bot offers no person and asks nothing about sharing with staff.
+	Desk *Desk
 }
 
 // NewEngine returns an Engine with the defaults filled in.
@@ -50,6 +53,8 @@ func NewEngine(texts *locales.Catalog, now Clock) *Engine {
 type Outcome struct {
 	State   *State
 	Replies []Reply
+	// Notes are for staff, delivered with the replies.
+	Notes []Note
 }
 
 // TTL is how long st may be kept from now.
@@ -62,11 +67,12 @@ func (e *Engine) TTL(st *State) time.Duration {
 
 // turn carries one event's work, so helpers can add replies.
 type turn struct {
-	e   *Engine
-	st  *State
-	ev  Event
-	out []Reply
-	del bool
+	e     *Engine
+	st    *State
+	ev    Event
+	out   []Reply
+	notes []Note
+	del   bool
 }
 
 func (t *turn) lang() string {
@@ -94,16 +100,22 @@ func (e *Engine) Handle(st *State, ev Event) Outcome {
 		t.st = &cp
 	}
 	returning := t.st != nil && now.Sub(t.st.LastSeen) >= e.ReturnAfter
-	if t.st == nil {
+	switch {
+	case ev.Kind == KindStaff:
+		if t.st == nil {
+			return Outcome{} // erased meanwhile: nothing to say, nothing to keep
+		}
+		t.staffEvent() // staff activity is not the person's: LastSeen stays
+	case t.st == nil:
 		t.stateless()
-	} else {
+	default:
 		t.st.LastSeen = now
 		t.stateful(returning)
 	}
 	if t.del || t.st == nil {
-		return Outcome{Replies: t.out}
+		return Outcome{Replies: t.out, Notes: t.notes}
 	}
-	return Outcome{State: t.st, Replies: t.out}
+	return Outcome{State: t.st, Replies: t.out, Notes: t.notes}
 }
 
 // stateless answers someone we hold nothing on: a newcomer, someone who
@@ -151,6 +163,9 @@ func (t *turn) newState(lang string) *State {
 
 func (t *turn) stateful(returning bool) {
 	st, ev := t.st, t.ev
+	if st.Handover != nil && t.duringHandover() {
+		return
+	}
 	switch ev.Kind {
 	case KindCommand:
 		t.command(returning)
@@ -204,6 +219,9 @@ func (t *turn) reask(msgID string, data ...map[string]any) {
 	n := len(t.out)
 	t.render()
 	t.out[n].Text = t.tr(msgID, d) + "\n\n" + t.out[n].Text
+	if questionFor(t.st.Step) != nil && t.canAskPerson() && t.st.Handover == nil {
+		t.out[n].Buttons = append(t.out[n].Buttons, t.personRow())
+	}
 }
 
 func (t *turn) command(returning bool) {
@@ -219,8 +237,7 @@ func (t *turn) command(returning bool) {
 	case "language":
 		t.picker()
 	case "help":
-		t.say(t.tr("help_text", nil))
-		t.render()
+		t.help()
 	case "mydata":
 		t.myData()
 	case "forget":
@@ -258,10 +275,24 @@ func (t *turn) menuRows() [][]Button {
 	} else {
 		rows = append(rows, []Button{b("menu_profile", "menu:profile")})
 	}
+	if t.canAskPerson() {
+		rows = append(rows, t.personRow())
+	}
 	rows = append(rows,
 		[]Button{b("menu_language", "menu:lang"), b("menu_mydata", "menu:mydata")},
 		[]Button{b("menu_help", "menu:help"), b("menu_forget", "menu:forget")})
 	return rows
+}
+
+// help explains the commands, offers a person when one can answer, and
+// shows where the person was.
+func (t *turn) help() {
+	if t.canAskPerson() {
+		t.say(t.tr("help_text", nil), t.personRow())
+	} else {
+		t.say(t.tr("help_text", nil))
+	}
+	t.render()
 }
 
 func (t *turn) profile() {
@@ -314,6 +345,7 @@ func (t *turn) button() {
 	case "forget":
 		if arg == "yes" {
 			t.del = true
+			t.note(Note{Kind: NoteForget})
 			t.say(t.tr("forget_done", nil))
 			return
 		}
@@ -345,8 +377,7 @@ func (t *turn) button() {
 			t.myData()
 			return
 		case "help":
-			t.say(t.tr("help_text", nil))
-			t.render()
+			t.help()
 			return
 		case "forget":
 			t.confirmForget()
@@ -367,12 +398,24 @@ func (t *turn) button() {
 		}
 	case "ok":
 		if st.Step == StepSummary && arg == string(StepSummary) {
-			if st.Oriented.IsZero() {
-				st.Oriented = t.e.Now()
-			}
 			st.Editing = false
-			t.enter(StepMenu)
-			t.result()
+			if t.e.Desk != nil {
+				t.enter(StepShare)
+				t.render()
+				return
+			}
+			t.finishOrientation()
+			return
+		}
+	case "share":
+		if st.Step == StepShare && (arg == ShareYes || arg == ShareNo) {
+			st.Share = arg
+			t.finishOrientation()
+			return
+		}
+	case "human":
+		if arg == "ask" && t.canAskPerson() {
+			t.askPerson()
 			return
 		}
 	}
@@ -382,6 +425,7 @@ func (t *turn) button() {
 
 func (t *turn) agree() {
 	t.st.Agreed = t.e.Now()
+	t.note(Note{Kind: NoteSignup})
 	t.enter(questions[0].step)
 	t.render()
 }

@@ -22,6 +22,8 @@ func (t *turn) render() {
 			{t.tr("btn_agree", nil), "consent:yes"}, {t.tr("btn_decline", nil), "consent:no"}})
 	case StepSummary:
 		t.summary()
+	case StepShare:
+		t.shareAsk()
 	case StepMenu:
 		t.menu()
 	default:
@@ -199,6 +201,7 @@ type Export struct {
 	OrientedAt time.Time `json:"oriented_at,omitzero"`
 	Step       Step      `json:"current_step"`
 	Profile    Profile   `json:"answers"`
+	Share      string    `json:"share_with_coaches,omitempty"`
 	CreatedAt  time.Time `json:"first_contact"`
 	LastSeen   time.Time `json:"last_message"`
 	ExpiresAt  time.Time `json:"erased_after"`
@@ -214,11 +217,17 @@ func (t *turn) myData() {
 		lines = append(lines, t.tr("mydata_consent", map[string]any{"Date": t.e.Date(lang, st.Agreed)}))
 	}
 	lines = append(lines, t.profileLines()...)
+	switch st.Share {
+	case ShareYes:
+		lines = append(lines, t.tr("mydata_share_yes", nil))
+	case ShareNo:
+		lines = append(lines, t.tr("mydata_share_no", nil))
+	}
 	lines = append(lines,
 		t.tr("mydata_last_seen", map[string]any{"Date": t.e.Date(lang, st.LastSeen)}),
 		"", t.tr("mydata_expires", map[string]any{"Date": t.e.Date(lang, expires)}))
 	doc, _ := json.MarshalIndent(Export{Language: st.Lang, AgreedAt: st.Agreed, OrientedAt: st.Oriented,
-		Step: st.Step, Profile: st.Profile, CreatedAt: st.Created, LastSeen: st.LastSeen, ExpiresAt: expires}, "", "  ")
+		Step: st.Step, Profile: st.Profile, Share: st.Share, CreatedAt: st.Created, LastSeen: st.LastSeen, ExpiresAt: expires}, "", "  ")
 	t.out = append(t.out, Reply{Text: strings.Join(lines, "\n"),
 		Document: &Document{Name: "werkwijzer-mydata.json", Content: doc, Caption: t.tr("mydata_file_caption", nil)}})
 }

@@ -2,6 +2,9 @@ package dialogs
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 )
@@ -35,7 +38,8 @@ func (s *Service) Handle(ctx context.Context, ev Event) (*Turn, error) {
 		return nil, ErrDuplicate
 	}
 	out := s.Engine.Handle(st, ev)
-	turn := &Turn{ChatID: ev.ChatID, Update: ev.UpdateID, Ref: ev.Ref, Replies: out.Replies, Lang: s.lang(out.State, st, ev)}
+	turn := &Turn{ChatID: ev.ChatID, Update: ev.UpdateID, Ref: ev.Ref, Replies: out.Replies,
+		Lang: s.lang(out.State, st, ev), Notes: numbered(out.Notes, ev)}
 	switch {
 	case out.State != nil:
 		if ev.UpdateID > out.State.LastUpdate {
@@ -55,6 +59,29 @@ func (s *Service) Handle(ctx context.Context, ev Event) (*Turn, error) {
 		return nil, fmt.Errorf("save chat: %w", err)
 	}
 	return turn, nil
+}
+
+// numbered gives notes ids that a redelivery of the same update repeats,
+// so the staff side can drop the second copy. Events without an update id
+// (the terminal, the staff side) cannot be redelivered; theirs are random.
+func numbered(notes []Note, ev Event) []Note {
+	if len(notes) == 0 {
+		return nil
+	}
+	// Hashed: ids become key names on the staff side, which must not
+	// name the person.
+	b := make([]byte, 8)
+	if ev.UpdateID != 0 {
+		sum := sha256.Sum256(fmt.Appendf(nil, "note:%d:%d", ev.ChatID, ev.UpdateID))
+		copy(b, sum[:])
+	} else {
+		rand.Read(b)
+	}
+	base := hex.EncodeToString(b)
+	for i := range notes {
+		notes[i].ID = fmt.Sprintf("%s.%d", base, i)
+	}
+	return notes
 }
 
 // outbox is the turn as stored; a turn without an update id (the terminal)

@@ -29,7 +29,9 @@ const (
 	StepGoal         Step = "goal"
 	StepSupport      Step = "sup"
 	StepSummary      Step = "sum"
-	StepMenu         Step = "menu"
+	// StepShare asks, after the summary, whether coaches may see the answers.
+	StepShare Step = "share"
+	StepMenu  Step = "menu"
 )
 
 // State is everything we hold on one chat, stored as one value.
@@ -46,7 +48,14 @@ type State struct {
 	Picked []string `json:"picked,omitempty"`
 	// Editing means the current question was opened from the summary, so
 	// answering it returns there.
-	Editing    bool      `json:"editing,omitempty"`
+	Editing bool `json:"editing,omitempty"`
+	// Share is the person's answer to "may a coach see your answers?":
+	// ShareYes, ShareNo, or empty when not asked yet. Staff get the
+	// answers only on ShareYes.
+	Share string `json:"share,omitempty"`
+	// Handover is set while the person waits for, or talks with, a staff
+	// member.
+	Handover   *Handover `json:"handover,omitempty"`
 	Created    time.Time `json:"created"`
 	LastSeen   time.Time `json:"last_seen"`
 	LastUpdate int64     `json:"last_update,omitempty"`
@@ -69,6 +78,26 @@ type Profile struct {
 	Goal         string   `json:"goal,omitempty"`
 	Support      []string `json:"support,omitempty"`
 	Skipped      []Step   `json:"skipped,omitempty"`
+}
+
+// The answers to the sharing question.
+const (
+	ShareYes = "yes"
+	ShareNo  = "no"
+)
+
+// Handover is a request to talk to a person, from the moment it is made
+// until the staff member hands the conversation back.
+type Handover struct {
+	// Active is false while the person waits, true once a staff member
+	// took over; the bot stays silent then.
+	Active bool      `json:"active,omitempty"`
+	Since  time.Time `json:"since"`
+	// Staff is the first name of the staff member who took over.
+	Staff string `json:"staff,omitempty"`
+	// Pending holds what the person typed while waiting, handed to the
+	// staff member when they take over and then dropped.
+	Pending []string `json:"pending,omitempty"`
 }
 
 // Consented reports whether the person agreed to the privacy notice.
