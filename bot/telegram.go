@@ -25,6 +25,12 @@ type ChatLocker interface {
 	Lock(ctx context.Context, chatID int64) (unlock func(), err error)
 }
 
+// StaffSink takes what a turn tells staff. Delivering the same turn again
+// (after a crash) must not tell them twice.
+type StaffSink interface {
+	Deliver(ctx context.Context, turn *dialogs.Turn) error
+}
+
 // DefaultAPIURL is Telegram's public Bot API.
 const DefaultAPIURL = "https://api.telegram.org"
 
@@ -41,11 +47,17 @@ type Telegram struct {
 	// without limits (tests of the dialogs alone).
 	Sender *Sender
 	// Locks, when set, makes an instance hold a chat in Redis while it
-	// handles a webhook call for it, so that several instances can share
-	// one Redis and one webhook address.
+	// handles an update or a staff event for it, so that several instances
+	// can share one Redis, one webhook address, and Slack's calls.
 	Locks ChatLocker
 	// Metrics, when set, counts what the channel does.
 	Metrics *ops.Metrics
+	// Staff, when set, receives the notes of every turn (for staff in
+	// Slack) before its replies go out.
+	Staff StaffSink
+
+	local     *chatLocks
+	localOnce sync.Once
 
 	token, apiURL string
 	http          *http.Client
@@ -242,10 +254,14 @@ func (t *Telegram) HandleUpdates(ctx context.Context, updates []*models.Update) 
 		// retry: handling them now would answer out of order.
 		var err error
 		if !skip {
-			start := time.Now()
-			var outcome string
-			outcome, err = t.handle(ctx, u.Update)
-			t.observe(outcome, time.Since(start))
+			var unlock func()
+			if unlock, err = t.lockChat(ctx, chat); err == nil {
+				start := time.Now()
+				var outcome string
+				outcome, err = t.handle(ctx, u.Update)
+				t.observe(outcome, time.Since(start))
+				unlock()
+			}
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -310,8 +326,31 @@ func (t *Telegram) handle(ctx context.Context, u *models.Update) (outcome string
 	return ops.OutcomeHandled, nil
 }
 
-// deliver sends what a turn still owes and records it as delivered.
+// Inject runs an event that did not come from Telegram (a staff member's
+// reply, a take-over, a reminder) through the person's conversation, in
+// order with their own updates, and delivers the replies.
+func (t *Telegram) Inject(ctx context.Context, ev dialogs.Event) error {
+	unlock, err := t.lockChat(ctx, ev.ChatID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	turn, err := t.Runtime.Handle(ctx, ev)
+	if err != nil || turn == nil {
+		return err
+	}
+	return t.deliver(ctx, turn)
+}
+
+// deliver sends what a turn still owes and records it as delivered. Staff
+// hear first: while a staff member has the conversation, a turn's only
+// output is the person's words in their Slack thread.
 func (t *Telegram) deliver(ctx context.Context, turn *dialogs.Turn) error {
+	if t.Staff != nil && len(turn.Notes) > 0 && turn.Sent == 0 {
+		if err := t.Staff.Deliver(ctx, turn); err != nil {
+			return err
+		}
+	}
 	for i := turn.Sent; i < len(turn.Replies); i++ {
 		err := t.Send(ctx, turn.ChatID, turn.Ref, turn.Replies[i])
 		switch {

@@ -57,7 +57,6 @@ func (t *Telegram) WebhookHandler(secret string) http.Handler {
 		panic("bot: WebhookHandler needs a non-empty secret")
 	}
 	want := []byte(secret)
-	locks := &chatLocks{m: map[int64]*chatLock{}}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
@@ -93,19 +92,7 @@ func (t *Telegram) WebhookHandler(secret string) http.Handler {
 		}
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), WebhookTimeout)
 		defer cancel()
-		chat := update{&u}.chat()
-		unlock := locks.lock(chat)
-		defer unlock()
-		if t.Locks != nil && chat != 0 {
-			// Other instances share the Redis: take the chat there too.
-			release, err := t.Locks.Lock(ctx, chat)
-			if err != nil {
-				t.Log.Warn("webhook: chat busy elsewhere; Telegram will deliver again", "chat", ChatRef(chat), "err", err)
-				http.Error(w, "busy, try again", http.StatusServiceUnavailable)
-				return
-			}
-			defer release()
-		}
+		// HandleUpdates holds the chat, here and in Redis (lockChat).
 		_, failed := t.HandleUpdates(ctx, []*models.Update{&u})
 		if failed {
 			t.Log.Warn("webhook update not handled; Telegram will deliver it again", "update", u.ID)
@@ -131,8 +118,28 @@ func (t *Telegram) RegisterWebhook(ctx context.Context, url, secret string) erro
 	return nil
 }
 
-// chatLocks serialises the handling of one chat's updates across
-// concurrent webhook calls, as inOrder does within a polled batch.
+// lockChat holds chat while one update or staff event of it is handled:
+// within this process (webhook calls, staff events and the poller run side
+// by side) and, with Locks, across the instances sharing Redis. Two at once
+// could each load the same state and one save would undo the other.
+func (t *Telegram) lockChat(ctx context.Context, chat int64) (unlock func(), err error) {
+	t.localOnce.Do(func() { t.local = &chatLocks{m: map[int64]*chatLock{}} })
+	unlockLocal := t.local.lock(chat)
+	if t.Locks == nil || chat == 0 {
+		return unlockLocal, nil
+	}
+	release, err := t.Locks.Lock(ctx, chat)
+	if err != nil {
+		unlockLocal()
+		t.Log.Warn("chat busy elsewhere; it is tried again", "chat", ChatRef(chat), "err", err)
+		return nil, err
+	}
+	return func() { release(); unlockLocal() }, nil
+}
+
+// chatLocks serialises the handling of one chat's updates within this
+// process, across concurrent webhook calls and staff events, as inOrder does
+// within a polled batch.
 type chatLocks struct {
 	mu sync.Mutex
 	m  map[int64]*chatLock

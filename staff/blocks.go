@@ -18,18 +18,35 @@ const (
 	titleCancelled  = "Afspraak geannuleerd"
 	titleNoShow     = "Niet komen opdagen"
 	titleInterested = "Interesse in een vacature"
+	titleMessage    = "Bericht van een werkzoekende"
+	titleAgain      = " (nog niet opgenomen)"
 	titleOther      = "Melding"
 
 	labelLang = "Taal"
 	labelRef  = "Referentie"
 
 	buttonTakeOver = "Overnemen"
+	buttonHandBack = "Teruggeven aan de bot"
+
+	takenBy     = "Opgenomen door <@%s>. Antwoord in de thread; *Teruggeven aan de bot* of `/done` in de thread rondt af."
+	titleErased = "Gegevens gewist"
+	textErased  = "Deze persoon heeft zijn gegevens gewist (/forget). Wat hier stond, is verwijderd."
+
+	labelAtQuestion = "Bij de vraag"
+	labelAdvice     = "Geadviseerd"
+	labelAnswers    = "Antwoorden"
+	valueNotShared  = "Niet gedeeld: de persoon wil dat coaches ze niet zien."
+	labelMessage    = "Bericht"
 )
 
 // ActionHandoverTake is the action_id of the "Overnemen" button on a
 // handover; the interactivity handler that lets a coach take over the
 // conversation matches on it. Its value is the notification's ChatRef.
 const ActionHandoverTake = "handover_take"
+
+// ActionHandoverBack is the action_id of the button that hands a taken
+// conversation back to the bot; its value is the ChatRef too.
+const ActionHandoverBack = "handover_back"
 
 // Slack's limits on Block Kit (api.slack.com/reference/block-kit/blocks):
 // a header's text is at most 150 characters, a section has at most 10
@@ -58,6 +75,8 @@ func Title(k Kind) string {
 		return titleNoShow
 	case KindInterested:
 		return titleInterested
+	case KindMessage:
+		return titleMessage
 	}
 	return titleOther + ": " + string(k)
 }
@@ -68,8 +87,42 @@ func Title(k Kind) string {
 // Values come from jobseekers, so they are escaped: a name cannot ping
 // @channel or smuggle in a link.
 func Blocks(n Notification) []slack.Block {
+	blocks := facts(n)
+	if n.Kind == KindHandover {
+		btn := slack.NewButtonBlockElement(ActionHandoverTake, n.ChatRef, slack.NewTextBlockObject(slack.PlainTextType, buttonTakeOver, false, false))
+		btn.Style = slack.StylePrimary
+		blocks = append(blocks, slack.NewActionBlock("", btn))
+	}
+	return blocks
+}
+
+// BlocksTaken is a handover's message once user took it: who has it, and
+// the button that hands the conversation back to the bot.
+func BlocksTaken(n Notification, user string) []slack.Block {
+	btn := slack.NewButtonBlockElement(ActionHandoverBack, n.ChatRef, slack.NewTextBlockObject(slack.PlainTextType, buttonHandBack, false, false))
+	return append(facts(n),
+		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, fmt.Sprintf(takenBy, escape(user)), false, false)),
+		slack.NewActionBlock("", btn))
+}
+
+// BlocksClosed is a handover's message once it is over, with why.
+func BlocksClosed(n Notification, why string) []slack.Block {
+	return append(facts(n), slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, why, false, false)))
+}
+
+// BlocksErased replaces whatever was posted about a person who used
+// /forget: nothing of theirs stays readable in Slack.
+func BlocksErased() []slack.Block {
+	return []slack.Block{
+		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, titleErased, false, false)),
+		slack.NewContextBlock("", slack.NewTextBlockObject(slack.PlainTextType, textErased, false, false)),
+	}
+}
+
+// facts is a notification without its buttons.
+func facts(n Notification) []slack.Block {
 	blocks := []slack.Block{
-		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, clip(Title(n.Kind), maxHeader), true, false)),
+		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, clip(title(n), maxHeader), true, false)),
 	}
 	var fields []*slack.TextBlockObject
 	for _, f := range n.Fields {
@@ -90,20 +143,21 @@ func Blocks(n Notification) []slack.Block {
 		// fallback after | is for clients that cannot.
 		meta = append(meta, fmt.Sprintf("<!date^%d^{date_num} {time}|%s>", n.At.Unix(), n.At.UTC().Format("2006-01-02 15:04 UTC")))
 	}
-	blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, strings.Join(meta, " · "), false, false)))
-	if n.Kind == KindHandover {
-		btn := slack.NewButtonBlockElement(ActionHandoverTake, n.ChatRef, slack.NewTextBlockObject(slack.PlainTextType, buttonTakeOver, false, false))
-		btn.Style = slack.StylePrimary
-		blocks = append(blocks, slack.NewActionBlock("", btn))
+	return append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, strings.Join(meta, " · "), false, false)))
+}
+
+func title(n Notification) string {
+	if n.Again > 0 {
+		return Title(n.Kind) + titleAgain
 	}
-	return blocks
+	return Title(n.Kind)
 }
 
 // Fallback is the plain text of n that Slack shows where blocks are not
 // rendered (notifications on a phone's lock screen): the title and the
 // reference, nothing personal.
 func Fallback(n Notification) string {
-	s := Title(n.Kind)
+	s := title(n)
 	if n.ChatRef != "" {
 		s += " · " + n.ChatRef
 	}

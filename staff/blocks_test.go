@@ -41,3 +41,18 @@ func TestBlocksKeepSlackLimits(t *testing.T) {
 		t.Errorf("got %d sections with %d fields, want 3 with 23", sections, fields)
 	}
 }
+
+func TestStaffRepliesReadAsPlainText(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Kom morgen om 10u", "Kom morgen om 10u"},
+		{"Zie <https://www.vdab.be|de VDAB-site>", "Zie de VDAB-site (https://www.vdab.be)"},
+		{"<https://antwerpen.be>", "https://antwerpen.be"},
+		{"Mail <mailto:werk@antwerpen.be|werk@antwerpen.be>", "Mail werk@antwerpen.be"},
+		{"<@U123> zegt: 5 &lt; 6 &amp; 7 &gt; 3", "zegt: 5 < 6 & 7 > 3"},
+		{"  /done  ", "/done"},
+	} {
+		if got := staff.Plain(tc.in); got != tc.want {
+			t.Errorf("Plain(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -14,16 +14,44 @@
 // even if the process dies or Slack is down for a while, and it is posted
 // once.
 //
+// A person can ask to talk to someone: the request appears in Slack with a
+// button "Overnemen"; the staff member who presses it has the conversation
+// (Desk keeps that atomic), the person's messages go into the message's
+// thread and the staff member's thread replies back to the person through
+// the bot (Injector), until "Teruggeven aan de bot" or /done in the thread.
+// A request nobody takes is raised again (Staff.Run). Slack reaches us over
+// HTTP (Staff.Handler), every request checked against the signing secret.
+//
 // # Keys
 //
-// Under the same prefix as the store package's keys:
+// Under the same prefix as the store package's keys. All but the first
+// share the hash tag {staff}, so that scripts can use several in a Redis
+// Cluster:
 //
-//	<p>:staff:outbox       stream  notifications not yet posted (JSON), read
-//	                               by the consumer group "posters"; an entry is
-//	                               deleted once Slack accepted it.
-//	<p>:{u<id>}:staffq     set     the outbox entry ids of one person, so that
-//	                               /forget finds them. TTL: the retention.
+//	<p>:{u<id>}:staffq          set     the outbox entry ids of one person, so
+//	                                    that /forget finds them. TTL: retention.
+//	<p>:{staff}:outbox          stream  notifications not yet posted (JSON), read
+//	                                    by the consumer group "posters"; an entry
+//	                                    is deleted once Slack accepted it.
+//	<p>:{staff}:seen:<note>     string  a note already queued or relayed, so a
+//	                                    turn delivered twice tells staff once.
+//	                                    Note ids are hashes. TTL: 24 h.
+//	<p>:{staff}:ho:<ref>        hash    an open request for a person: chat id,
+//	                                    state, who took it, its Slack message,
+//	                                    the notification (to raise it again).
+//	                                    Deleted at hand-back. TTL: retention.
+//	<p>:{staff}:ho:waiting      zset    untaken requests by when to raise them.
+//	<p>:{staff}:ho:open         set     open requests, for the statistics.
+//	<p>:{staff}:thread:<ch>:<ts> string the request whose conversation runs in
+//	                                    that Slack thread. Deleted at hand-back.
+//	<p>:{staff}:posted:<ref>    list    where Slack shows posts about a person,
+//	                                    so that /forget can redact them.
+//	<p>:{staff}:event:<id>      string  a Slack event handled, against Slack's
+//	                                    retries. TTL: 1 h.
+//	<p>:{staff}:stats:<date>    hash    counts per kind for one day (Brussels),
+//	                                    never who. TTL: 40 days.
 //
-// The second key names a person, so /forget must reach it: Outbox.Forget
-// removes it together with the entries it lists.
+// <ref> is Ref(chat id), a pseudonym. /forget (Staff.Deliver of a
+// NoteForget) removes every key and value that points to the person and
+// redacts what Slack shows of them.
 package staff

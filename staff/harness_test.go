@@ -2,11 +2,8 @@ package staff_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -16,95 +13,23 @@ import (
 
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/staff"
+	"github.com/werkwijzer/werkwijzer/staff/slacktest"
 )
 
 func TestMain(m *testing.M) { redistest.Main(m) }
 
-// post is one chat.postMessage the fake Slack accepted.
-type post struct {
-	Channel string
-	Text    string
-	Raw     string // the blocks as sent
-	Blocks  []slack.Block
-}
+type post = slacktest.Post
 
-// refuse, in a fakeSlack's fail list, answers 200 with Slack's own error
-// channel_not_found, which no retry cures.
-const refuse = -1
+// refuse, in a fake's failure list, is Slack's channel_not_found.
+const refuse = slacktest.Refuse
 
-// fakeSlack is a Slack Web API with just chat.postMessage. It answers the
-// statuses in fail first (429 with Retry-After: 2, refuse, or that status),
-// then accepts every message and records it.
-type fakeSlack struct {
-	srv *httptest.Server
+type fakeSlack = slacktest.Fake
 
-	mu       sync.Mutex
-	fail     []int
-	requests int
-	posts    []post
-}
-
-func newFakeSlack(t testing.TB, fail ...int) *fakeSlack {
-	t.Helper()
-	f := &fakeSlack{fail: fail}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /api/chat.postMessage", func(w http.ResponseWriter, r *http.Request) {
-		if err := r.ParseForm(); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		f.requests++
-		if len(f.fail) > 0 {
-			code := f.fail[0]
-			f.fail = f.fail[1:]
-			if code == refuse {
-				w.Header().Set("Content-Type", "application/json")
-				fmt.Fprint(w, `{"ok":false,"error":"channel_not_found"}`)
-				return
-			}
-			if code == http.StatusTooManyRequests {
-				w.Header().Set("Retry-After", "2")
-			}
-			w.WriteHeader(code)
-			fmt.Fprint(w, "<html>no</html>")
-			return
-		}
-		p := post{Channel: r.PostForm.Get("channel"), Text: r.PostForm.Get("text"), Raw: r.PostForm.Get("blocks")}
-		var bs slack.Blocks
-		if err := json.Unmarshal([]byte(p.Raw), &bs); err != nil {
-			t.Errorf("fake slack: blocks do not decode: %v", err)
-		}
-		p.Blocks = bs.BlockSet
-		f.posts = append(f.posts, p)
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700000000.%06d"}`, p.Channel, len(f.posts))
-	})
-	f.srv = httptest.NewServer(mux)
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-func (f *fakeSlack) client() *slack.Client {
-	return slack.New("xoxb-test", slack.OptionAPIURL(f.srv.URL+"/api/"))
-}
-
-func (f *fakeSlack) Posts() []post {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]post(nil), f.posts...)
-}
-
-func (f *fakeSlack) Requests() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.requests
-}
+func newFakeSlack(t testing.TB, fail ...int) *fakeSlack { return slacktest.New(t, fail...) }
 
 func newOutbox(t testing.TB, rdb redis.UniversalClient, prefix string, f *fakeSlack, cfg staff.Config) *staff.Outbox {
 	t.Helper()
-	return staff.NewOutbox(rdb, prefix, f.client(), cfg, slog.New(slog.NewTextHandler(t.Output(), nil)))
+	return staff.NewOutbox(rdb, prefix, f.Client(), cfg, slog.New(slog.NewTextHandler(t.Output(), nil)))
 }
 
 // run runs o as consumer until the test ends, or until the returned stop is

@@ -27,17 +27,25 @@ const (
 	KindNoShow Kind = "no_show"
 	// KindInterested: someone showed interest in a vacancy.
 	KindInterested Kind = "interested"
+	// KindMessage: words of a person whose conversation has no thread (any
+	// more) to go to; rare, but never dropped.
+	KindMessage Kind = "message"
 )
 
 // Kinds lists every kind, so that configuration and tests can go over all
 // of them.
-var Kinds = []Kind{KindSignup, KindOriented, KindHandover, KindBooked, KindCancelled, KindNoShow, KindInterested}
+var Kinds = []Kind{KindSignup, KindOriented, KindHandover, KindBooked, KindCancelled, KindNoShow, KindInterested, KindMessage}
 
 // Notification is one message to staff about one jobseeker. It is stored
 // in the outbox as JSON until Slack has it, so its fields are the whole
 // message: nothing is looked up when it is posted.
 type Notification struct {
-	Kind Kind `json:"kind"`
+	// ID makes Enqueue idempotent: a second notification with the same ID
+	// (a turn delivered again after a crash) is dropped. Empty: no check.
+	ID   string `json:"id,omitempty"`
+	Kind Kind   `json:"kind"`
+	// Again counts how often an unanswered handover was raised again.
+	Again int `json:"again,omitempty"`
 	// ChatRef is a pseudonymous reference to the conversation, the only
 	// identifier staff see; the Telegram chat id never goes into Slack.
 	ChatRef string `json:"ref"`

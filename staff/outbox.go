@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // Europe/Brussels must load on machines without zoneinfo
 
 	"github.com/redis/go-redis/v9"
 	"github.com/slack-go/slack"
@@ -44,8 +45,12 @@ const (
 )
 
 // StreamKey is the outbox stream under prefix. Exported so that tests and
-// the store's list of keys name the same key.
-func StreamKey(prefix string) string { return prefix + ":staff:outbox" }
+// the store's list of keys name the same key. Every staff key but the
+// per-person index shares the hash tag {staff}, so that scripts can touch
+// several of them in a Redis Cluster.
+func StreamKey(prefix string) string { return staffKey(prefix, "outbox") }
+
+func staffKey(prefix, name string) string { return prefix + ":{staff}:" + name }
 
 // IndexKey is the set of chatID's unposted outbox entries. It carries the
 // person's hash tag like every key of theirs in the store package, so that
@@ -89,6 +94,12 @@ type Outbox struct {
 	api    *slack.Client
 	cfg    Config
 	log    *slog.Logger
+	// OnPosted, when set, learns where Slack put each posted notification,
+	// so that a handover can be found again and /forget can redact posts.
+	OnPosted func(ctx context.Context, n Notification, channel, ts string)
+	// Now tells the day a notification counts for in the statistics.
+	Now func() time.Time
+	loc *time.Location
 }
 
 // NewOutbox returns an Outbox on rdb under prefix that posts through api to
@@ -102,6 +113,8 @@ func NewOutbox(rdb redis.UniversalClient, prefix string, api *slack.Client, cfg 
 		Retention:  DefaultRetention,
 		ClaimAfter: DefaultClaimAfter,
 		Sleep:      sleep,
+		Now:        time.Now,
+		loc:        brussels,
 		rdb:        rdb,
 		prefix:     prefix,
 		api:        api,
@@ -123,9 +136,20 @@ func (o *Outbox) Enqueue(ctx context.Context, n Notification) error {
 	if err != nil {
 		return err
 	}
-	id, err := o.rdb.XAdd(ctx, &redis.XAddArgs{Stream: StreamKey(o.prefix), Values: []any{"n", body}}).Result()
+	stat := ""
+	switch n.Kind {
+	case KindSignup, KindOriented, KindHandover:
+		if n.Again == 0 {
+			stat = string(n.Kind)
+		}
+	}
+	keys := []string{StreamKey(o.prefix), staffKey(o.prefix, "seen:"+n.ID), StatsKey(o.prefix, o.Now().In(o.loc))}
+	id, err := enqueueScript.Run(ctx, o.rdb, keys, body, n.ID, stat, seenTTL.Milliseconds(), statsTTL.Seconds()).Text()
 	if err != nil {
 		return err
+	}
+	if id == "" {
+		return nil // enqueued before: a turn delivered again
 	}
 	idx := IndexKey(o.prefix, n.ChatID)
 	p := o.rdb.TxPipeline()
@@ -136,6 +160,33 @@ func (o *Outbox) Enqueue(ctx context.Context, n Notification) error {
 	}
 	return nil
 }
+
+// seenTTL bounds how long an enqueued notification's ID is remembered: far
+// longer than a turn waits for delivery (store.OutboxTTL, an hour).
+const seenTTL = 24 * time.Hour
+
+// statsTTL keeps daily counts for /werkwijzer stats' week and a margin.
+const statsTTL = 40 * 24 * time.Hour
+
+// StatsKey is the hash of day's counts per kind (day in Brussels).
+func StatsKey(prefix string, day time.Time) string {
+	return staffKey(prefix, "stats:"+day.Format("2006-01-02"))
+}
+
+// enqueueScript adds a notification once per ID and counts it for the
+// statistics. KEYS: stream, seen marker, day's stats. ARGV: body, ID ("" for
+// no check), the kind to count ("" for none), the marker's TTL in ms, the
+// stats' TTL in s. Returns the entry id, or "" when the ID was seen.
+var enqueueScript = redis.NewScript(`
+if ARGV[2] ~= '' then
+  if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[4]) then return '' end
+end
+local id = redis.call('XADD', KEYS[1], '*', 'n', ARGV[1])
+if ARGV[3] ~= '' then
+  redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+  redis.call('EXPIRE', KEYS[3], ARGV[5])
+end
+return id`)
 
 // Forget deletes chatID's notifications that are not posted yet, and their
 // index, for /forget. Notifications already posted to Slack are out of our
@@ -285,11 +336,14 @@ func (o *Outbox) deliver(ctx context.Context, log *slog.Logger, consumer string,
 			return
 		}
 		pctx, cancel := context.WithTimeout(ctx, postTimeout)
-		_, _, err := o.api.PostMessageContext(pctx, channel,
+		ch, ts, err := o.api.PostMessageContext(pctx, channel,
 			slack.MsgOptionBlocks(Blocks(n)...), slack.MsgOptionText(Fallback(n), false))
 		cancel()
 		if err == nil {
 			o.done(ctx, log, m.ID, &n)
+			if o.OnPosted != nil {
+				o.OnPosted(context.WithoutCancel(ctx), n, ch, ts)
+			}
 			return
 		}
 		if ctx.Err() != nil {
@@ -437,6 +491,14 @@ func (o *Outbox) claimAfter() time.Duration {
 	}
 	return DefaultClaimAfter
 }
+
+var brussels = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Brussels")
+	if err != nil {
+		panic(err) // time/tzdata is embedded
+	}
+	return loc
+}()
 
 func sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)

@@ -19,7 +19,9 @@
 //	                               are sent; a restart delivers what is left.
 //	                               TTL: one hour.
 //	<p>:{u<id>}:lock       string  which instance handles the chat right now
-//	                               (webhook mode). TTL: 45 s; removed when done.
+//	                               (webhook mode, or with Slack connected: staff
+//	                               events reach any instance). TTL: 45 s;
+//	                               removed when done.
 //	<p>:{u<id>}:unreach    string  "1" while Telegram says the person blocked the
 //	                               bot; no proactive message goes out. Removed
 //	                               when they write again. TTL: the retention.

@@ -14,15 +14,18 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/slack-go/slack"
 
 	"github.com/werkwijzer/werkwijzer/bot"
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/locales"
 	"github.com/werkwijzer/werkwijzer/ops"
+	"github.com/werkwijzer/werkwijzer/staff"
 	"github.com/werkwijzer/werkwijzer/store"
 )
 
@@ -96,6 +99,21 @@ type Config struct {
 	WebhookURL    string
 	WebhookSecret string
 	HTTPAddr      string
+
+	// Slack, for staff: notifications need the bot token and a channel;
+	// taking over conversations also needs the signing secret, with which
+	// Slack signs its requests to HTTPAddr.
+	SlackToken         string
+	SlackAPIURL        string
+	SlackChannels      staff.Config
+	SlackSigningSecret string
+	OfficeHours        dialogs.OfficeHours
+	// HandoverWait is how soon staff answer a request for a person, as
+	// told to the person; a request waiting longer is raised again.
+	HandoverWait time.Duration
+	// Instance names this process among those sharing Redis, as a consumer
+	// of the staff outbox.
+	Instance string
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -141,12 +159,57 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.Retention = time.Duration(d) * 24 * time.Hour
 	}
+	if err := loadSlack(&c, getenv); err != nil {
+		return c, err
+	}
 	if v := getenv("LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			return c, fmt.Errorf("LOG_LEVEL: %w", err)
 		}
 	}
 	return c, nil
+}
+
+func loadSlack(c *Config, getenv func(string) string) error {
+	c.SlackToken, c.SlackAPIURL = getenv("SLACK_BOT_TOKEN"), getenv("SLACK_API_URL")
+	c.SlackSigningSecret = getenv("SLACK_SIGNING_SECRET")
+	c.SlackChannels = staff.Config{DefaultChannel: getenv("SLACK_CHANNEL"), Channels: map[staff.Kind]string{}}
+	for _, k := range staff.Kinds {
+		if ch := getenv("SLACK_CHANNEL_" + strings.ToUpper(string(k))); ch != "" {
+			c.SlackChannels.Channels[k] = ch
+		}
+	}
+	if c.SlackToken != "" && c.SlackChannels.DefaultChannel == "" {
+		return errors.New("SLACK_BOT_TOKEN needs SLACK_CHANNEL, the channel staff notifications go to")
+	}
+	if c.SlackSigningSecret != "" && c.SlackToken == "" {
+		return errors.New("SLACK_SIGNING_SECRET needs SLACK_BOT_TOKEN")
+	}
+	hours := getenv("OFFICE_HOURS")
+	if hours == "" {
+		hours = dialogs.DefaultOfficeHours
+	}
+	var err error
+	if c.OfficeHours, err = dialogs.ParseOfficeHours(hours); err != nil {
+		return fmt.Errorf("OFFICE_HOURS: %w", err)
+	}
+	c.HandoverWait = 30 * time.Minute
+	if v := getenv("HANDOVER_WAIT_MINUTES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return fmt.Errorf("HANDOVER_WAIT_MINUTES must be a whole number of minutes, got %q", v)
+		}
+		c.HandoverWait = time.Duration(n) * time.Minute
+	}
+	if c.SlackSigningSecret != "" && c.HTTPAddr == "" {
+		c.HTTPAddr = ":8080" // Slack must reach us
+	}
+	c.Instance = getenv("INSTANCE_NAME")
+	if c.Instance == "" {
+		host, _ := os.Hostname()
+		c.Instance = fmt.Sprintf("%s-%d", host, os.Getpid())
+	}
+	return nil
 }
 
 // Main is the whole program, built from Config. Tests start it in-process.
@@ -162,6 +225,8 @@ type Main struct {
 	Runtime *bot.Runtime
 	Texts   *locales.Catalog
 	Metrics *ops.Metrics
+	// Staff is the Slack side, when configured.
+	Staff   *staff.Staff
 	closers []func() error
 
 	httpAddr string
@@ -189,6 +254,19 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	engine := dialogs.NewEngine(texts, m.Now)
 	engine.Retention = m.Config.Retention
+	if c := m.Config; c.SlackToken != "" {
+		api := slack.New(c.SlackToken, slack.OptionAPIURL(slackAPIURL(c.SlackAPIURL)))
+		m.Staff = staff.New(m.Redis, c.RedisPrefix, api, c.SlackChannels, m.Log)
+		m.Staff.SetRetention(c.Retention)
+		m.Staff.Hours, m.Staff.Wait, m.Staff.SigningSecret = c.OfficeHours, c.HandoverWait, c.SlackSigningSecret
+		if m.Now != nil {
+			m.Staff.Now, m.Staff.Outbox.Now = m.Now, m.Now
+		}
+		if c.SlackSigningSecret != "" {
+			// Only then can staff take a conversation over.
+			engine.Desk = &dialogs.Desk{Hours: c.OfficeHours, Wait: c.HandoverWait}
+		}
+	}
 	m.Runtime = &bot.Runtime{Log: m.Log, Service: &dialogs.Service{Engine: engine,
 		Sessions: store.NewSessions(m.Redis, store.Keys{Prefix: m.Config.RedisPrefix})}}
 	return nil
@@ -223,6 +301,17 @@ func (m *Main) Serve(ctx context.Context) error {
 			}
 		},
 	}
+	if m.Staff != nil {
+		tgm.Staff = m.Staff
+		m.Staff.Inject = tgm.Inject
+		// Staff events reach a chat from any instance, beside its own
+		// updates: hold chats in Redis in polling mode too.
+		tgm.Locks = store.NewLocks(m.Redis, keys)
+		go m.Staff.Outbox.Run(ctx, m.Config.Instance)
+		if m.Config.SlackSigningSecret != "" {
+			go m.Staff.Run(ctx)
+		}
+	}
 	if err := tgm.SetCommands(ctx); err != nil {
 		m.Log.Warn("could not publish the command list", "err", err)
 	}
@@ -231,6 +320,9 @@ func (m *Main) Serve(ctx context.Context) error {
 	opsHandler := ops.Handler(m.Metrics, func(ctx context.Context) error { return m.Redis.Ping(ctx).Err() })
 	mux.Handle("/healthz", opsHandler)
 	mux.Handle("/metrics", opsHandler)
+	if m.Staff != nil && m.Config.SlackSigningSecret != "" {
+		mux.Handle("/slack/", m.Staff.Handler())
+	}
 	webhook := m.Config.WebhookURL != ""
 	if webhook {
 		u, _ := url.Parse(m.Config.WebhookURL)
@@ -284,6 +376,18 @@ func (m *Main) started() {
 	if m.ready != nil {
 		close(m.ready)
 	}
+}
+
+// slackAPIURL is Slack's Web API, or another one (tests) that must end in
+// a slash, as slack-go joins method names to it.
+func slackAPIURL(u string) string {
+	if u == "" {
+		return slack.APIURL
+	}
+	if !strings.HasSuffix(u, "/") {
+		u += "/"
+	}
+	return u
 }
 
 // HTTPAddr is the address the HTTP server listens on, once Serve has

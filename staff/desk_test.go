@@ -1,0 +1,217 @@
+package staff_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/internal/redistest"
+	"github.com/werkwijzer/werkwijzer/staff"
+)
+
+var brussels, _ = time.LoadLocation("Europe/Brussels")
+
+// newStaff is one instance's staff side on rdb/prefix, its clock at *now,
+// counting the staff events it injects.
+func newStaff(t testing.TB, rdb redis.UniversalClient, prefix string, f *fakeSlack, now *time.Time, injected *[]dialogs.Event, mu *sync.Mutex) *staff.Staff {
+	t.Helper()
+	s := staff.New(rdb, prefix, f.Client(), staff.Config{DefaultChannel: "C1"}, slog.New(slog.NewTextHandler(t.Output(), nil)))
+	s.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return *now }
+	s.Outbox.Now = s.Now
+	s.Inject = func(ctx context.Context, ev dialogs.Event) error {
+		mu.Lock()
+		defer mu.Unlock()
+		*injected = append(*injected, ev)
+		return nil
+	}
+	return s
+}
+
+func handoverTurn(chat int64, update int64, at time.Time) *dialogs.Turn {
+	return &dialogs.Turn{ChatID: chat, Update: update, Notes: []dialogs.Note{{
+		ID: fmt.Sprintf("n%d", update), Kind: dialogs.NoteHandover, Lang: "ti", At: at, AtQuestion: "Opleiding"}}}
+}
+
+func TestTakeIsGivenToOneStaffMember(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	f := newFakeSlack(t)
+	var mu sync.Mutex
+	var injected []dialogs.Event
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, brussels)
+	s := newStaff(t, rdb, prefix, f, &now, &injected, &mu)
+	ctx := context.Background()
+	if err := s.Deliver(ctx, handoverTurn(77, 1, now)); err != nil {
+		t.Fatal(err)
+	}
+	ref := staff.Ref(77)
+	var wg sync.WaitGroup
+	results := make([]error, 12)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, results[i] = s.Desk.Take(ctx, ref, fmt.Sprintf("U%d", i), "Naam", "C1", "1.1")
+		}()
+	}
+	wg.Wait()
+	var winners, told int
+	for _, err := range results {
+		switch {
+		case err == nil:
+			winners++
+		case errors.Is(err, staff.ErrTaken):
+			told++
+		default:
+			t.Fatalf("take: %v", err)
+		}
+	}
+	if winners != 1 || told != len(results)-1 {
+		t.Fatalf("%d took it and %d were told someone has it; want 1 and %d", winners, told, len(results)-1)
+	}
+	if _, err := s.Desk.Take(ctx, "WW-NOSUCHREF", "U1", "Naam", "C1", "1.1"); !errors.Is(err, staff.ErrClosed) {
+		t.Fatalf("take of an unknown request: %v, want ErrClosed", err)
+	}
+	r, err := s.Desk.ByThread(ctx, "C1", "1.1")
+	if err != nil || r == nil || r.Chat != 77 {
+		t.Fatalf("thread lookup after take: %+v, %v", r, err)
+	}
+	if back, _ := s.Desk.Back(ctx, ref); back == nil {
+		t.Fatal("hand back of a taken request did nothing")
+	}
+	if r, _ := s.Desk.ByThread(ctx, "C1", "1.1"); r != nil {
+		t.Fatalf("thread still routes to the person after hand back: %+v", r)
+	}
+}
+
+// A request nobody takes is raised again once, across instances, only in
+// office hours, and never once taken.
+func TestUntakenRequestIsRaisedAgainOnce(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	f := newFakeSlack(t)
+	var mu sync.Mutex
+	var injected []dialogs.Event
+	asked := time.Date(2026, 11, 23, 10, 0, 0, 0, brussels) // a Monday
+	now := asked
+	a := newStaff(t, rdb, prefix, f, &now, &injected, &mu)
+	b := newStaff(t, rdb, prefix, f, &now, &injected, &mu)
+	ctx := context.Background()
+	if err := a.Deliver(ctx, handoverTurn(88, 1, asked)); err != nil {
+		t.Fatal(err)
+	}
+	raise := func(at time.Time) {
+		mu.Lock()
+		now = at
+		mu.Unlock()
+		var wg sync.WaitGroup
+		for _, s := range []*staff.Staff{a, b} {
+			wg.Add(1)
+			go func() { defer wg.Done(); s.RaiseAgain(ctx) }()
+		}
+		wg.Wait()
+	}
+	again := func() int {
+		n := 0
+		for _, m := range rdb.XRange(ctx, staff.StreamKey(prefix), "-", "+").Val() {
+			var x staff.Notification
+			json.Unmarshal([]byte(m.Values["n"].(string)), &x)
+			if x.Again > 0 {
+				n++
+			}
+		}
+		return n
+	}
+	raise(asked.Add(29 * time.Minute))
+	if again() != 0 || len(injected) != 0 {
+		t.Fatalf("raised before the wait was over: %d, told %d", again(), len(injected))
+	}
+	raise(asked.Add(31 * time.Minute))
+	if again() != 1 || len(injected) != 1 || injected[0].Command != dialogs.StaffStillWaiting || injected[0].ChatID != 88 {
+		t.Fatalf("after the wait: %d raised, person told %+v; want once each", again(), injected)
+	}
+	raise(asked.Add(40 * time.Minute))
+	if again() != 1 {
+		t.Fatalf("raised again %d times within one wait", again())
+	}
+	// Monday evening: the team is gone; nothing until it opens again.
+	raise(time.Date(2026, 11, 23, 22, 0, 0, 0, brussels))
+	if again() != 1 {
+		t.Fatal("raised outside office hours")
+	}
+	raise(time.Date(2026, 11, 24, 9, 1, 0, 0, brussels))
+	if again() != 2 || len(injected) != 2 {
+		t.Fatalf("not raised when the team came back: %d", again())
+	}
+	if _, err := a.Desk.Take(ctx, staff.Ref(88), "U1", "Lotte", "C1", "1.5"); err != nil {
+		t.Fatal(err)
+	}
+	raise(time.Date(2026, 11, 24, 12, 0, 0, 0, brussels))
+	if again() != 2 {
+		t.Fatal("raised again after someone took it")
+	}
+}
+
+// A request outside office hours is due the wait after the next opening.
+func TestRequestAtNightIsDueAfterOpening(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	f := newFakeSlack(t)
+	var mu sync.Mutex
+	var injected []dialogs.Event
+	asked := time.Date(2026, 11, 28, 23, 0, 0, 0, brussels) // Saturday night
+	now := asked
+	s := newStaff(t, rdb, prefix, f, &now, &injected, &mu)
+	ctx := context.Background()
+	s.Deliver(ctx, handoverTurn(99, 1, asked))
+	for _, tc := range []struct {
+		at   time.Time
+		want int
+	}{
+		{time.Date(2026, 11, 30, 9, 20, 0, 0, brussels), 0},
+		{time.Date(2026, 11, 30, 9, 31, 0, 0, brussels), 1},
+	} {
+		mu.Lock()
+		now = tc.at
+		mu.Unlock()
+		s.RaiseAgain(ctx)
+		if len(injected) != tc.want {
+			t.Fatalf("at %s: person told %d times, want %d", tc.at, len(injected), tc.want)
+		}
+	}
+}
+
+// A turn delivered twice (a crash before it was marked delivered) tells
+// staff once, and counts once.
+func TestSameTurnDeliveredTwiceNotifiesOnce(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	f := newFakeSlack(t)
+	var mu sync.Mutex
+	var injected []dialogs.Event
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, brussels)
+	s := newStaff(t, rdb, prefix, f, &now, &injected, &mu)
+	ctx := context.Background()
+	turn := &dialogs.Turn{ChatID: 5, Update: 9, Notes: []dialogs.Note{{ID: "x.0", Kind: dialogs.NoteSignup, Lang: "pl", At: now}}}
+	for i := 0; i < 2; i++ {
+		if err := s.Deliver(ctx, turn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := rdb.XLen(ctx, staff.StreamKey(prefix)).Val(); n != 1 {
+		t.Fatalf("%d notifications queued for one signup delivered twice, want 1", n)
+	}
+	run(t, s.Outbox, "p1")
+	waitPosted(t, f, rdb, prefix, 1)
+	if got := len(f.Posts()); got != 1 {
+		t.Fatalf("%d posts for one signup delivered twice, want 1", got)
+	}
+	st, err := s.Stats(ctx)
+	if err != nil || st.SignupsToday != 1 || st.SignupsWeek != 1 {
+		t.Fatalf("stats %+v, %v: want one signup today and this week", st, err)
+	}
+}

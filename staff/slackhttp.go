@@ -1,0 +1,343 @@
+package staff
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/werkwijzer/werkwijzer/dialogs"
+)
+
+// Dutch texts for staff in Slack (see blocks.go for why they are not in
+// locales/).
+const (
+	textWithdrawn     = "Ingetrokken door de werkzoekende."
+	textHandedBack    = "Teruggegeven aan de bot door <@%s>."
+	textThreadTaken   = "<@%s> neemt het gesprek over. Wat je in deze thread schrijft, krijgt de werkzoekende op Telegram. Klaar? Druk op *Teruggeven aan de bot* of schrijf `/done`."
+	textThreadBack    = "Het gesprek is teruggegeven aan de bot."
+	textThreadErased  = "De werkzoekende heeft zijn gegevens gewist (/forget). Het gesprek is afgesloten."
+	textAlreadyTaken  = "<@%s> heeft dit gesprek al overgenomen."
+	textNotOpen       = "Deze vraag is niet meer open: ingetrokken, al afgerond, of de persoon heeft zijn gegevens gewist."
+	textNotTaken      = "Dit gesprek is niet (meer) overgenomen."
+	textNotDelivered  = "Je bericht kon niet bij de werkzoekende geraken. Probeer het zo opnieuw."
+	nameFallback      = "Een medewerker"
+	textCommandsHelp  = "*Werkwijzer voor medewerkers*\n• `/werkwijzer stats`: inschrijvingen en afgeronde oriëntaties vandaag en deze week, en open vragen voor een medewerker.\n• `/werkwijzer help`: deze uitleg.\nVraagt iemand een medewerker, dan verschijnt hier een bericht met *Overnemen*."
+	textUnknownAction = "Onbekende opdracht `%s`.\n\n"
+)
+
+var dutchDays = []string{"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"}
+var dutchMonths = []string{"", "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+	"september", "oktober", "november", "december"}
+
+// MaxSlackBody bounds what we read of one request from Slack; its payloads
+// are a few kilobytes.
+const MaxSlackBody = 1 << 20
+
+// Handler serves Slack's requests: the Events API at /slack/events
+// (url_verification, and replies in a taken-over conversation's thread),
+// interactivity at /slack/actions (the Overnemen and Teruggeven buttons),
+// and the /werkwijzer slash command at /slack/commands. Every request must
+// carry a valid signature made with the signing secret within the last five
+// minutes; anything else gets 401 and changes nothing.
+func (s *Staff) Handler() http.Handler {
+	if s.SigningSecret == "" {
+		panic("staff: Handler needs the Slack signing secret")
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/slack/events", s.verified(s.events))
+	mux.HandleFunc("/slack/actions", s.verified(s.actions))
+	mux.HandleFunc("/slack/commands", s.verified(s.commands))
+	return mux
+}
+
+// verified reads and checks a request's signature before anything else
+// looks at it (api.slack.com/authentication/verifying-requests-from-slack);
+// slack-go's verifier refuses timestamps more than five minutes away.
+func (s *Staff) verified(next func(w http.ResponseWriter, r *http.Request, body []byte)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxSlackBody))
+		if err != nil {
+			http.Error(w, "could not read body", http.StatusRequestEntityTooLarge)
+			return
+		}
+		v, err := slack.NewSecretsVerifier(r.Header, s.SigningSecret)
+		if err == nil {
+			v.Write(body)
+			err = v.Ensure()
+		}
+		if err != nil {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		// Slack waits three seconds; our work must not end when it hangs up.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Second)
+		defer cancel()
+		next(w, r.WithContext(ctx), body)
+	}
+}
+
+func (s *Staff) events(w http.ResponseWriter, r *http.Request, body []byte) {
+	var outer struct {
+		Type      string          `json:"type"`
+		Challenge string          `json:"challenge"`
+		EventID   string          `json:"event_id"`
+		Event     json.RawMessage `json:"event"`
+	}
+	if err := json.Unmarshal(body, &outer); err != nil {
+		http.Error(w, "not an event", http.StatusBadRequest)
+		return
+	}
+	switch outer.Type {
+	case "url_verification":
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, outer.Challenge)
+		return
+	case "event_callback":
+	default:
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	var ev struct {
+		Type     string `json:"type"`
+		SubType  string `json:"subtype"`
+		User     string `json:"user"`
+		BotID    string `json:"bot_id"`
+		Text     string `json:"text"`
+		Channel  string `json:"channel"`
+		ThreadTS string `json:"thread_ts"`
+	}
+	json.Unmarshal(outer.Event, &ev)
+	// Only a person's new message in a thread: not our own posts (bot_id),
+	// not edits or joins (subtypes), not the channel at large.
+	if ev.Type != "message" || ev.SubType != "" || ev.BotID != "" || ev.User == "" || ev.ThreadTS == "" {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	ctx := r.Context()
+	req, err := s.Desk.ByThread(ctx, ev.Channel, ev.ThreadTS)
+	if err != nil {
+		http.Error(w, "try again", http.StatusInternalServerError)
+		return
+	}
+	if req == nil {
+		w.WriteHeader(http.StatusOK) // a thread of ours that is not a live conversation
+		return
+	}
+	first, err := s.Desk.firstTime(ctx, outer.EventID)
+	if err != nil {
+		http.Error(w, "try again", http.StatusInternalServerError)
+		return
+	}
+	if !first {
+		w.WriteHeader(http.StatusOK) // Slack's retry of what we handle or handled
+		return
+	}
+	text := Plain(ev.Text)
+	switch strings.ToLower(text) {
+	case "/done", "done", "klaar":
+		err = s.handBack(ctx, req.Ref, ev.User, ev.Channel)
+	default:
+		if text == "" {
+			break
+		}
+		name := req.Name
+		if ev.User != req.Staff {
+			name = s.firstName(ctx, ev.User, "") // a colleague answering in the thread
+		}
+		err = s.inject(ctx, dialogs.Event{ChatID: req.Chat, Kind: dialogs.KindStaff, Command: dialogs.StaffSay, Text: text, Data: name})
+		if err != nil {
+			s.post(ctx, ev.Channel, ev.ThreadTS, textNotDelivered)
+		}
+	}
+	if err != nil {
+		s.Desk.unsee(ctx, outer.EventID)
+		http.Error(w, "not delivered", http.StatusInternalServerError)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func (s *Staff) actions(w http.ResponseWriter, r *http.Request, body []byte) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	var cb slack.InteractionCallback
+	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
+		http.Error(w, "bad payload", http.StatusBadRequest)
+		return
+	}
+	if cb.Type != slack.InteractionTypeBlockActions {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	channel, ts := cb.Container.ChannelID, cb.Container.MessageTs
+	if channel == "" {
+		channel, ts = cb.Channel.ID, cb.Message.Timestamp
+	}
+	ctx := r.Context()
+	for _, a := range cb.ActionCallback.BlockActions {
+		switch a.ActionID {
+		case ActionHandoverTake:
+			s.take(ctx, a.Value, cb.User.ID, cb.User.Name, channel, ts)
+		case ActionHandoverBack:
+			if err := s.handBack(ctx, a.Value, cb.User.ID, channel); err != nil {
+				s.Log.Warn("staff: hand back failed", "err", err)
+			}
+		}
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// take gives a waiting request to user, or tells them who has it.
+func (s *Staff) take(ctx context.Context, ref, user, username, channel, ts string) {
+	name := s.firstName(ctx, user, username)
+	req, err := s.Desk.Take(ctx, ref, user, name, channel, ts)
+	switch {
+	case err == ErrTaken:
+		s.ephemeral(ctx, channel, user, fmt.Sprintf(textAlreadyTaken, req.Staff))
+		return
+	case err == ErrClosed:
+		s.ephemeral(ctx, channel, user, textNotOpen)
+		return
+	case err != nil:
+		s.Log.Warn("staff: take over failed", "err", err)
+		s.ephemeral(ctx, channel, user, textNotDelivered)
+		return
+	}
+	s.update(ctx, channel, ts, BlocksTaken(req.Notification, user), Fallback(req.Notification))
+	s.post(ctx, channel, ts, fmt.Sprintf(textThreadTaken, user))
+	s.inject(ctx, dialogs.Event{ChatID: req.Chat, Kind: dialogs.KindStaff, Command: dialogs.StaffTake, Data: name})
+}
+
+// handBack ends a taken conversation; the bot picks up where it was.
+func (s *Staff) handBack(ctx context.Context, ref, user, channel string) error {
+	req, err := s.Desk.Back(ctx, ref)
+	if err != nil {
+		return err
+	}
+	if req == nil {
+		s.ephemeral(ctx, channel, user, textNotTaken)
+		return nil
+	}
+	s.update(ctx, req.Channel, req.TS, BlocksClosed(req.Notification, fmt.Sprintf(textHandedBack, user)), Fallback(req.Notification))
+	s.post(ctx, req.Channel, req.TS, textThreadBack)
+	s.inject(ctx, dialogs.Event{ChatID: req.Chat, Kind: dialogs.KindStaff, Command: dialogs.StaffBack})
+	return nil
+}
+
+func (s *Staff) commands(w http.ResponseWriter, r *http.Request, body []byte) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	args := strings.Fields(form.Get("text"))
+	var text string
+	switch {
+	case len(args) == 0 || args[0] == "help":
+		text = textCommandsHelp
+	case args[0] == "stats":
+		text, err = s.stats(r.Context())
+		if err != nil {
+			s.Log.Warn("staff: stats failed", "err", err)
+			http.Error(w, "try again", http.StatusInternalServerError)
+			return
+		}
+	default:
+		text = fmt.Sprintf(textUnknownAction, escape(args[0])) + textCommandsHelp
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]string{"response_type": "ephemeral", "text": text})
+}
+
+// Stats is what /werkwijzer stats counts.
+type Stats struct {
+	SignupsToday, SignupsWeek   int
+	OrientedToday, OrientedWeek int
+	HandoversToday              int
+	Waiting, Active             int64
+}
+
+// Stats counts today and this week (from Monday, in Brussels).
+func (s *Staff) Stats(ctx context.Context) (Stats, error) {
+	var st Stats
+	today := s.Now().In(brussels)
+	back := (int(today.Weekday()) + 6) % 7 // days since Monday
+	for i := 0; i <= back; i++ {
+		day := today.AddDate(0, 0, -i)
+		m, err := s.Desk.rdb.HGetAll(ctx, StatsKey(s.Desk.prefix, day)).Result()
+		if err != nil {
+			return st, err
+		}
+		signups, _ := strconv.Atoi(m[string(KindSignup)])
+		oriented, _ := strconv.Atoi(m[string(KindOriented)])
+		handovers, _ := strconv.Atoi(m[string(KindHandover)])
+		st.SignupsWeek += signups
+		st.OrientedWeek += oriented
+		if i == 0 {
+			st.SignupsToday, st.OrientedToday, st.HandoversToday = signups, oriented, handovers
+		}
+	}
+	var err error
+	st.Waiting, st.Active, err = s.Desk.Counts(ctx)
+	return st, err
+}
+
+func (s *Staff) stats(ctx context.Context) (string, error) {
+	st, err := s.Stats(ctx)
+	if err != nil {
+		return "", err
+	}
+	today := s.Now().In(brussels)
+	monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
+	day := func(t time.Time) string {
+		return fmt.Sprintf("%s %d %s", dutchDays[t.Weekday()], t.Day(), dutchMonths[t.Month()])
+	}
+	return fmt.Sprintf("*Vandaag* (%s)\n• Inschrijvingen: %d\n• Oriëntaties afgerond: %d\n• Vragen voor een medewerker: %d\n"+
+		"*Deze week* (sinds %s)\n• Inschrijvingen: %d\n• Oriëntaties afgerond: %d\n"+
+		"*Open vragen voor een medewerker*\n• Wachtend: %d\n• In gesprek: %d",
+		day(today), st.SignupsToday, st.OrientedToday, st.HandoversToday,
+		day(monday), st.SignupsWeek, st.OrientedWeek, st.Waiting, st.Active), nil
+}
+
+var slackLink = regexp.MustCompile(`<([^>|]+)(?:\|([^>]*))?>`)
+
+// Plain turns Slack's mrkdwn of a staff reply into the text a jobseeker
+// should read: links as their label and address, mentions and the escapes
+// Slack adds undone.
+func Plain(s string) string {
+	s = slackLink.ReplaceAllStringFunc(s, func(m string) string {
+		p := slackLink.FindStringSubmatch(m)
+		target, label := p[1], p[2]
+		switch {
+		case strings.HasPrefix(target, "@"), strings.HasPrefix(target, "#"), strings.HasPrefix(target, "!"):
+			if label != "" {
+				return label
+			}
+			return ""
+		case strings.HasPrefix(target, "mailto:"):
+			return strings.TrimPrefix(target, "mailto:")
+		case label != "" && label != target:
+			return label + " (" + target + ")"
+		}
+		return target
+	})
+	s = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+	return strings.TrimSpace(s)
+}

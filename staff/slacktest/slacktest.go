@@ -1,0 +1,270 @@
+// Package slacktest is a fake Slack for tests: a Web API server (httptest)
+// that the real slack-go client talks to through slack.OptionAPIURL, and
+// helpers that sign requests as Slack does, to drive the bot's Events API,
+// interactivity and slash-command endpoints.
+//
+// It fakes only the remote service; everything on our side of the wire is
+// the real code. It must not be imported by non-test code.
+package slacktest
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+// Refuse, in a Fake's failure list, answers 200 with Slack's own error
+// channel_not_found, which no retry cures.
+const Refuse = -1
+
+// Post is one chat.postMessage the fake accepted.
+type Post struct {
+	Channel  string
+	Text     string
+	ThreadTS string
+	TS       string // the ts the fake gave it
+	Raw      string // the blocks as sent
+	Blocks   []slack.Block
+}
+
+// Update is one chat.update.
+type Update struct {
+	Channel, TS, Text string
+	Blocks            []slack.Block
+}
+
+// Ephemeral is one chat.postEphemeral: a message only User sees.
+type Ephemeral struct {
+	Channel, User, Text string
+}
+
+// Fake is a Slack Web API with chat.postMessage, chat.update,
+// chat.postEphemeral and users.info.
+type Fake struct {
+	URL string // the API's base URL, for slack.OptionAPIURL
+	srv *httptest.Server
+	t   testing.TB
+
+	mu         sync.Mutex
+	fail       []int
+	requests   int
+	posts      []Post
+	updates    []Update
+	ephemerals []Ephemeral
+	users      map[string]string
+}
+
+// New starts a fake that answers the statuses in fail to chat.postMessage
+// first (429 with Retry-After: 2, Refuse, or that status), then accepts
+// every message and records it.
+func New(t testing.TB, fail ...int) *Fake {
+	t.Helper()
+	f := &Fake{t: t, fail: fail, users: map[string]string{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/chat.postMessage", f.postMessage)
+	mux.HandleFunc("POST /api/chat.update", f.update)
+	mux.HandleFunc("POST /api/chat.postEphemeral", f.ephemeral)
+	mux.HandleFunc("POST /api/users.info", f.userInfo)
+	f.srv = httptest.NewServer(mux)
+	f.URL = f.srv.URL + "/api/"
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// Client is the real slack-go client, pointed at the fake.
+func (f *Fake) Client() *slack.Client {
+	return slack.New("xoxb-test", slack.OptionAPIURL(f.URL))
+}
+
+// AddUser makes users.info know user id with the first name name.
+func (f *Fake) AddUser(id, name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.users[id] = name
+}
+
+// Fail makes the next chat.postMessage calls answer codes, as New's list.
+func (f *Fake) Fail(codes ...int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fail = append(f.fail, codes...)
+}
+
+func (f *Fake) postMessage(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.requests++
+	if len(f.fail) > 0 {
+		code := f.fail[0]
+		f.fail = f.fail[1:]
+		if code == Refuse {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"ok":false,"error":"channel_not_found"}`)
+			return
+		}
+		if code == http.StatusTooManyRequests {
+			w.Header().Set("Retry-After", "2")
+		}
+		w.WriteHeader(code)
+		fmt.Fprint(w, "<html>no</html>")
+		return
+	}
+	p := Post{Channel: r.PostForm.Get("channel"), Text: r.PostForm.Get("text"),
+		ThreadTS: r.PostForm.Get("thread_ts"), Raw: r.PostForm.Get("blocks")}
+	p.Blocks = f.blocks(p.Raw)
+	p.TS = fmt.Sprintf("1700000000.%06d", len(f.posts)+1)
+	f.posts = append(f.posts, p)
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, p.Channel, p.TS)
+}
+
+func (f *Fake) blocks(raw string) []slack.Block {
+	if raw == "" {
+		return nil
+	}
+	var bs slack.Blocks
+	if err := json.Unmarshal([]byte(raw), &bs); err != nil {
+		f.t.Errorf("fake slack: blocks do not decode: %v", err)
+	}
+	return bs.BlockSet
+}
+
+func (f *Fake) update(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	u := Update{Channel: r.PostForm.Get("channel"), TS: r.PostForm.Get("ts"), Text: r.PostForm.Get("text")}
+	u.Blocks = f.blocks(r.PostForm.Get("blocks"))
+	f.mu.Lock()
+	f.updates = append(f.updates, u)
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, u.Channel, u.TS)
+}
+
+func (f *Fake) ephemeral(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	e := Ephemeral{Channel: r.PostForm.Get("channel"), User: r.PostForm.Get("user"), Text: r.PostForm.Get("text")}
+	f.mu.Lock()
+	f.ephemerals = append(f.ephemerals, e)
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprint(w, `{"ok":true,"message_ts":"1700000000.999999"}`)
+}
+
+func (f *Fake) userInfo(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	id := r.PostForm.Get("user")
+	f.mu.Lock()
+	name, ok := f.users[id]
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	if !ok {
+		fmt.Fprint(w, `{"ok":false,"error":"user_not_found"}`)
+		return
+	}
+	fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"name":%q,"real_name":%q,"profile":{"first_name":%q,"real_name":%q}}}`,
+		id, "u"+id, name+" Janssens", name, name+" Janssens")
+}
+
+// Posts returns the messages accepted so far.
+func (f *Fake) Posts() []Post {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Post(nil), f.posts...)
+}
+
+// Updates returns the chat.update calls so far.
+func (f *Fake) Updates() []Update {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Update(nil), f.updates...)
+}
+
+// Ephemerals returns the chat.postEphemeral calls so far.
+func (f *Fake) Ephemerals() []Ephemeral {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Ephemeral(nil), f.ephemerals...)
+}
+
+// Requests counts chat.postMessage calls, refused ones included.
+func (f *Fake) Requests() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.requests
+}
+
+// Signed is a request to one of our endpoints, signed with secret at ts as
+// Slack signs it (api.slack.com/authentication/verifying-requests-from-slack):
+// v0=HMAC-SHA256(secret, "v0:<ts>:<body>") in X-Slack-Signature.
+func Signed(secret, target, contentType string, body []byte, ts time.Time) *http.Request {
+	r := httptest.NewRequest(http.MethodPost, target, bytes.NewReader(body))
+	r.Header.Set("Content-Type", contentType)
+	stamp := strconv.FormatInt(ts.Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	fmt.Fprintf(mac, "v0:%s:%s", stamp, body)
+	r.Header.Set("X-Slack-Request-Timestamp", stamp)
+	r.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	return r
+}
+
+// Form is the content type of interactivity and slash-command requests.
+const Form = "application/x-www-form-urlencoded"
+
+// JSON is the content type of Events API requests.
+const JSON = "application/json"
+
+// BlockAction is the body of a press on a Block Kit button by user in the
+// message channel/ts.
+func BlockAction(user, channel, ts, actionID, value string) []byte {
+	payload, _ := json.Marshal(map[string]any{
+		"type":      "block_actions",
+		"user":      map[string]string{"id": user, "username": "u" + user, "name": "u" + user},
+		"channel":   map[string]string{"id": channel},
+		"container": map[string]string{"type": "message", "channel_id": channel, "message_ts": ts},
+		"message":   map[string]string{"ts": ts, "type": "message"},
+		"actions":   []map[string]string{{"type": "button", "block_id": "b1", "action_id": actionID, "value": value, "action_ts": ts}},
+	})
+	return []byte(url.Values{"payload": {string(payload)}}.Encode())
+}
+
+// ThreadReply is the Events API body of user writing text in the thread
+// under the message channel/threadTS.
+func ThreadReply(eventID, user, channel, threadTS, text string) []byte {
+	b, _ := json.Marshal(map[string]any{
+		"type": "event_callback", "event_id": eventID, "team_id": "T1", "api_app_id": "A1",
+		"event": map[string]string{"type": "message", "user": user, "text": text, "channel": channel,
+			"channel_type": "channel", "thread_ts": threadTS, "ts": fmt.Sprintf("1700000100.%06d", time.Now().Nanosecond()/1000)},
+	})
+	return b
+}
+
+// SlashCommand is the body of user typing "/werkwijzer text" in channel.
+func SlashCommand(user, channel, text string) []byte {
+	return []byte(url.Values{"command": {"/werkwijzer"}, "text": {text}, "user_id": {user},
+		"channel_id": {channel}, "team_id": {"T1"}, "response_url": {"https://hooks.slack.invalid/x"}}.Encode())
+}
