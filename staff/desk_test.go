@@ -19,20 +19,44 @@ import (
 
 var brussels, _ = time.LoadLocation("Europe/Brussels")
 
-// newStaff is one instance's staff side on rdb/prefix, its clock at *now,
-// counting the staff events it injects.
-func newStaff(t testing.TB, rdb redis.UniversalClient, prefix string, f *fakeSlack, now *time.Time, injected *[]dialogs.Event, mu *sync.Mutex) *staff.Staff {
+// world is Redis, a fake Slack and a clock shared by the staff sides of
+// several instances, and the staff events they inject.
+type world struct {
+	t        testing.TB
+	rdb      redis.UniversalClient
+	prefix   string
+	f        *fakeSlack
+	mu       sync.Mutex
+	now      time.Time
+	injected []dialogs.Event
+}
+
+func newWorld(t testing.TB, now time.Time) *world {
 	t.Helper()
-	s := staff.New(rdb, prefix, f.Client(), staff.Config{DefaultChannel: "C1"}, slog.New(slog.NewTextHandler(t.Output(), nil)))
-	s.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return *now }
+	rdb, prefix := redistest.Client(t)
+	return &world{t: t, rdb: rdb, prefix: prefix, f: newFakeSlack(t), now: now}
+}
+
+// staff is one instance's staff side in w.
+func (w *world) staff() *staff.Staff {
+	s := staff.New(w.rdb, w.prefix, w.f.Client(), staff.Config{DefaultChannel: "C1"}, slog.New(slog.NewTextHandler(w.t.Output(), nil)))
+	s.Now = func() time.Time { w.mu.Lock(); defer w.mu.Unlock(); return w.now }
 	s.Outbox.Now = s.Now
 	s.Inject = func(ctx context.Context, ev dialogs.Event) error {
-		mu.Lock()
-		defer mu.Unlock()
-		*injected = append(*injected, ev)
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		w.injected = append(w.injected, ev)
 		return nil
 	}
 	return s
+}
+
+func (w *world) setNow(t time.Time) { w.mu.Lock(); w.now = t; w.mu.Unlock() }
+
+func (w *world) events() []dialogs.Event {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]dialogs.Event(nil), w.injected...)
 }
 
 func handoverTurn(chat int64, update int64, at time.Time) *dialogs.Turn {
@@ -41,12 +65,8 @@ func handoverTurn(chat int64, update int64, at time.Time) *dialogs.Turn {
 }
 
 func TestTakeIsGivenToOneStaffMember(t *testing.T) {
-	rdb, prefix := redistest.Client(t)
-	f := newFakeSlack(t)
-	var mu sync.Mutex
-	var injected []dialogs.Event
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, brussels)
-	s := newStaff(t, rdb, prefix, f, &now, &injected, &mu)
+	s := newWorld(t, now).staff()
 	ctx := context.Background()
 	if err := s.Deliver(ctx, handoverTurn(77, 1, now)); err != nil {
 		t.Fatal(err)
@@ -94,22 +114,16 @@ func TestTakeIsGivenToOneStaffMember(t *testing.T) {
 // A request nobody takes is raised again once, across instances, only in
 // office hours, and never once taken.
 func TestUntakenRequestIsRaisedAgainOnce(t *testing.T) {
-	rdb, prefix := redistest.Client(t)
-	f := newFakeSlack(t)
-	var mu sync.Mutex
-	var injected []dialogs.Event
 	asked := time.Date(2026, 11, 23, 10, 0, 0, 0, brussels) // a Monday
-	now := asked
-	a := newStaff(t, rdb, prefix, f, &now, &injected, &mu)
-	b := newStaff(t, rdb, prefix, f, &now, &injected, &mu)
+	w := newWorld(t, asked)
+	a, b := w.staff(), w.staff()
+	rdb, prefix := w.rdb, w.prefix
 	ctx := context.Background()
 	if err := a.Deliver(ctx, handoverTurn(88, 1, asked)); err != nil {
 		t.Fatal(err)
 	}
 	raise := func(at time.Time) {
-		mu.Lock()
-		now = at
-		mu.Unlock()
+		w.setNow(at)
 		var wg sync.WaitGroup
 		for _, s := range []*staff.Staff{a, b} {
 			wg.Add(1)
@@ -129,12 +143,12 @@ func TestUntakenRequestIsRaisedAgainOnce(t *testing.T) {
 		return n
 	}
 	raise(asked.Add(29 * time.Minute))
-	if again() != 0 || len(injected) != 0 {
-		t.Fatalf("raised before the wait was over: %d, told %d", again(), len(injected))
+	if again() != 0 || len(w.events()) != 0 {
+		t.Fatalf("raised before the wait was over: %d, told %d", again(), len(w.events()))
 	}
 	raise(asked.Add(31 * time.Minute))
-	if again() != 1 || len(injected) != 1 || injected[0].Command != dialogs.StaffStillWaiting || injected[0].ChatID != 88 {
-		t.Fatalf("after the wait: %d raised, person told %+v; want once each", again(), injected)
+	if ev := w.events(); again() != 1 || len(ev) != 1 || ev[0].Command != dialogs.StaffStillWaiting || ev[0].ChatID != 88 {
+		t.Fatalf("after the wait: %d raised, person told %+v; want once each", again(), ev)
 	}
 	raise(asked.Add(40 * time.Minute))
 	if again() != 1 {
@@ -146,7 +160,7 @@ func TestUntakenRequestIsRaisedAgainOnce(t *testing.T) {
 		t.Fatal("raised outside office hours")
 	}
 	raise(time.Date(2026, 11, 24, 9, 1, 0, 0, brussels))
-	if again() != 2 || len(injected) != 2 {
+	if again() != 2 || len(w.events()) != 2 {
 		t.Fatalf("not raised when the team came back: %d", again())
 	}
 	if _, err := a.Desk.Take(ctx, staff.Ref(88), "U1", "Lotte", "C1", "1.5"); err != nil {
@@ -160,13 +174,9 @@ func TestUntakenRequestIsRaisedAgainOnce(t *testing.T) {
 
 // A request outside office hours is due the wait after the next opening.
 func TestRequestAtNightIsDueAfterOpening(t *testing.T) {
-	rdb, prefix := redistest.Client(t)
-	f := newFakeSlack(t)
-	var mu sync.Mutex
-	var injected []dialogs.Event
 	asked := time.Date(2026, 11, 28, 23, 0, 0, 0, brussels) // Saturday night
-	now := asked
-	s := newStaff(t, rdb, prefix, f, &now, &injected, &mu)
+	w := newWorld(t, asked)
+	s := w.staff()
 	ctx := context.Background()
 	s.Deliver(ctx, handoverTurn(99, 1, asked))
 	for _, tc := range []struct {
@@ -176,12 +186,10 @@ func TestRequestAtNightIsDueAfterOpening(t *testing.T) {
 		{time.Date(2026, 11, 30, 9, 20, 0, 0, brussels), 0},
 		{time.Date(2026, 11, 30, 9, 31, 0, 0, brussels), 1},
 	} {
-		mu.Lock()
-		now = tc.at
-		mu.Unlock()
+		w.setNow(tc.at)
 		s.RaiseAgain(ctx)
-		if len(injected) != tc.want {
-			t.Fatalf("at %s: person told %d times, want %d", tc.at, len(injected), tc.want)
+		if got := len(w.events()); got != tc.want {
+			t.Fatalf("at %s: person told %d times, want %d", tc.at, got, tc.want)
 		}
 	}
 }
@@ -189,14 +197,10 @@ func TestRequestAtNightIsDueAfterOpening(t *testing.T) {
 // A turn delivered twice (a crash before it was marked delivered) tells
 // staff once, and counts once.
 func TestSameTurnDeliveredTwiceNotifiesOnce(t *testing.T) {
-	rdb, prefix := redistest.Client(t)
-	f := newFakeSlack(t)
-	var mu sync.Mutex
-	var injected []dialogs.Event
-	now := time.Date(2026, 11, 23, 10, 0, 0, 0, brussels)
-	s := newStaff(t, rdb, prefix, f, &now, &injected, &mu)
+	w := newWorld(t, time.Date(2026, 11, 23, 10, 0, 0, 0, brussels))
+	s, rdb, prefix, f := w.staff(), w.rdb, w.prefix, w.f
 	ctx := context.Background()
-	turn := &dialogs.Turn{ChatID: 5, Update: 9, Notes: []dialogs.Note{{ID: "x.0", Kind: dialogs.NoteSignup, Lang: "pl", At: now}}}
+	turn := &dialogs.Turn{ChatID: 5, Update: 9, Notes: []dialogs.Note{{ID: "x.0", Kind: dialogs.NoteSignup, Lang: "pl", At: w.now}}}
 	for i := 0; i < 2; i++ {
 		if err := s.Deliver(ctx, turn); err != nil {
 			t.Fatal(err)
