@@ -91,6 +91,20 @@ func (s *Staff) verified(next func(w http.ResponseWriter, r *http.Request, body 
 }
 
 func (s *Staff) events(w http.ResponseWriter, r *http.Request, body []byte) {
+	status, reply := s.event(r.Context(), body)
+	if reply != "" {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(status)
+		io.WriteString(w, reply)
+		return
+	}
+	w.WriteHeader(status)
+}
+
+// event handles one Events API payload (the same over HTTP and Socket
+// Mode) and returns the HTTP status that says whether Slack must deliver
+// it again (5xx), and for url_verification the challenge to echo.
+func (s *Staff) event(ctx context.Context, body []byte) (status int, reply string) {
 	var outer struct {
 		Type      string          `json:"type"`
 		Challenge string          `json:"challenge"`
@@ -98,18 +112,14 @@ func (s *Staff) events(w http.ResponseWriter, r *http.Request, body []byte) {
 		Event     json.RawMessage `json:"event"`
 	}
 	if err := json.Unmarshal(body, &outer); err != nil {
-		http.Error(w, "not an event", http.StatusBadRequest)
-		return
+		return http.StatusBadRequest, "not an event"
 	}
 	switch outer.Type {
 	case "url_verification":
-		w.Header().Set("Content-Type", "text/plain")
-		io.WriteString(w, outer.Challenge)
-		return
+		return http.StatusOK, outer.Challenge
 	case "event_callback":
 	default:
-		w.WriteHeader(http.StatusOK)
-		return
+		return http.StatusOK, ""
 	}
 	var ev struct {
 		Type     string `json:"type"`
@@ -124,27 +134,21 @@ func (s *Staff) events(w http.ResponseWriter, r *http.Request, body []byte) {
 	// Only a person's new message in a thread: not our own posts (bot_id),
 	// not edits or joins (subtypes), not the channel at large.
 	if ev.Type != "message" || ev.SubType != "" || ev.BotID != "" || ev.User == "" || ev.ThreadTS == "" {
-		w.WriteHeader(http.StatusOK)
-		return
+		return http.StatusOK, ""
 	}
-	ctx := r.Context()
 	req, err := s.Desk.ByThread(ctx, ev.Channel, ev.ThreadTS)
 	if err != nil {
-		http.Error(w, "try again", http.StatusInternalServerError)
-		return
+		return http.StatusInternalServerError, "try again"
 	}
 	if req == nil {
-		w.WriteHeader(http.StatusOK) // a thread of ours that is not a live conversation
-		return
+		return http.StatusOK, "" // a thread of ours that is not a live conversation
 	}
 	first, err := s.Desk.firstTime(ctx, outer.EventID)
 	if err != nil {
-		http.Error(w, "try again", http.StatusInternalServerError)
-		return
+		return http.StatusInternalServerError, "try again"
 	}
 	if !first {
-		w.WriteHeader(http.StatusOK) // Slack's retry of what we handle or handled
-		return
+		return http.StatusOK, "" // Slack's retry of what we handle or handled
 	}
 	text := Plain(ev.Text)
 	switch strings.ToLower(text) {
@@ -165,10 +169,9 @@ func (s *Staff) events(w http.ResponseWriter, r *http.Request, body []byte) {
 	}
 	if err != nil {
 		s.Desk.unsee(ctx, outer.EventID)
-		http.Error(w, "not delivered", http.StatusInternalServerError)
-		return
+		return http.StatusInternalServerError, "not delivered"
 	}
-	w.WriteHeader(http.StatusOK)
+	return http.StatusOK, ""
 }
 
 func (s *Staff) actions(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -177,20 +180,23 @@ func (s *Staff) actions(w http.ResponseWriter, r *http.Request, body []byte) {
 		http.Error(w, "bad form", http.StatusBadRequest)
 		return
 	}
+	w.WriteHeader(s.interaction(r.Context(), []byte(form.Get("payload"))))
+}
+
+// interaction handles one interactivity payload (the same over HTTP and
+// Socket Mode): the Overnemen and Teruggeven buttons.
+func (s *Staff) interaction(ctx context.Context, payload []byte) int {
 	var cb slack.InteractionCallback
-	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
-		http.Error(w, "bad payload", http.StatusBadRequest)
-		return
+	if err := json.Unmarshal(payload, &cb); err != nil {
+		return http.StatusBadRequest
 	}
 	if cb.Type != slack.InteractionTypeBlockActions {
-		w.WriteHeader(http.StatusOK)
-		return
+		return http.StatusOK
 	}
 	channel, ts := cb.Container.ChannelID, cb.Container.MessageTs
 	if channel == "" {
 		channel, ts = cb.Channel.ID, cb.Message.Timestamp
 	}
-	ctx := r.Context()
 	for _, a := range cb.ActionCallback.BlockActions {
 		switch a.ActionID {
 		case ActionHandoverTake:
@@ -201,7 +207,7 @@ func (s *Staff) actions(w http.ResponseWriter, r *http.Request, body []byte) {
 			}
 		}
 	}
-	w.WriteHeader(http.StatusOK)
+	return http.StatusOK
 }
 
 // take gives a waiting request to user, or tells them who has it.
@@ -247,23 +253,33 @@ func (s *Staff) commands(w http.ResponseWriter, r *http.Request, body []byte) {
 		http.Error(w, "bad form", http.StatusBadRequest)
 		return
 	}
-	args := strings.Fields(form.Get("text"))
-	var text string
-	switch {
-	case len(args) == 0 || args[0] == "help":
-		text = textCommandsHelp
-	case args[0] == "stats":
-		text, err = s.stats(r.Context())
-		if err != nil {
-			s.Log.Warn("staff: stats failed", "err", err)
-			http.Error(w, "try again", http.StatusInternalServerError)
-			return
-		}
-	default:
-		text = fmt.Sprintf(textUnknownAction, escape(args[0])) + textCommandsHelp
+	text, err := s.command(r.Context(), form.Get("text"))
+	if err != nil {
+		http.Error(w, "try again", http.StatusInternalServerError)
+		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]string{"response_type": "ephemeral", "text": text})
+	json.NewEncoder(w).Encode(commandReply(text))
+}
+
+func commandReply(text string) map[string]string {
+	return map[string]string{"response_type": "ephemeral", "text": text}
+}
+
+// command answers "/werkwijzer <text>", for the staff member alone.
+func (s *Staff) command(ctx context.Context, text string) (string, error) {
+	args := strings.Fields(text)
+	switch {
+	case len(args) == 0 || args[0] == "help":
+		return textCommandsHelp, nil
+	case args[0] == "stats":
+		out, err := s.stats(ctx)
+		if err != nil {
+			s.Log.Warn("staff: stats failed", "err", err)
+		}
+		return out, err
+	}
+	return fmt.Sprintf(textUnknownAction, escape(args[0])) + textCommandsHelp, nil
 }
 
 // Stats is what /werkwijzer stats counts.

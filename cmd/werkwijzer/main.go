@@ -20,6 +20,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
 
 	"github.com/werkwijzer/werkwijzer/bot"
 	"github.com/werkwijzer/werkwijzer/dialogs"
@@ -107,7 +108,10 @@ type Config struct {
 	SlackAPIURL        string
 	SlackChannels      staff.Config
 	SlackSigningSecret string
-	OfficeHours        dialogs.OfficeHours
+	// SlackAppToken (xapp-…) switches Slack's requests to Socket Mode: the
+	// bot connects to Slack, for sites that cannot expose a URL.
+	SlackAppToken string
+	OfficeHours   dialogs.OfficeHours
 	// HandoverWait is how soon staff answer a request for a person, as
 	// told to the person; a request waiting longer is raised again.
 	HandoverWait time.Duration
@@ -173,6 +177,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 func loadSlack(c *Config, getenv func(string) string) error {
 	c.SlackToken, c.SlackAPIURL = getenv("SLACK_BOT_TOKEN"), getenv("SLACK_API_URL")
 	c.SlackSigningSecret = getenv("SLACK_SIGNING_SECRET")
+	c.SlackAppToken = getenv("SLACK_APP_TOKEN")
 	c.SlackChannels = staff.Config{DefaultChannel: getenv("SLACK_CHANNEL"), Channels: map[staff.Kind]string{}}
 	for _, k := range staff.Kinds {
 		if ch := getenv("SLACK_CHANNEL_" + strings.ToUpper(string(k))); ch != "" {
@@ -182,8 +187,8 @@ func loadSlack(c *Config, getenv func(string) string) error {
 	if c.SlackToken != "" && c.SlackChannels.DefaultChannel == "" {
 		return errors.New("SLACK_BOT_TOKEN needs SLACK_CHANNEL, the channel staff notifications go to")
 	}
-	if c.SlackSigningSecret != "" && c.SlackToken == "" {
-		return errors.New("SLACK_SIGNING_SECRET needs SLACK_BOT_TOKEN")
+	if (c.SlackSigningSecret != "" || c.SlackAppToken != "") && c.SlackToken == "" {
+		return errors.New("SLACK_SIGNING_SECRET and SLACK_APP_TOKEN need SLACK_BOT_TOKEN")
 	}
 	hours := getenv("OFFICE_HOURS")
 	if hours == "" {
@@ -262,8 +267,7 @@ func (m *Main) Open(ctx context.Context) error {
 		if m.Now != nil {
 			m.Staff.Now, m.Staff.Outbox.Now = m.Now, m.Now
 		}
-		if c.SlackSigningSecret != "" {
-			// Only then can staff take a conversation over.
+		if c.staffCanAnswer() {
 			engine.Desk = &dialogs.Desk{Hours: c.OfficeHours, Wait: c.HandoverWait}
 		}
 	}
@@ -308,8 +312,12 @@ func (m *Main) Serve(ctx context.Context) error {
 		// updates: hold chats in Redis in polling mode too.
 		tgm.Locks = store.NewLocks(m.Redis, keys)
 		go m.Staff.Outbox.Run(ctx, m.Config.Instance)
-		if m.Config.SlackSigningSecret != "" {
+		if m.Config.staffCanAnswer() {
 			go m.Staff.Run(ctx)
+		}
+		if c := m.Config; c.SlackAppToken != "" {
+			api := slack.New(c.SlackToken, slack.OptionAppLevelToken(c.SlackAppToken), slack.OptionAPIURL(slackAPIURL(c.SlackAPIURL)))
+			go m.Staff.RunSocket(ctx, socketmode.New(api))
 		}
 	}
 	if err := tgm.SetCommands(ctx); err != nil {
@@ -376,6 +384,13 @@ func (m *Main) started() {
 	if m.ready != nil {
 		close(m.ready)
 	}
+}
+
+// staffCanAnswer tells whether Slack can reach us (signed HTTP requests or
+// Socket Mode): only then can staff take a conversation over, and only
+// then does the bot offer a person.
+func (c Config) staffCanAnswer() bool {
+	return c.SlackToken != "" && (c.SlackSigningSecret != "" || c.SlackAppToken != "")
 }
 
 // slackAPIURL is Slack's Web API, or another one (tests) that must end in

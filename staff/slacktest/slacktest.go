@@ -18,10 +18,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/slack-go/slack"
 )
 
@@ -64,6 +66,13 @@ type Fake struct {
 	updates    []Update
 	ephemerals []Ephemeral
 	users      map[string]string
+
+	// Socket Mode: the bot's connection and the acknowledgements it sent,
+	// by envelope id.
+	conn      *websocket.Conn
+	connected chan struct{}
+	acks      map[string]chan json.RawMessage
+	envelopes int
 }
 
 // New starts a fake that answers the statuses in fail to chat.postMessage
@@ -71,12 +80,15 @@ type Fake struct {
 // every message and records it.
 func New(t testing.TB, fail ...int) *Fake {
 	t.Helper()
-	f := &Fake{t: t, fail: fail, users: map[string]string{}}
+	f := &Fake{t: t, fail: fail, users: map[string]string{},
+		connected: make(chan struct{}), acks: map[string]chan json.RawMessage{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/chat.postMessage", f.postMessage)
 	mux.HandleFunc("POST /api/chat.update", f.update)
 	mux.HandleFunc("POST /api/chat.postEphemeral", f.ephemeral)
 	mux.HandleFunc("POST /api/users.info", f.userInfo)
+	mux.HandleFunc("POST /api/apps.connections.open", f.connectionsOpen)
+	mux.HandleFunc("GET /socket", f.socket)
 	f.srv = httptest.NewServer(mux)
 	f.URL = f.srv.URL + "/api/"
 	t.Cleanup(f.srv.Close)
@@ -190,6 +202,82 @@ func (f *Fake) userInfo(w http.ResponseWriter, r *http.Request) {
 		id, "u"+id, name+" Janssens", name, name+" Janssens")
 }
 
+func (f *Fake) connectionsOpen(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"ok":true,"url":%q}`, "ws"+strings.TrimPrefix(f.srv.URL, "http")+"/socket")
+}
+
+// socket is Slack's end of a Socket Mode connection: it says hello, then
+// collects the bot's acknowledgements.
+func (f *Fake) socket(w http.ResponseWriter, r *http.Request) {
+	// Slack's own server does not check the Origin the client sends.
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	conn, err := up.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	conn.WriteMessage(websocket.TextMessage, []byte(`{"type":"hello","num_connections":1,"connection_info":{"app_id":"A1"}}`))
+	f.mu.Lock()
+	f.conn = conn
+	select {
+	case <-f.connected:
+	default:
+		close(f.connected)
+	}
+	f.mu.Unlock()
+	for {
+		_, msg, err := conn.ReadMessage()
+		if err != nil {
+			return
+		}
+		var ack struct {
+			EnvelopeID string          `json:"envelope_id"`
+			Payload    json.RawMessage `json:"payload"`
+		}
+		if json.Unmarshal(msg, &ack) != nil || ack.EnvelopeID == "" {
+			continue
+		}
+		f.mu.Lock()
+		ch := f.acks[ack.EnvelopeID]
+		f.mu.Unlock()
+		if ch != nil {
+			ch <- ack.Payload
+		}
+	}
+}
+
+// Envelope sends a Socket Mode request of type typ ("events_api",
+// "interactive", "slash_commands") with payload to the connected bot and
+// returns the payload of its acknowledgement; ok is false when none came
+// within five seconds.
+func (f *Fake) Envelope(typ string, payload []byte) (ack json.RawMessage, ok bool) {
+	f.t.Helper()
+	select {
+	case <-f.connected:
+	case <-time.After(5 * time.Second):
+		f.t.Fatal("fake slack: the bot did not open a Socket Mode connection")
+	}
+	f.mu.Lock()
+	f.envelopes++
+	id := fmt.Sprintf("env-%d", f.envelopes)
+	ch := make(chan json.RawMessage, 1)
+	f.acks[id] = ch
+	conn := f.conn
+	msg, _ := json.Marshal(map[string]any{"envelope_id": id, "type": typ, "payload": json.RawMessage(payload),
+		"accepts_response_payload": typ == "slash_commands"})
+	err := conn.WriteMessage(websocket.TextMessage, msg)
+	f.mu.Unlock()
+	if err != nil {
+		f.t.Fatalf("fake slack: send envelope: %v", err)
+	}
+	select {
+	case a := <-ch:
+		return a, true
+	case <-time.After(5 * time.Second):
+		return nil, false
+	}
+}
+
 // Posts returns the messages accepted so far.
 func (f *Fake) Posts() []Post {
 	f.mu.Lock()
@@ -241,6 +329,12 @@ const JSON = "application/json"
 // BlockAction is the body of a press on a Block Kit button by user in the
 // message channel/ts.
 func BlockAction(user, channel, ts, actionID, value string) []byte {
+	return []byte(url.Values{"payload": {string(BlockActionPayload(user, channel, ts, actionID, value))}}.Encode())
+}
+
+// BlockActionPayload is BlockAction's payload as JSON, as Socket Mode
+// carries it.
+func BlockActionPayload(user, channel, ts, actionID, value string) []byte {
 	payload, _ := json.Marshal(map[string]any{
 		"type":      "block_actions",
 		"user":      map[string]string{"id": user, "username": "u" + user, "name": "u" + user},
@@ -249,7 +343,7 @@ func BlockAction(user, channel, ts, actionID, value string) []byte {
 		"message":   map[string]string{"ts": ts, "type": "message"},
 		"actions":   []map[string]string{{"type": "button", "block_id": "b1", "action_id": actionID, "value": value, "action_ts": ts}},
 	})
-	return []byte(url.Values{"payload": {string(payload)}}.Encode())
+	return payload
 }
 
 // ThreadReply is the Events API body of user writing text in the thread
