@@ -27,6 +27,12 @@ const (
 	// NoteForget: the person erased their data; staff must drop what
 	// they still hold for them and end a conversation in progress.
 	NoteForget NoteKind = "forget"
+	// NoteLinkOpened: a sign-up link was opened (Source); Return when the
+	// person had come before.
+	NoteLinkOpened NoteKind = "link_opened"
+	// NoteLinkBad: a /start payload that is not a valid link; Text is the
+	// LinkProblem.
+	NoteLinkBad NoteKind = "link_bad"
 )
 
 // Note is something staff should hear of, produced by a turn and stored
@@ -49,6 +55,11 @@ type Note struct {
 	// waiting (NoteRelay at take-over), never shown to other staff.
 	Text string    `json:"text,omitempty"`
 	At   time.Time `json:"at"`
+	// Source is where the person came from, so that the funnel counts
+	// every step per partner, place and link.
+	Source *Source `json:"source,omitempty"`
+	// Return marks a NoteLinkOpened of someone who had come before.
+	Return bool `json:"return,omitempty"`
 }
 
 // Field is one labelled fact of a Note.

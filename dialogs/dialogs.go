@@ -40,6 +40,11 @@ type Event struct {
 	Command  string
 	Data     string
 	LangHint string // the language the channel reports for the person, if any
+	// Link is what the payload of a /start stands for, when it is a valid
+	// sign-up link; LinkProblem says why it is not. The Service fills both
+	// in; channels leave them empty.
+	Link        *Link       `json:"-"`
+	LinkProblem LinkProblem `json:"-"`
 	// Ref is the channel's handle on the message the event came from (the
 	// message whose button was pressed), kept with undelivered replies so a
 	// Replace still finds it after a restart.

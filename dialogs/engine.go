@@ -152,6 +152,13 @@ func (t *turn) stateless() {
 			return
 		}
 	}
+	if ev.Kind == KindCommand && ev.Command == "start" {
+		if ev.Link != nil {
+			t.linkStart()
+			return
+		}
+		t.arrive() // counts a bad link; the start is an ordinary one
+	}
 	t.say(t.tr("start_greeting", nil))
 	t.picker()
 }
@@ -228,6 +235,7 @@ func (t *turn) command(returning bool) {
 	st := t.st
 	switch t.ev.Command {
 	case "start":
+		t.arrive()
 		if returning || st.Consented() {
 			t.welcomeBack()
 			return
@@ -342,6 +350,9 @@ func (t *turn) button() {
 			t.generalInfo()
 			return
 		}
+	case "picker":
+		t.picker()
+		return
 	case "forget":
 		if arg == "yes" {
 			t.del = true

@@ -16,6 +16,9 @@ const MaxPending = 20
 // time; the Service gives it its id.
 func (t *turn) note(n Note) {
 	n.Lang, n.At = t.lang(), t.e.Now()
+	if n.Source == nil && t.st != nil {
+		n.Source = t.st.Source
+	}
 	t.notes = append(t.notes, n)
 }
 

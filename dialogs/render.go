@@ -81,8 +81,12 @@ func (t *turn) question(q *question) {
 	if cols == 0 {
 		cols = 1
 	}
+	options := q.options
+	if q.step == StepSectors {
+		options = t.sectorOptions(options)
+	}
 	var rows [][]Button
-	for i, o := range q.options {
+	for i, o := range options {
 		if i%cols == 0 {
 			rows = append(rows, nil)
 		}

@@ -18,6 +18,9 @@ import (
 type Service struct {
 	Engine   *Engine
 	Sessions Sessions
+	// Links resolves sign-up links; nil treats every /start payload as
+	// unknown.
+	Links LinkResolver
 }
 
 // ErrDuplicate reports an event already handled and delivered; the caller
@@ -36,6 +39,9 @@ func (s *Service) Handle(ctx context.Context, ev Event) (*Turn, error) {
 	}
 	if st != nil && ev.UpdateID != 0 && ev.UpdateID <= st.LastUpdate {
 		return nil, ErrDuplicate
+	}
+	if err := s.resolveLink(ctx, &ev); err != nil {
+		return nil, fmt.Errorf("resolve link: %w", err)
 	}
 	out := s.Engine.Handle(st, ev)
 	turn := &Turn{ChatID: ev.ChatID, Update: ev.UpdateID, Ref: ev.Ref, Replies: out.Replies,

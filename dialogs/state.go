@@ -55,10 +55,14 @@ type State struct {
 	Share string `json:"share,omitempty"`
 	// Handover is set while the person waits for, or talks with, a staff
 	// member.
-	Handover   *Handover `json:"handover,omitempty"`
-	Created    time.Time `json:"created"`
-	LastSeen   time.Time `json:"last_seen"`
-	LastUpdate int64     `json:"last_update,omitempty"`
+	Handover *Handover `json:"handover,omitempty"`
+	// Source is the first sign-up link the person opened, if any.
+	Source *Source `json:"source,omitempty"`
+	// SectorFirst is the sector a sign-up link named: offered first.
+	SectorFirst string    `json:"sector_first,omitempty"`
+	Created     time.Time `json:"created"`
+	LastSeen    time.Time `json:"last_seen"`
+	LastUpdate  int64     `json:"last_update,omitempty"`
 }
 
 // Profile holds the orientation answers. Empty means not answered; a step in

@@ -37,6 +37,7 @@ const (
 	labelAnswers    = "Antwoorden"
 	valueNotShared  = "Niet gedeeld: de persoon wil dat coaches ze niet zien."
 	labelMessage    = "Bericht"
+	labelVia        = "Via"
 )
 
 // ActionHandoverTake is the action_id of the "Overnemen" button on a

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -217,5 +218,25 @@ func TestSameTurnDeliveredTwiceNotifiesOnce(t *testing.T) {
 	st, err := s.Stats(ctx)
 	if err != nil || st.SignupsToday != 1 || st.SignupsWeek != 1 {
 		t.Fatalf("stats %+v, %v: want one signup today and this week", st, err)
+	}
+}
+
+// A signup says where the person came from, when a sign-up link brought
+// them.
+func TestSignupSaysWhereThePersonCameFrom(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 11, 23, 10, 0, 0, 0, brussels))
+	s := w.staff()
+	src := &dialogs.Source{Code: "c1", Partner: "moskee-attaqwa", Place: "Borgerhout"}
+	if err := s.Deliver(context.Background(), &dialogs.Turn{ChatID: 3, Update: 1, Notes: []dialogs.Note{
+		{ID: "s1", Kind: dialogs.NoteSignup, Lang: "ar", At: w.now, Source: src},
+		{ID: "s2", Kind: dialogs.NoteLinkOpened, Lang: "ar", At: w.now, Source: src}, // for the funnel, not staff
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	run(t, s.Outbox, "p1")
+	waitPosted(t, w.f, w.rdb, w.prefix, 1)
+	posts := w.f.Posts()
+	if len(posts) != 1 || !slices.Contains(fieldTexts(posts[0].Blocks), "*Via*\nmoskee-attaqwa · Borgerhout") {
+		t.Fatalf("signup post: %d posts, fields %q", len(posts), fieldTexts(posts[0].Blocks))
 	}
 }

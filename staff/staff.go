@@ -111,6 +111,13 @@ func (s *Staff) notification(chatID int64, n dialogs.Note) Notification {
 	for _, f := range n.Fields {
 		out.Fields = append(out.Fields, Field{Label: f.Label, Value: f.Value})
 	}
+	if src := n.Source; src != nil && n.Kind == dialogs.NoteSignup {
+		via := src.Partner
+		if src.Place != "" {
+			via += " · " + src.Place
+		}
+		out.Fields = append(out.Fields, Field{Label: labelVia, Value: via})
+	}
 	if n.AtQuestion != "" {
 		out.Fields = append(out.Fields, Field{Label: labelAtQuestion, Value: n.AtQuestion})
 	}
