@@ -25,9 +25,9 @@ type ChatLocker interface {
 	Lock(ctx context.Context, chatID int64) (unlock func(), err error)
 }
 
-// StaffSink takes what a turn tells staff. Delivering the same turn again
-// (after a crash) must not tell them twice.
-type StaffSink interface {
+// NoteSink takes a turn's notes. Delivering the same turn again (after a
+// crash) must not count or tell anything twice.
+type NoteSink interface {
 	Deliver(ctx context.Context, turn *dialogs.Turn) error
 }
 
@@ -52,9 +52,10 @@ type Telegram struct {
 	Locks ChatLocker
 	// Metrics, when set, counts what the channel does.
 	Metrics *ops.Metrics
-	// Staff, when set, receives the notes of every turn (for staff in
-	// Slack) before its replies go out.
-	Staff StaffSink
+	// Staff and Funnel, when set, receive the notes of every turn (for
+	// staff in Slack, and the sign-up funnel's counts) before its replies
+	// go out.
+	Staff, Funnel NoteSink
 
 	local     *chatLocks
 	localOnce sync.Once
@@ -346,9 +347,14 @@ func (t *Telegram) Inject(ctx context.Context, ev dialogs.Event) error {
 // hear first: while a staff member has the conversation, a turn's only
 // output is the person's words in their Slack thread.
 func (t *Telegram) deliver(ctx context.Context, turn *dialogs.Turn) error {
-	if t.Staff != nil && len(turn.Notes) > 0 && turn.Sent == 0 {
-		if err := t.Staff.Deliver(ctx, turn); err != nil {
-			return err
+	if len(turn.Notes) > 0 && turn.Sent == 0 {
+		for _, sink := range []NoteSink{t.Staff, t.Funnel} {
+			if sink == nil {
+				continue
+			}
+			if err := sink.Deliver(ctx, turn); err != nil {
+				return err
+			}
 		}
 	}
 	for i := turn.Sent; i < len(turn.Replies); i++ {

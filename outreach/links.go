@@ -180,3 +180,23 @@ func (l *Links) Resolve(ctx context.Context, code string) (*Link, dialogs.LinkPr
 func URL(botUsername, code string) string {
 	return "https://t.me/" + strings.TrimPrefix(botUsername, "@") + "?start=" + code
 }
+
+// Secret returns the key that signs link codes: configured (LINK_SECRET),
+// or else made once and kept in Redis, so that a deployment works without
+// configuration and its printed codes survive restarts. Anyone who can
+// write to that Redis can make links anyway.
+func Secret(ctx context.Context, rdb redis.UniversalClient, prefix, configured string) ([]byte, error) {
+	if configured != "" {
+		return []byte(configured), nil
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, err
+	}
+	key := prefix + ":outreach:secret"
+	if err := rdb.SetNX(ctx, key, b64.EncodeToString(raw), 0).Err(); err != nil {
+		return nil, err
+	}
+	s, err := rdb.Get(ctx, key).Result()
+	return []byte(s), err
+}

@@ -50,7 +50,7 @@ func TestBadRegistryIsRefusedWithLineAndReason(t *testing.T) {
 		line       int
 		reason     string
 	}{
-		{"unknown kind", strings.Replace(good, "vindplaats", "vindplaas", 1), 2, `kind "vindplaas"`},
+		{"unknown kind", strings.Replace(good, "vindplaats", "vindplaas", 1), 4, `kind "vindplaas"`},
 		{"bad boolean", strings.Replace(good, "true", "ja", 1), 5, "true or false"},
 		{"unknown field", good + "    website: x\n", 6, `unknown field "website"`},
 		{"missing name", strings.Replace(good, "    name: Buurthuis Kiel\n", "", 1), 2, "missing name"},

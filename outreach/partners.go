@@ -14,10 +14,14 @@
 //
 //	<p>:outreach:partners        hash  partner id → Partner (JSON); replaced
 //	                                   whole by an import.
+//	<p>:outreach:secret          string the key signing link codes, when
+//	                                   LINK_SECRET is not set.
 //	<p>:outreach:link:<id>       hash  what a link stands for. TTL: its expiry.
-//	<p>:outreach:funnel:<week>   hash  "<stage>|<partner>|<place>|<link>" →
+//	<p>:{funnel}:<week>          hash  "<stage>|<partner>|<place>|<link>" →
 //	                                   count, for one ISO week (Brussels).
 //	                                   TTL: two years.
+//	<p>:{funnel}:seen:<note>     string a note counted, so a turn delivered
+//	                                   twice counts once. TTL: a day.
 package outreach
 
 import (
@@ -108,9 +112,10 @@ func ParsePartners(data []byte) ([]Partner, error) {
 		}
 		var p Partner
 		has := map[string]bool{}
+		line := map[string]int{} // where each field's value is, for errors
 		for i := 0; i+1 < len(item.Content); i += 2 {
 			k, v := item.Content[i], item.Content[i+1]
-			has[k.Value] = true
+			has[k.Value], line[k.Value] = true, v.Line
 			switch k.Value {
 			case "id", "name", "kind", "contact":
 				if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
@@ -134,13 +139,13 @@ func ParsePartners(data []byte) ([]Partner, error) {
 		}
 		switch {
 		case !partnerID.MatchString(p.ID):
-			return nil, &LineError{item.Line, fmt.Sprintf("id %q: use 2 to 32 of a-z, 0-9 and -, starting with a letter or digit", p.ID)}
+			return nil, &LineError{line["id"], fmt.Sprintf("id %q: use 2 to 32 of a-z, 0-9 and -, starting with a letter or digit", p.ID)}
 		case seen[p.ID] != 0:
-			return nil, &LineError{item.Line, fmt.Sprintf("id %q is used twice (also on line %d)", p.ID, seen[p.ID])}
+			return nil, &LineError{line["id"], fmt.Sprintf("id %q is used twice (also on line %d)", p.ID, seen[p.ID])}
 		case !slices.Contains(Kinds, p.Kind):
-			return nil, &LineError{item.Line, fmt.Sprintf("kind %q is not one of %v", p.Kind, Kinds)}
+			return nil, &LineError{line["kind"], fmt.Sprintf("kind %q is not one of %v", p.Kind, Kinds)}
 		}
-		seen[p.ID] = item.Line
+		seen[p.ID] = line["id"]
 		out = append(out, p)
 	}
 	if len(out) == 0 {

@@ -1,6 +1,7 @@
 package staff
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -30,7 +31,11 @@ const (
 	textNotTaken      = "Dit gesprek is niet (meer) overgenomen."
 	textNotDelivered  = "Je bericht kon niet bij de werkzoekende geraken. Probeer het zo opnieuw."
 	nameFallback      = "Een medewerker"
-	textCommandsHelp  = "*Werkwijzer voor medewerkers*\n• `/werkwijzer stats`: inschrijvingen en afgeronde oriëntaties vandaag en deze week, en open vragen voor een medewerker.\n• `/werkwijzer help`: deze uitleg.\nVraagt iemand een medewerker, dan verschijnt hier een bericht met *Overnemen*."
+	textCommandsHelp  = "*Werkwijzer voor medewerkers*\n• `/werkwijzer stats`: inschrijvingen en afgeronde oriëntaties vandaag en deze week, en open vragen voor een medewerker.\n• `/werkwijzer link PARTNER [plaats] [lang=ar] [sector=port]`: een inschrijflink met QR-code voor outreachwerkers, bijvoorbeeld `/werkwijzer link buurthuis-kiel Kiel, zaal 2 lang=ar`.\n• `/werkwijzer help`: deze uitleg.\nVraagt iemand een medewerker, dan verschijnt hier een bericht met *Overnemen*."
+	textLinkUsage     = "Zo maak je een link: `/werkwijzer link PARTNER [plaats] [lang=ar] [sector=port]`, met de id van een partner uit het partnerregister."
+	textLinkMade      = "Inschrijflink voor *%s*%s:\n%s\nDe QR-code staat hieronder in het kanaal; druk hem af of stuur hem door."
+	textLinkNoQR      = "\n(De QR-code kon niet in het kanaal geplaatst worden; maak hem met `werkwijzer link --qr`.)"
+	textLinksOff      = "Inschrijflinks zijn hier niet ingesteld."
 	textUnknownAction = "Onbekende opdracht `%s`.\n\n"
 )
 
@@ -253,7 +258,7 @@ func (s *Staff) commands(w http.ResponseWriter, r *http.Request, body []byte) {
 		http.Error(w, "bad form", http.StatusBadRequest)
 		return
 	}
-	text, err := s.command(r.Context(), form.Get("text"))
+	text, err := s.command(r.Context(), form.Get("text"), form.Get("channel_id"))
 	if err != nil {
 		http.Error(w, "try again", http.StatusInternalServerError)
 		return
@@ -266,12 +271,15 @@ func commandReply(text string) map[string]string {
 	return map[string]string{"response_type": "ephemeral", "text": text}
 }
 
-// command answers "/werkwijzer <text>", for the staff member alone.
-func (s *Staff) command(ctx context.Context, text string) (string, error) {
+// command answers "/werkwijzer <text>" typed in channel, for the staff
+// member alone.
+func (s *Staff) command(ctx context.Context, text, channel string) (string, error) {
 	args := strings.Fields(text)
 	switch {
 	case len(args) == 0 || args[0] == "help":
 		return textCommandsHelp, nil
+	case args[0] == "link":
+		return s.link(ctx, args[1:], channel)
 	case args[0] == "stats":
 		out, err := s.stats(ctx)
 		if err != nil {
@@ -280,6 +288,53 @@ func (s *Staff) command(ctx context.Context, text string) (string, error) {
 		return out, err
 	}
 	return fmt.Sprintf(textUnknownAction, escape(args[0])) + textCommandsHelp, nil
+}
+
+// LinkMaker makes a sign-up link for "/werkwijzer link": the link and a PNG
+// of its QR code, or problem, a Dutch explanation for staff of what is wrong
+// with the request. err is for failures staff cannot fix.
+type LinkMaker func(ctx context.Context, partner, place, lang, sector string) (url string, qr []byte, problem string, err error)
+
+// link makes a sign-up link from "link PARTNER [place...] [lang=..]
+// [sector=..]" and shares its QR code in channel.
+func (s *Staff) link(ctx context.Context, args []string, channel string) (string, error) {
+	if s.MakeLink == nil {
+		return textLinksOff, nil
+	}
+	if len(args) == 0 {
+		return textLinkUsage, nil
+	}
+	partner, lang, sector := args[0], "", ""
+	var place []string
+	for _, a := range args[1:] {
+		switch {
+		case strings.HasPrefix(a, "lang="):
+			lang = strings.TrimPrefix(a, "lang=")
+		case strings.HasPrefix(a, "sector="):
+			sector = strings.TrimPrefix(a, "sector=")
+		default:
+			place = append(place, a)
+		}
+	}
+	where := strings.Join(place, " ")
+	url, qr, problem, err := s.MakeLink(ctx, partner, where, lang, sector)
+	if err != nil {
+		return "", err
+	}
+	if problem != "" {
+		return problem + "\n" + textLinkUsage, nil
+	}
+	at := ""
+	if where != "" {
+		at = " (" + escape(where) + ")"
+	}
+	text := fmt.Sprintf(textLinkMade, escape(partner), at, url)
+	if _, err := s.API.UploadFileContext(ctx, slack.UploadFileParameters{Channel: channel, Filename: "werkwijzer-link.png",
+		FileSize: len(qr), Reader: bytes.NewReader(qr), Title: "Werkwijzer: " + partner + at, InitialComment: url}); err != nil {
+		s.Log.Warn("staff: cannot share the QR code", "err", err)
+		text += textLinkNoQR
+	}
+	return text, nil
 }
 
 // Stats is what /werkwijzer stats counts.

@@ -46,10 +46,11 @@ func (s *Staff) socketRequest(ctx context.Context, client *socketmode.Client, ev
 		s.interaction(ctx, req.Payload)
 	case socketmode.EventTypeSlashCommand:
 		var cmd struct {
-			Text string `json:"text"`
+			Text    string `json:"text"`
+			Channel string `json:"channel_id"`
 		}
 		json.Unmarshal(req.Payload, &cmd)
-		text, err := s.command(ctx, cmd.Text)
+		text, err := s.command(ctx, cmd.Text, cmd.Channel)
 		if err != nil {
 			text = textNotDelivered
 		}

@@ -42,6 +42,9 @@ type Staff struct {
 	Log    *slog.Logger
 	// Tick is how often Run looks for requests to raise again.
 	Tick time.Duration
+	// MakeLink makes sign-up links for "/werkwijzer link"; nil turns the
+	// command off.
+	MakeLink LinkMaker
 
 	names sync.Map // Slack user id → first name
 }

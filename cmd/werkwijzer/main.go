@@ -26,6 +26,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/locales"
 	"github.com/werkwijzer/werkwijzer/ops"
+	"github.com/werkwijzer/werkwijzer/outreach"
 	"github.com/werkwijzer/werkwijzer/staff"
 	"github.com/werkwijzer/werkwijzer/store"
 )
@@ -45,6 +46,13 @@ Usage:
   werkwijzer          chat in the terminal, or serve Telegram when TELEGRAM_BOT_TOKEN is set
   werkwijzer serve    run the Telegram bot (needs TELEGRAM_BOT_TOKEN)
   werkwijzer chat     chat with the bot in the terminal (buttons: type their number)
+  werkwijzer import partners FILE
+                      load the partner registry (YAML; see outreach/FORMAT.md)
+  werkwijzer link --partner ID [--place TEXT] [--lang CODE] [--sector NAME]
+                  [--expires DATE] [--qr FILE.png] [--poster FILE.html]
+                      make a sign-up link for outreach workers, with a QR code or poster
+  werkwijzer stats [--by partner|place|link] [--since DATE] [--csv]
+                      how far people who came through sign-up links got, per week
 
 Configuration is read from the environment; see README.md.
 `
@@ -63,7 +71,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 	}
 	switch cmd {
-	case "serve", "chat":
+	case "serve", "chat", "import", "link", "stats":
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -77,8 +85,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	m := &Main{Config: cfg, Stdin: stdin, Stdout: stdout, Stderr: stderr}
 	defer m.Close()
-	if cmd == "chat" {
+	switch cmd {
+	case "chat":
 		return m.Chat(ctx)
+	case "import":
+		return m.Import(ctx, args[1:])
+	case "link":
+		return m.LinkCommand(ctx, args[1:])
+	case "stats":
+		return m.StatsCommand(ctx, args[1:])
 	}
 	return m.Serve(ctx)
 }
@@ -118,6 +133,10 @@ type Config struct {
 	// Instance names this process among those sharing Redis, as a consumer
 	// of the staff outbox.
 	Instance string
+	// BotUsername makes sign-up links; asked of Telegram when empty.
+	BotUsername string
+	// LinkSecret signs link codes; made once and kept in Redis when empty.
+	LinkSecret string
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -209,6 +228,8 @@ func loadSlack(c *Config, getenv func(string) string) error {
 	if c.SlackSigningSecret != "" && c.HTTPAddr == "" {
 		c.HTTPAddr = ":8080" // Slack must reach us
 	}
+	c.BotUsername = strings.TrimPrefix(getenv("TELEGRAM_BOT_USERNAME"), "@")
+	c.LinkSecret = getenv("LINK_SECRET")
 	c.Instance = getenv("INSTANCE_NAME")
 	if c.Instance == "" {
 		host, _ := os.Hostname()
@@ -231,7 +252,13 @@ type Main struct {
 	Texts   *locales.Catalog
 	Metrics *ops.Metrics
 	// Staff is the Slack side, when configured.
-	Staff   *staff.Staff
+	Staff *staff.Staff
+	// Partners, Links and Funnel are the outreach side: sign-up links and
+	// what came of them.
+	Partners *outreach.Registry
+	Links    *outreach.Links
+	Funnel   *outreach.Funnel
+
 	closers []func() error
 
 	httpAddr string
@@ -257,6 +284,17 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Redis = rdb
 		m.closers = append(m.closers, closeFn)
 	}
+	prefix := m.Config.RedisPrefix
+	secret, err := outreach.Secret(ctx, m.Redis, prefix, m.Config.LinkSecret)
+	if err != nil {
+		return err
+	}
+	m.Partners = outreach.NewRegistry(m.Redis, prefix)
+	m.Links = outreach.NewLinks(m.Redis, prefix, secret, m.Partners)
+	m.Funnel = outreach.NewFunnel(m.Redis, prefix)
+	if m.Now != nil {
+		m.Links.Now = m.Now
+	}
 	engine := dialogs.NewEngine(texts, m.Now)
 	engine.Retention = m.Config.Retention
 	if c := m.Config; c.SlackToken != "" {
@@ -264,6 +302,7 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Staff = staff.New(m.Redis, c.RedisPrefix, api, c.SlackChannels, m.Log)
 		m.Staff.SetRetention(c.Retention)
 		m.Staff.Hours, m.Staff.Wait, m.Staff.SigningSecret = c.OfficeHours, c.HandoverWait, c.SlackSigningSecret
+		m.Staff.MakeLink = m.slackLink
 		if m.Now != nil {
 			m.Staff.Now, m.Staff.Outbox.Now = m.Now, m.Now
 		}
@@ -271,7 +310,7 @@ func (m *Main) Open(ctx context.Context) error {
 			engine.Desk = &dialogs.Desk{Hours: c.OfficeHours, Wait: c.HandoverWait}
 		}
 	}
-	m.Runtime = &bot.Runtime{Log: m.Log, Service: &dialogs.Service{Engine: engine,
+	m.Runtime = &bot.Runtime{Log: m.Log, Service: &dialogs.Service{Engine: engine, Links: m.Links,
 		Sessions: store.NewSessions(m.Redis, store.Keys{Prefix: m.Config.RedisPrefix})}}
 	return nil
 }
@@ -290,6 +329,7 @@ func (m *Main) Serve(ctx context.Context) error {
 		return err
 	}
 	keys := store.Keys{Prefix: m.Config.RedisPrefix}
+	tgm.Funnel = m.Funnel
 	m.Metrics = ops.NewMetrics()
 	tgm.Metrics = m.Metrics
 	quota := bot.NewQuota(m.Redis, keys.Instances(), m.Config.SendRate)

@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -47,6 +48,13 @@ type Update struct {
 	Blocks            []slack.Block
 }
 
+// Upload is one file shared in a channel (files.upload v2: the three calls
+// getUploadURLExternal, the upload itself, completeUploadExternal).
+type Upload struct {
+	Channel, Comment, Title, Filename string
+	Data                              []byte
+}
+
 // Ephemeral is one chat.postEphemeral: a message only User sees.
 type Ephemeral struct {
 	Channel, User, Text string
@@ -67,6 +75,9 @@ type Fake struct {
 	ephemerals []Ephemeral
 	users      map[string]string
 
+	uploads  []Upload
+	uploaded map[string][]byte
+
 	// Socket Mode: the bot's connection and the acknowledgements it sent,
 	// by envelope id.
 	conn      *websocket.Conn
@@ -81,7 +92,7 @@ type Fake struct {
 func New(t testing.TB, fail ...int) *Fake {
 	t.Helper()
 	f := &Fake{t: t, fail: fail, users: map[string]string{},
-		connected: make(chan struct{}), acks: map[string]chan json.RawMessage{}}
+		connected: make(chan struct{}), acks: map[string]chan json.RawMessage{}, uploaded: map[string][]byte{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/chat.postMessage", f.postMessage)
 	mux.HandleFunc("POST /api/chat.update", f.update)
@@ -89,6 +100,9 @@ func New(t testing.TB, fail ...int) *Fake {
 	mux.HandleFunc("POST /api/users.info", f.userInfo)
 	mux.HandleFunc("POST /api/apps.connections.open", f.connectionsOpen)
 	mux.HandleFunc("GET /socket", f.socket)
+	mux.HandleFunc("POST /api/files.getUploadURLExternal", f.uploadURL)
+	mux.HandleFunc("POST /upload/{id}", f.upload)
+	mux.HandleFunc("POST /api/files.completeUploadExternal", f.completeUpload)
 	f.srv = httptest.NewServer(mux)
 	f.URL = f.srv.URL + "/api/"
 	t.Cleanup(f.srv.Close)
@@ -276,6 +290,54 @@ func (f *Fake) Envelope(typ string, payload []byte) (ack json.RawMessage, ok boo
 	case <-time.After(5 * time.Second):
 		return nil, false
 	}
+}
+
+func (f *Fake) uploadURL(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	f.mu.Lock()
+	id := fmt.Sprintf("F%d", len(f.uploaded)+1)
+	f.uploaded[id] = nil
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"ok":true,"upload_url":%q,"file_id":%q}`, f.srv.URL+"/upload/"+id, id)
+}
+
+func (f *Fake) upload(w http.ResponseWriter, r *http.Request) {
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	data, _ := io.ReadAll(file)
+	f.mu.Lock()
+	f.uploaded[r.PathValue("id")] = data
+	f.uploads = append(f.uploads, Upload{Filename: hdr.Filename})
+	f.mu.Unlock()
+	fmt.Fprint(w, "OK - "+strconv.Itoa(len(data)))
+}
+
+func (f *Fake) completeUpload(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	var files []struct{ ID, Title string }
+	json.Unmarshal([]byte(r.PostForm.Get("files")), &files)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(files) != 1 || f.uploaded[files[0].ID] == nil {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"ok":false,"error":"invalid_arguments"}`)
+		return
+	}
+	u := &f.uploads[len(f.uploads)-1]
+	u.Channel, u.Comment, u.Title, u.Data = r.PostForm.Get("channel_id"), r.PostForm.Get("initial_comment"), files[0].Title, f.uploaded[files[0].ID]
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"ok":true,"files":[{"id":%q,"title":%q}]}`, files[0].ID, files[0].Title)
+}
+
+// Uploads returns the files shared so far.
+func (f *Fake) Uploads() []Upload {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Upload(nil), f.uploads...)
 }
 
 // Posts returns the messages accepted so far.

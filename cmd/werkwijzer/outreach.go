@@ -1,0 +1,249 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+
+	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/locales"
+	"github.com/werkwijzer/werkwijzer/outreach"
+)
+
+// persistentRedis refuses staff commands that would write to the embedded
+// Redis: what they make would be gone when the command ends.
+func (m *Main) persistentRedis(cmd string) error {
+	if m.Config.RedisURL == "" && m.Redis == nil {
+		return fmt.Errorf("%s needs REDIS_URL, the Redis the bot uses; without it, what it makes is lost when the command ends", cmd)
+	}
+	return nil
+}
+
+// Import loads a staff file: "import partners FILE".
+func (m *Main) Import(ctx context.Context, args []string) error {
+	if len(args) != 2 || args[0] != "partners" {
+		return errors.New("usage: werkwijzer import partners FILE")
+	}
+	if err := m.persistentRedis("import"); err != nil {
+		return err
+	}
+	data, err := os.ReadFile(args[1])
+	if err != nil {
+		return err
+	}
+	partners, err := outreach.ParsePartners(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w (nothing was imported)", args[1], err)
+	}
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	if err := m.Partners.Replace(ctx, partners); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "%d partners imported from %s\n", len(partners), args[1])
+	return nil
+}
+
+// LinkCommand makes a sign-up link: "link --partner ID ...".
+func (m *Main) LinkCommand(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("link", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	partner := fs.String("partner", "", "the partner's id (from the registry)")
+	place := fs.String("place", "", "where the link is handed out, e.g. a community centre")
+	lang := fs.String("lang", "", "start in this language (a code such as ar, ti, fa-AF)")
+	sector := fs.String("sector", "", "put this sector first (construction, port, ...)")
+	expires := fs.String("expires", "", "last day the link works, YYYY-MM-DD (default: never)")
+	qr := fs.String("qr", "", "write a QR code of the link to this PNG file")
+	poster := fs.String("poster", "", "write a printable A4 poster (HTML) to this file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *partner == "" || fs.NArg() > 0 {
+		return errors.New("usage: werkwijzer link --partner ID [--place TEXT] [--lang CODE] [--sector NAME] [--expires DATE] [--qr FILE.png] [--poster FILE.html]")
+	}
+	if err := m.persistentRedis("link"); err != nil {
+		return err
+	}
+	spec := outreach.Spec{Partner: *partner, Place: *place, Lang: *lang, Sector: *sector}
+	if *expires != "" {
+		day, err := time.ParseInLocation("2006-01-02", *expires, brussels)
+		if err != nil {
+			return fmt.Errorf("--expires %q: want a date such as 2027-06-30", *expires)
+		}
+		spec.Expires = day.AddDate(0, 0, 1) // through that whole day
+	}
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	username, err := m.botUsername(ctx)
+	if err != nil {
+		return err
+	}
+	link, err := m.Links.Create(ctx, spec)
+	if err != nil {
+		return err
+	}
+	url := outreach.URL(username, link.Code)
+	fmt.Fprintln(m.Stdout, url)
+	if *qr != "" {
+		png, err := outreach.QRPNG(url, 1024)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*qr, png, 0o644); err != nil {
+			return err
+		}
+	}
+	if *poster != "" {
+		p, _ := m.Partners.Get(ctx, link.Partner)
+		page, err := outreach.Poster{URL: url, Partner: p.Name, Place: link.Place,
+			Line: func(lang string) string { return m.Texts.T(lang, "poster_line", nil) }}.HTML()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*poster, page, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// botUsername is the bot's Telegram username, for links: configured, or
+// asked of Telegram.
+func (m *Main) botUsername(ctx context.Context) (string, error) {
+	if m.Config.BotUsername != "" {
+		return m.Config.BotUsername, nil
+	}
+	if m.Config.TelegramToken == "" {
+		return "", errors.New("a link needs the bot's username: set TELEGRAM_BOT_USERNAME (or TELEGRAM_BOT_TOKEN, and it is asked of Telegram)")
+	}
+	api, err := tg.New(m.Config.TelegramToken, tg.WithServerURL(telegramURL(m.Config.TelegramAPIURL)), tg.WithSkipGetMe())
+	if err != nil {
+		return "", err
+	}
+	me, err := api.GetMe(ctx)
+	if err != nil {
+		return "", fmt.Errorf("asking Telegram for the bot's username: %w", err)
+	}
+	m.Config.BotUsername = me.Username
+	return me.Username, nil
+}
+
+func telegramURL(u string) string {
+	if u == "" {
+		return "https://api.telegram.org"
+	}
+	return strings.TrimRight(u, "/")
+}
+
+// StatsCommand prints the funnel: "stats [--by partner|place|link]
+// [--since DATE] [--csv]".
+func (m *Main) StatsCommand(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	by := fs.String("by", "partner", "group by partner, place or link")
+	since := fs.String("since", "", "first week to show, from a date YYYY-MM-DD (default: eight weeks ago)")
+	asCSV := fs.Bool("csv", false, "write CSV for a spreadsheet instead of a table")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := m.persistentRedis("stats"); err != nil {
+		return err
+	}
+	now := m.now()
+	from := now.AddDate(0, 0, -7*8)
+	if *since != "" {
+		d, err := time.ParseInLocation("2006-01-02", *since, brussels)
+		if err != nil {
+			return fmt.Errorf("--since %q: want a date such as 2026-09-01", *since)
+		}
+		from = d
+	}
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	rows, bad, err := m.Funnel.Report(ctx, outreach.By(*by), from, now)
+	if err != nil {
+		return err
+	}
+	if *asCSV {
+		return outreach.WriteCSV(m.Stdout, outreach.By(*by), rows)
+	}
+	if len(rows) == 0 {
+		fmt.Fprintln(m.Stdout, "Nobody came through a sign-up link in these weeks.")
+	} else if err := outreach.WriteTable(m.Stdout, outreach.By(*by), rows); err != nil {
+		return err
+	}
+	writeBad(m.Stdout, bad)
+	return nil
+}
+
+func writeBad(w io.Writer, bad []outreach.BadRow) {
+	for _, b := range bad {
+		var parts []string
+		for problem, n := range b.Counts {
+			parts = append(parts, fmt.Sprintf("%s %d", problem, n))
+		}
+		slices.Sort(parts)
+		fmt.Fprintf(w, "%s: starts with a code that was not a valid link: %s\n", b.Week, strings.Join(parts, ", "))
+	}
+}
+
+func (m *Main) now() time.Time {
+	if m.Now != nil {
+		return m.Now()
+	}
+	return time.Now()
+}
+
+var brussels = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Brussels")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// slackLink makes a sign-up link for "/werkwijzer link" in Slack; what is
+// wrong with a request is told to staff in Dutch.
+func (m *Main) slackLink(ctx context.Context, partner, place, lang, sector string) (string, []byte, string, error) {
+	switch {
+	case lang != "" && !locales.Supported(lang):
+		return "", nil, fmt.Sprintf("Taal `%s` kent de bot niet. Kies uit: %s.", lang, strings.Join(languageCodes(), ", ")), nil
+	case sector != "" && !slices.Contains(dialogs.Sectors, sector):
+		return "", nil, fmt.Sprintf("Sector `%s` bestaat niet. Kies uit: %s.", sector, strings.Join(dialogs.Sectors, ", ")), nil
+	}
+	link, err := m.Links.Create(ctx, outreach.Spec{Partner: partner, Place: place, Lang: lang, Sector: sector})
+	switch {
+	case errors.Is(err, outreach.ErrNoPartner):
+		return "", nil, fmt.Sprintf("Partner `%s` staat niet in het partnerregister (werkwijzer import partners).", partner), nil
+	case errors.Is(err, outreach.ErrBadSpec):
+		return "", nil, fmt.Sprintf("De plaats mag één regel van hoogstens %d tekens zijn, zonder |.", outreach.MaxPlace), nil
+	case err != nil:
+		return "", nil, "", err
+	}
+	username, err := m.botUsername(ctx)
+	if err != nil {
+		return "", nil, "", err
+	}
+	url := outreach.URL(username, link.Code)
+	png, err := outreach.QRPNG(url, 1024)
+	return url, png, "", err
+}
+
+func languageCodes() []string {
+	var out []string
+	for _, l := range locales.Languages {
+		out = append(out, l.Code)
+	}
+	return out
+}

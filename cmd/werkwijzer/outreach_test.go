@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"image/png"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	zxqr "github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
+	"github.com/werkwijzer/werkwijzer/internal/redistest"
+	"github.com/werkwijzer/werkwijzer/staff/slacktest"
+)
+
+// werkwijzer runs the binary's run() in-process with env, and returns what
+// it printed.
+func werkwijzer(t *testing.T, env map[string]string, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
+	return out.String(), err
+}
+
+func decodeQRFile(t *testing.T, data []byte) string {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("not a PNG: %v", err)
+	}
+	bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
+	res, err := zxqr.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("QR does not decode: %v", err)
+	}
+	return res.GetText()
+}
+
+const partnersFile = `partners:
+  - id: moskee-attaqwa
+    name: Moskee At-Taqwa
+    kind: vindplaats
+    city_supported: false
+  - id: buurthuis-kiel
+    name: Buurthuis Kiel
+    kind: vindplaats
+    city_supported: true
+`
+
+// Issue #7 end to end: staff import the partners and make a link with a QR
+// code and a poster; a person opens it and lands in the link's language
+// with its sector first; staff see where they came from; the funnel moves
+// through each stage there is, and bad codes are an ordinary start,
+// counted apart.
+func TestSignupLinkEndToEnd(t *testing.T) {
+	tg := telegramtest.New(t)
+	f := slacktest.New(t)
+	prefix := redistest.Prefix()
+	dir := t.TempDir()
+	env := map[string]string{"REDIS_URL": redistest.URL(t), "REDIS_PREFIX": prefix, "TELEGRAM_BOT_USERNAME": "werkwijzer_test_bot"}
+	os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte(strings.Replace(partnersFile, "vindplaats", "mosque", 1)), 0o644)
+	if _, err := werkwijzer(t, env, "import", "partners", filepath.Join(dir, "bad.yaml")); err == nil || !strings.Contains(err.Error(), "line 4") {
+		t.Fatalf("bad registry: %v, want refused with its line", err)
+	}
+	os.WriteFile(filepath.Join(dir, "partners.yaml"), []byte(partnersFile), 0o644)
+	if out, err := werkwijzer(t, env, "import", "partners", filepath.Join(dir, "partners.yaml")); err != nil || !strings.Contains(out, "2 partners") {
+		t.Fatalf("import: %q %v", out, err)
+	}
+	qrFile, posterFile := filepath.Join(dir, "link.png"), filepath.Join(dir, "poster.html")
+	out, err := werkwijzer(t, env, "link", "--partner", "moskee-attaqwa", "--place", "Borgerhout", "--lang", "ar",
+		"--sector", "construction", "--qr", qrFile, "--poster", posterFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := strings.TrimSpace(out)
+	code, ok := strings.CutPrefix(url, "https://t.me/werkwijzer_test_bot?start=")
+	if !ok || len(code) > 64 {
+		t.Fatalf("link %q", url)
+	}
+	png, _ := os.ReadFile(qrFile)
+	if got := decodeQRFile(t, png); got != url {
+		t.Fatalf("QR file decodes to %q, want %q", got, url)
+	}
+	if poster, _ := os.ReadFile(posterFile); !strings.Contains(string(poster), url) || !strings.Contains(string(poster), `dir="rtl"`) {
+		t.Fatal("poster lacks the link or the right-to-left lines")
+	}
+
+	r := serve(t, tg, prefix, withSlack(f))
+	waitReady(t, r)
+	c := tg.Chat(t, 7777, "nl") // their phone is set to Dutch; the link says Arabic
+	got := c.Send("/start " + code)
+	expect(t, "ar", got, "consent_notice", map[string]any{"Period": texts.N("ar", "unit_days", 180, nil)})
+	c.Press("consent:yes")
+	signup := waitPost(t, f, "signup", func(p slacktest.Post) bool { return header(p.Blocks) == "Nieuwe inschrijving" })
+	if !strings.Contains(blockText(signup.Blocks), "moskee-attaqwa · Borgerhout") {
+		t.Fatalf("signup does not say where the person came from: %s", blockText(signup.Blocks))
+	}
+	expect(t, "ar", c.Send("Amira"), "q_age")
+	c.Press("a:age:u25")
+	c.Press("a:dutch:none")
+	c.Press("skip:sit")
+	got = c.Press("a:edu:primary")
+	if first := got[len(got)-1].Buttons[0][0].Data; first != "a:sec:construction" {
+		t.Fatalf("first sector %q, want the link's construction", first)
+	}
+	secondHalfShared(t, c, "ar")
+
+	// Bad codes: an ordinary start each, and counted apart.
+	gone, _ := werkwijzer(t, env, "link", "--partner", "buurthuis-kiel")
+	goneCode := strings.TrimSpace(strings.TrimPrefix(gone, "https://t.me/werkwijzer_test_bot?start="))
+	r.m.Redis.Del(context.Background(), prefix+":outreach:link:"+goneCode[:8]) // a well-signed code nobody made here
+	for i, bad := range []string{"%%%", code[:10] + "AAAAAA", goneCode} {
+		o := tg.Chat(t, int64(8000+i), "tr")
+		r := o.Send("/start " + bad)
+		expect(t, "tr", r, "start_greeting")
+		expect(t, "tr", r, "language_choose")
+	}
+
+	out, err = werkwijzer(t, env, "stats", "--by", "link", "--csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("stats CSV: %q %v", out, err)
+	}
+	row := map[string]string{}
+	for i, h := range recs[0] {
+		row[h] = recs[1][i]
+	}
+	for stage, want := range map[string]string{"partner": "moskee-attaqwa", "place": "Borgerhout", "link": code,
+		"opened": "1", "agreed": "1", "oriented": "1", "returned": "0"} {
+		if row[stage] != want {
+			t.Errorf("funnel %s = %q, want %q (row %v)", stage, row[stage], want, row)
+		}
+	}
+	out, _ = werkwijzer(t, env, "stats")
+	if !strings.Contains(out, "moskee-attaqwa") || !strings.Contains(out, "malformed 1") || !strings.Contains(out, "tampered 1") || !strings.Contains(out, "unknown 1") {
+		t.Fatalf("stats table:\n%s", out)
+	}
+
+	// Staff make a link from Slack: the answer carries it, the channel the
+	// QR code.
+	code2, body := slackCall(t, r, signingSecret, "/slack/commands", slacktest.Form,
+		slacktest.SlashCommand("U-KOEN", "C-OUTREACH", "link buurthuis-kiel Kiel, zaal 2 lang=ti sector=care"), time.Now())
+	if code2 != http.StatusOK || !strings.Contains(body, "https://t.me/werkwijzer_test_bot?start=") {
+		t.Fatalf("/werkwijzer link: %d %s", code2, body)
+	}
+	ups := f.Uploads()
+	if len(ups) != 1 || ups[0].Channel != "C-OUTREACH" || !strings.Contains(body, ups[0].Comment) {
+		t.Fatalf("QR upload: %+v", ups)
+	}
+	slackURL := decodeQRFile(t, ups[0].Data)
+	slackCode := strings.TrimPrefix(slackURL, "https://t.me/werkwijzer_test_bot?start=")
+	l, problem, err := r.m.Links.ResolveLink(context.Background(), slackCode)
+	if err != nil || problem != "" || l.Partner != "buurthuis-kiel" || l.Place != "Kiel, zaal 2" || l.Lang != "ti" || l.Sector != "care" {
+		t.Fatalf("the Slack link stands for %+v (%q, %v)", l, problem, err)
+	}
+	_, body = slackCall(t, r, signingSecret, "/slack/commands", slacktest.Form,
+		slacktest.SlashCommand("U-KOEN", "C-OUTREACH", "link nobody-here"), time.Now())
+	if !strings.Contains(body, "partnerregister") {
+		t.Fatalf("unknown partner: %s", body)
+	}
+}
