@@ -19,6 +19,7 @@ const (
 	titleNoShow     = "Niet komen opdagen"
 	titleInterested = "Interesse in een vacature"
 	titleMessage    = "Bericht van een werkzoekende"
+	titleDigest     = "Weekoverzicht inschrijflinks"
 	titleAgain      = " (nog niet opgenomen)"
 	titleOther      = "Melding"
 
@@ -38,6 +39,8 @@ const (
 	valueNotShared  = "Niet gedeeld: de persoon wil dat coaches ze niet zien."
 	labelMessage    = "Bericht"
 	labelVia        = "Via"
+	labelPartner    = "Partner"
+	labelWeek       = "Week"
 )
 
 // ActionHandoverTake is the action_id of the "Overnemen" button on a
@@ -78,6 +81,8 @@ func Title(k Kind) string {
 		return titleInterested
 	case KindMessage:
 		return titleMessage
+	case KindDigest:
+		return titleDigest
 	}
 	return titleOther + ": " + string(k)
 }

@@ -240,3 +240,52 @@ func TestSignupSaysWhereThePersonCameFrom(t *testing.T) {
 		t.Fatalf("signup post: %d posts, fields %q", len(posts), fieldTexts(posts[0].Blocks))
 	}
 }
+
+// Last week's figures go out once on Monday morning, one message per
+// partner, however many instances tick.
+func TestWeeklyDigestOncePerPartner(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 11, 30, 8, 59, 0, 0, brussels)) // Monday, before nine
+	var asked []time.Time
+	digest := func(ctx context.Context, monday time.Time) ([]staff.DigestItem, error) {
+		w.mu.Lock()
+		asked = append(asked, monday)
+		w.mu.Unlock()
+		return []staff.DigestItem{
+			{Partner: "buurthuis-kiel", Name: "Buurthuis Kiel", Fields: []staff.Field{{Label: "Link geopend", Value: "4"}}},
+			{Partner: "moskee-attaqwa", Name: "Moskee At-Taqwa", Fields: []staff.Field{{Label: "Link geopend", Value: "2"}}},
+		}, nil
+	}
+	a, b := w.staff(), w.staff()
+	a.Digest, b.Digest = digest, digest
+	ctx := context.Background()
+	tick := func() {
+		var wg sync.WaitGroup
+		for _, s := range []*staff.Staff{a, b, a} {
+			wg.Add(1)
+			go func() { defer wg.Done(); s.WeeklyDigest(ctx) }()
+		}
+		wg.Wait()
+	}
+	queued := func() int { return int(w.rdb.XLen(ctx, staff.StreamKey(w.prefix)).Val()) }
+	tick()
+	if queued() != 0 {
+		t.Fatal("digest before nine on Monday")
+	}
+	w.setNow(time.Date(2026, 11, 30, 9, 0, 30, 0, brussels))
+	tick()
+	tick()
+	if got := queued(); got != 2 {
+		t.Fatalf("%d digest messages queued, want one per partner (2)", got)
+	}
+	if want := time.Date(2026, 11, 23, 0, 0, 0, 0, brussels); !asked[0].Equal(want) {
+		t.Fatalf("digest of the week from %s, want last week's Monday %s", asked[0], want)
+	}
+	w.setNow(time.Date(2026, 12, 1, 9, 0, 0, 0, brussels)) // Tuesday: nothing new
+	tick()
+	run(t, a.Outbox, "p1")
+	waitPosted(t, w.f, w.rdb, w.prefix, 2)
+	p := w.f.Posts()[0]
+	if header(p.Blocks) != "Weekoverzicht inschrijflinks" || !slices.Contains(fieldTexts(p.Blocks), "*Week*\n2026-W48") {
+		t.Fatalf("digest post: %q %q", header(p.Blocks), fieldTexts(p.Blocks))
+	}
+}

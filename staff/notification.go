@@ -30,11 +30,13 @@ const (
 	// KindMessage: words of a person whose conversation has no thread (any
 	// more) to go to; rare, but never dropped.
 	KindMessage Kind = "message"
+	// KindDigest: the weekly sign-up link figures of one partner.
+	KindDigest Kind = "digest"
 )
 
 // Kinds lists every kind, so that configuration and tests can go over all
 // of them.
-var Kinds = []Kind{KindSignup, KindOriented, KindHandover, KindBooked, KindCancelled, KindNoShow, KindInterested, KindMessage}
+var Kinds = []Kind{KindSignup, KindOriented, KindHandover, KindBooked, KindCancelled, KindNoShow, KindInterested, KindMessage, KindDigest}
 
 // Notification is one message to staff about one jobseeker. It is stored
 // in the outbox as JSON until Slack has it, so its fields are the whole

@@ -45,6 +45,8 @@ type Staff struct {
 	// MakeLink makes sign-up links for "/werkwijzer link"; nil turns the
 	// command off.
 	MakeLink LinkMaker
+	// Digest gives the weekly figures per partner; nil for no digest.
+	Digest DigestSource
 
 	names sync.Map // Slack user id → first name
 }
@@ -218,13 +220,17 @@ func (s *Staff) ephemeral(ctx context.Context, channel, user, text string) {
 	}
 }
 
-// Run raises requests nobody took until ctx ends.
+// Run raises requests nobody took, and posts the weekly digest, until ctx
+// ends.
 func (s *Staff) Run(ctx context.Context) {
 	t := time.NewTicker(s.Tick)
 	defer t.Stop()
 	for {
 		if err := s.RaiseAgain(ctx); err != nil && ctx.Err() == nil {
 			s.Log.Warn("staff: raising waiting requests failed", "err", err)
+		}
+		if err := s.WeeklyDigest(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Warn("staff: weekly digest failed", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -302,7 +302,7 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Staff = staff.New(m.Redis, c.RedisPrefix, api, c.SlackChannels, m.Log)
 		m.Staff.SetRetention(c.Retention)
 		m.Staff.Hours, m.Staff.Wait, m.Staff.SigningSecret = c.OfficeHours, c.HandoverWait, c.SlackSigningSecret
-		m.Staff.MakeLink = m.slackLink
+		m.Staff.MakeLink, m.Staff.Digest = m.slackLink, m.digest
 		if m.Now != nil {
 			m.Staff.Now, m.Staff.Outbox.Now = m.Now, m.Now
 		}
@@ -352,9 +352,7 @@ func (m *Main) Serve(ctx context.Context) error {
 		// updates: hold chats in Redis in polling mode too.
 		tgm.Locks = store.NewLocks(m.Redis, keys)
 		go m.Staff.Outbox.Run(ctx, m.Config.Instance)
-		if m.Config.staffCanAnswer() {
-			go m.Staff.Run(ctx)
-		}
+		go m.Staff.Run(ctx)
 		if c := m.Config; c.SlackAppToken != "" {
 			api := slack.New(c.SlackToken, slack.OptionAppLevelToken(c.SlackAppToken), slack.OptionAPIURL(slackAPIURL(c.SlackAPIURL)))
 			go m.Staff.RunSocket(ctx, socketmode.New(api))

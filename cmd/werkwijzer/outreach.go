@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/locales"
 	"github.com/werkwijzer/werkwijzer/outreach"
+	"github.com/werkwijzer/werkwijzer/staff"
 )
 
 // persistentRedis refuses staff commands that would write to the embedded
@@ -246,4 +248,33 @@ func languageCodes() []string {
 		out = append(out, l.Code)
 	}
 	return out
+}
+
+// digest is the sign-up funnel of the week from monday, per partner, for
+// the weekly digest in Slack; partners without any count are left out.
+func (m *Main) digest(ctx context.Context, monday time.Time) ([]staff.DigestItem, error) {
+	rows, _, err := m.Funnel.Report(ctx, outreach.ByPartner, monday, monday)
+	if err != nil {
+		return nil, err
+	}
+	var items []staff.DigestItem
+	for _, r := range rows {
+		name := r.Partner
+		if p, err := m.Partners.Get(ctx, r.Partner); err == nil && p != nil {
+			name = p.Name
+		}
+		it := staff.DigestItem{Partner: r.Partner, Name: name}
+		for _, st := range outreach.Stages {
+			it.Fields = append(it.Fields, staff.Field{Label: stageLabels[st], Value: strconv.Itoa(r.Counts[st])})
+		}
+		items = append(items, it)
+	}
+	return items, nil
+}
+
+// stageLabels name the funnel's stages for staff, in Dutch.
+var stageLabels = map[outreach.Stage]string{
+	outreach.StageOpened: "Link geopend", outreach.StageReturned: "Teruggekomen", outreach.StageAgreed: "Ingeschreven",
+	outreach.StageOriented: "Oriëntatie afgerond", outreach.StageBooked: "Afspraak geboekt",
+	outreach.StageAttended: "Afspraak bijgewoond", outreach.StageInterested: "Interesse in een vacature",
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/csv"
 	"image/png"
+	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,7 +18,9 @@ import (
 	zxqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
+	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
+	"github.com/werkwijzer/werkwijzer/outreach"
 	"github.com/werkwijzer/werkwijzer/staff/slacktest"
 )
 
@@ -167,5 +171,33 @@ func TestSignupLinkEndToEnd(t *testing.T) {
 		slacktest.SlashCommand("U-KOEN", "C-OUTREACH", "link nobody-here"), time.Now())
 	if !strings.Contains(body, "partnerregister") {
 		t.Fatalf("unknown partner: %s", body)
+	}
+}
+
+func TestDigestCountsLastWeekPerPartner(t *testing.T) {
+	prefix := redistest.Prefix()
+	m := &Main{Config: Config{RedisURL: redistest.URL(t), RedisPrefix: prefix, Retention: 180 * 24 * time.Hour},
+		Stdout: io.Discard, Stderr: io.Discard, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	ctx := context.Background()
+	if err := m.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	monday := time.Date(2026, 11, 23, 0, 0, 0, 0, brussels)
+	kiel := dialogs.Source{Code: "c1", Partner: "buurthuis-kiel", Place: "Kiel"}
+	for i, st := range []outreach.Stage{outreach.StageOpened, outreach.StageOpened, outreach.StageAgreed} {
+		m.Funnel.Count(ctx, kiel, st, monday.Add(time.Duration(i+10)*time.Hour), "")
+	}
+	m.Funnel.Count(ctx, kiel, outreach.StageOpened, monday.AddDate(0, 0, 7), "") // this week: not in last week's digest
+	items, err := m.digest(ctx, monday)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("digest: %+v %v", items, err)
+	}
+	got := map[string]string{}
+	for _, f := range items[0].Fields {
+		got[f.Label] = f.Value
+	}
+	if got["Link geopend"] != "2" || got["Ingeschreven"] != "1" || got["Oriëntatie afgerond"] != "0" || len(got) != len(outreach.Stages) {
+		t.Fatalf("digest fields %v", got)
 	}
 }
