@@ -1,0 +1,65 @@
+package schedule
+
+import (
+	"strings"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+)
+
+// CalendarText is what the calendar file says, in the person's language:
+// the caller translates.
+type CalendarText struct {
+	Summary     string
+	Description string
+	Location    string // the address, or how the call happens
+}
+
+// ICS is the calendar file of a booking: one event in Europe/Brussels
+// time, with the zone's rules included (VTIMEZONE) so that every calendar
+// app places it right, also across the change to or from summer time. The
+// UID is stable per booking, so a second file for a moved appointment
+// updates the first in the calendar instead of adding one.
+func ICS(it Item, chat int64, text CalendarText, now time.Time) []byte {
+	cal := ics.NewCalendarFor("Werkwijzer")
+	cal.SetMethod(ics.MethodPublish)
+	tz := cal.AddTimezone("Europe/Brussels")
+	std := ics.NewStandard()
+	std.SetProperty(ics.ComponentProperty("DTSTART"), "19701025T030000")
+	std.SetProperty(ics.ComponentProperty("RRULE"), "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU")
+	std.SetProperty(ics.ComponentProperty("TZOFFSETFROM"), "+0200")
+	std.SetProperty(ics.ComponentProperty("TZOFFSETTO"), "+0100")
+	std.SetProperty(ics.ComponentProperty("TZNAME"), "CET")
+	day := &ics.Daylight{}
+	day.SetProperty(ics.ComponentProperty("DTSTART"), "19700329T020000")
+	day.SetProperty(ics.ComponentProperty("RRULE"), "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU")
+	day.SetProperty(ics.ComponentProperty("TZOFFSETFROM"), "+0100")
+	day.SetProperty(ics.ComponentProperty("TZOFFSETTO"), "+0200")
+	day.SetProperty(ics.ComponentProperty("TZNAME"), "CEST")
+	tz.Components = append(tz.Components, std, day)
+
+	ev := cal.AddEvent(it.ID + "-" + ref(chat) + "@werkwijzer")
+	ev.SetDtStampTime(now)
+	local := "20060102T150405"
+	ev.SetProperty(ics.ComponentPropertyDtStart, it.Start.In(Brussels).Format(local), ics.WithTZID("Europe/Brussels"))
+	ev.SetProperty(ics.ComponentPropertyDtEnd, it.End().In(Brussels).Format(local), ics.WithTZID("Europe/Brussels"))
+	ev.SetSummary(text.Summary)
+	if text.Description != "" {
+		ev.SetDescription(text.Description)
+	}
+	if text.Location != "" {
+		ev.SetLocation(text.Location)
+	}
+	// golang-ical ends lines with CRLF, as RFC 5545 asks; make sure of it.
+	out := cal.Serialize()
+	if !strings.Contains(out, "\r\n") {
+		out = strings.ReplaceAll(out, "\n", "\r\n")
+	}
+	return []byte(out)
+}
+
+// ref keeps the chat id out of the file (it is shared with calendar apps):
+// a short hash in its place.
+func ref(chat int64) string {
+	return strings.ToLower(strings.TrimPrefix(chatRef(chat), "x"))
+}

@@ -1,0 +1,133 @@
+package schedule
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// ReminderKind says which reminder: the day before, or two hours before.
+type ReminderKind string
+
+// The reminders of a booking.
+const (
+	DayBefore   ReminderKind = "day"
+	HoursBefore ReminderKind = "hours"
+)
+
+var reminderKinds = []ReminderKind{DayBefore, HoursBefore}
+
+// Quiet hours, Brussels time: no message from QuietFrom until QuietTo,
+// except a reminder that cannot wait.
+const (
+	QuietFrom = 21
+	QuietTo   = 8
+	// DayBeforeHour is when the day-before reminder goes: early evening,
+	// when people plan tomorrow.
+	DayBeforeHour = 18
+)
+
+// Reminder is one reminder to send.
+type Reminder struct {
+	Chat int64
+	Item string
+	Kind ReminderKind
+	Due  time.Time
+}
+
+// Plan says when its reminders are due for a booking made at now: the day
+// before at DayBeforeHour, and two hours before; a reminder whose time has
+// passed is left out (booked late), and the two-hour one is moved out of
+// the quiet hours to 08:00 when that is still at least half an hour
+// before the start, else it is sent at its time: it cannot wait.
+func Plan(it Item, now time.Time) []Reminder {
+	start := it.Start.In(Brussels)
+	var out []Reminder
+	eve := time.Date(start.Year(), start.Month(), start.Day()-1, DayBeforeHour, 0, 0, 0, Brussels)
+	if eve.After(now) {
+		out = append(out, Reminder{Item: it.ID, Kind: DayBefore, Due: eve})
+	}
+	two := start.Add(-2 * time.Hour)
+	if quiet(two) {
+		morning := time.Date(start.Year(), start.Month(), start.Day(), QuietTo, 0, 0, 0, Brussels)
+		if start.Sub(morning) >= 30*time.Minute && morning.After(two) {
+			two = morning
+		}
+	}
+	if two.After(now) {
+		out = append(out, Reminder{Item: it.ID, Kind: HoursBefore, Due: two})
+	}
+	return out
+}
+
+func quiet(t time.Time) bool {
+	h := t.In(Brussels).Hour()
+	return h >= QuietFrom || h < QuietTo
+}
+
+func reminderMember(chat int64, item string, kind ReminderKind) string {
+	return strconv.FormatInt(chat, 10) + "|" + item + "|" + string(kind)
+}
+
+func parseMember(m string) (Reminder, bool) {
+	parts := strings.Split(m, "|")
+	if len(parts) != 3 {
+		return Reminder{}, false
+	}
+	chat, err := strconv.ParseInt(parts[0], 10, 64)
+	return Reminder{Chat: chat, Item: parts[1], Kind: ReminderKind(parts[2])}, err == nil
+}
+
+// claimScript hands out due reminders, each to one caller, under a lease:
+// first reminders whose lease ran out (their sender died before Ack), then
+// due ones. KEYS: reminders, claimed. ARGV: now (ms), lease end (ms), max.
+var claimScript = redis.NewScript(`
+local out = {}
+local max = tonumber(ARGV[3])
+for _, key in ipairs({KEYS[2], KEYS[1]}) do
+  local due = redis.call('ZRANGEBYSCORE', key, '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, max - #out/2)
+  for i = 1, #due, 2 do
+    redis.call('ZREM', KEYS[1], due[i])
+    redis.call('ZADD', KEYS[2], ARGV[2], due[i])
+    table.insert(out, due[i])
+    table.insert(out, due[i+1])
+  end
+  if #out/2 >= max then break end
+end
+return out`)
+
+// Due claims up to max reminders due at now for lease: no other caller
+// gets them until the lease ends. Send each, then Ack it; one not acked in
+// time is handed out again.
+func (s *Store) Due(ctx context.Context, now time.Time, lease time.Duration, max int) ([]Reminder, error) {
+	res, err := claimScript.Run(ctx, s.rdb, []string{s.reminders(), s.claimed()},
+		now.UnixMilli(), now.Add(lease).UnixMilli(), max).StringSlice()
+	if err != nil {
+		return nil, err
+	}
+	var out []Reminder
+	for i := 0; i+1 < len(res); i += 2 {
+		r, ok := parseMember(res[i])
+		if !ok {
+			s.rdb.ZRem(ctx, s.claimed(), res[i])
+			continue
+		}
+		ms, _ := strconv.ParseFloat(res[i+1], 64)
+		r.Due = time.UnixMilli(int64(ms))
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Ack marks a claimed reminder sent.
+func (s *Store) Ack(ctx context.Context, r Reminder) error {
+	return s.rdb.ZRem(ctx, s.claimed(), reminderMember(r.Chat, r.Item, r.Kind)).Err()
+}
+
+func chatRef(chat int64) string {
+	h := fnv("werkwijzer-ics:" + strconv.FormatInt(chat, 10))
+	return strconv.FormatUint(uint64(h), 36)
+}
