@@ -104,6 +104,19 @@ func checkTranscripts(t *testing.T, tg *telegramtest.Server, want map[int64][]st
 	}
 }
 
+// settled waits until n stops growing for a while (at most ten seconds).
+func settled(t *testing.T, n func() int) {
+	t.Helper()
+	last, since := n(), time.Now()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if cur := n(); cur != last {
+			last, since = cur, time.Now()
+		} else if time.Since(since) > 300*time.Millisecond {
+			return
+		}
+	}
+}
+
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
@@ -134,6 +147,12 @@ func TestKilledAndStoppedProcessesAnswerEveryUpdateOnce(t *testing.T) {
 	}
 	p1 := startProcess(t, tg, url, prefix)
 	waitFor(t, "300 messages and sends in flight", func() bool { return tg.Held() >= 5 })
+	// Kill once every chat under way is stuck in a held send: a chat whose
+	// send was accepted just before the hold began is still recording
+	// that, and a kill in that instant repeats the message on restart:
+	// the one window exactly-once cannot close (the README says so), and
+	// not what this test is about.
+	settled(t, tg.Held)
 	p1.cmd.Process.Signal(syscall.SIGKILL)
 	<-p1.done
 	holding.Lock()
