@@ -164,6 +164,26 @@ func (d *Desk) Take(ctx context.Context, ref, user, name, channel, ts string) (*
 	return r, nil
 }
 
+// releaseScript puts a taken request back to waiting. KEYS: request,
+// waiting, thread. ARGV: ref, due (ms).
+var releaseScript = redis.NewScript(`
+if redis.call('HGET', KEYS[1], 'state') ~= 'active' then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'waiting')
+redis.call('HDEL', KEYS[1], 'staff', 'name')
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+redis.call('DEL', KEYS[3])
+return 1`)
+
+// Release puts a taken request back, as if nobody had pressed: for when
+// the person could not be told someone took over.
+func (d *Desk) Release(ctx context.Context, ref string, due time.Time) error {
+	r, err := d.Get(ctx, ref)
+	if err != nil || r == nil {
+		return err
+	}
+	return releaseScript.Run(ctx, d.rdb, []string{d.key(ref), d.waiting(), d.thread(r.Channel, r.TS)}, ref, due.UnixMilli()).Err()
+}
+
 // closeScript ends a request in the state ARGV[2]. KEYS: request, waiting,
 // open, thread. ARGV: ref, the state it must be in ("" for any open one).
 var closeScript = redis.NewScript(`

@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +19,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/staff"
+	"github.com/werkwijzer/werkwijzer/staff/slacktest"
 )
 
 var brussels, _ = time.LoadLocation("Europe/Brussels")
@@ -287,5 +291,47 @@ func TestWeeklyDigestOncePerPartner(t *testing.T) {
 	p := w.f.Posts()[0]
 	if header(p.Blocks) != "Weekoverzicht inschrijflinks" || !slices.Contains(fieldTexts(p.Blocks), "*Week*\n2026-W48") {
 		t.Fatalf("digest post: %q %q", header(p.Blocks), fieldTexts(p.Blocks))
+	}
+}
+
+// When the person cannot be told that someone took over, the request goes
+// back to waiting, so that a second press works.
+func TestTakeThatCannotReachThePersonIsUndone(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 11, 23, 10, 0, 0, 0, brussels))
+	w.f.AddUser("U1", "Lotte")
+	s := w.staff()
+	s.SigningSecret = "shh"
+	fail := true
+	s.Inject = func(ctx context.Context, ev dialogs.Event) error {
+		if fail {
+			return errors.New("telegram down")
+		}
+		return nil
+	}
+	ctx := context.Background()
+	if err := s.Deliver(ctx, handoverTurn(12, 1, w.now)); err != nil {
+		t.Fatal(err)
+	}
+	press := func() int {
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, slacktest.Signed("shh", "/slack/actions", slacktest.Form,
+			slacktest.BlockAction("U1", "C1", "1.1", staff.ActionHandoverTake, staff.Ref(12)), time.Now()))
+		return rec.Code
+	}
+	if code := press(); code != http.StatusOK {
+		t.Fatalf("press: %d", code)
+	}
+	r, _ := s.Desk.Get(ctx, staff.Ref(12))
+	if r == nil || r.Active {
+		t.Fatalf("after a take the person never heard of: %+v, want the request waiting again", r)
+	}
+	posts := w.f.Posts()
+	if len(posts) == 0 || !strings.Contains(posts[len(posts)-1].Text, "opnieuw op *Overnemen*") {
+		t.Fatalf("staff not told to press again: %+v", posts)
+	}
+	fail = false
+	press()
+	if r, _ := s.Desk.Get(ctx, staff.Ref(12)); r == nil || !r.Active || r.Name != "Lotte" {
+		t.Fatalf("second press: %+v", r)
 	}
 }

@@ -31,6 +31,7 @@ const (
 	textNotTaken      = "Dit gesprek is niet (meer) overgenomen."
 	textNotDelivered  = "Je bericht kon niet bij de werkzoekende geraken. Probeer het zo opnieuw."
 	nameFallback      = "Een medewerker"
+	textTakeNotTold   = "De werkzoekende kon niet verwittigd worden dat je het gesprek overneemt (Telegram of Redis haperde). De vraag staat weer open: druk zo opnieuw op *Overnemen*."
 	textCommandsHelp  = "*Werkwijzer voor medewerkers*\n• `/werkwijzer stats`: inschrijvingen en afgeronde oriëntaties vandaag en deze week, en open vragen voor een medewerker.\n• `/werkwijzer link PARTNER [plaats] [lang=ar] [sector=port]`: een inschrijflink met QR-code voor outreachwerkers, bijvoorbeeld `/werkwijzer link buurthuis-kiel Kiel, zaal 2 lang=ar`.\n• `/werkwijzer help`: deze uitleg.\nVraagt iemand een medewerker, dan verschijnt hier een bericht met *Overnemen*."
 	textLinkUsage     = "Zo maak je een link: `/werkwijzer link PARTNER [plaats] [lang=ar] [sector=port]`, met de id van een partner uit het partnerregister."
 	textLinkMade      = "Inschrijflink voor *%s*%s:\n%s\nDe QR-code staat hieronder in het kanaal; druk hem af of stuur hem door."
@@ -233,7 +234,15 @@ func (s *Staff) take(ctx context.Context, ref, user, username, channel, ts strin
 	}
 	s.update(ctx, channel, ts, BlocksTaken(req.Notification, user), Fallback(req.Notification))
 	s.post(ctx, channel, ts, fmt.Sprintf(textThreadTaken, user))
-	s.inject(ctx, dialogs.Event{ChatID: req.Chat, Kind: dialogs.KindStaff, Command: dialogs.StaffTake, Data: name})
+	if err := s.inject(ctx, dialogs.Event{ChatID: req.Chat, Kind: dialogs.KindStaff, Command: dialogs.StaffTake, Data: name}); err != nil {
+		// The person was not told, so their messages would not reach
+		// the thread: put the request back for another press.
+		if err := s.Desk.Release(ctx, ref, s.Now()); err != nil {
+			s.Log.Warn("staff: cannot put the request back", "err", err)
+		}
+		s.update(ctx, channel, ts, Blocks(req.Notification), Fallback(req.Notification))
+		s.post(ctx, channel, ts, textTakeNotTold)
+	}
 }
 
 // handBack ends a taken conversation; the bot picks up where it was.
