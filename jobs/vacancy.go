@@ -1,0 +1,130 @@
+// Package jobs is vacancies and how well they fit a jobseeker: reading
+// the formats employers and job boards publish (schema.org JobPosting as
+// JSON-LD, and a documented CSV), and matching a vacancy against the
+// orientation answers with reasons a person can read.
+//
+// It imports dialogs for the answers' values and must not import Telegram,
+// Slack or Redis packages; the conversation about vacancies belongs in
+// dialogs, their storage in a store.
+package jobs
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/werkwijzer/werkwijzer/dialogs"
+)
+
+// Vacancy is one job offer, as much of schema.org's JobPosting as we use,
+// plus what it lacks and matters here (Dutch level, licence, shifts).
+type Vacancy struct {
+	ID          string    `json:"id"`
+	Title       string    `json:"title"`
+	Description string    `json:"description"` // plain text
+	Employer    string    `json:"employer"`
+	Street      string    `json:"street,omitempty"`
+	Postcode    string    `json:"postcode"`
+	Locality    string    `json:"locality,omitempty"`
+	Posted      time.Time `json:"posted,omitzero"`
+	ValidThrough time.Time `json:"valid_through,omitzero"`
+	// Hours is full-time, part-time or both, from employmentType.
+	FullTime bool `json:"full_time,omitempty"`
+	PartTime bool `json:"part_time,omitempty"`
+	// Shifts and Weekends: the job needs them.
+	Shifts   bool `json:"shifts,omitempty"`
+	Weekends bool `json:"weekends,omitempty"`
+	Sector   string `json:"sector"` // a dialogs.Sectors value
+	// Dutch is the level needed (a dialogs Dutch value; "" for none said).
+	Dutch string `json:"dutch,omitempty"`
+	// Licence needed: dialogs.LicenceNone, LicenceB or LicenceC.
+	Licence string `json:"licence,omitempty"`
+	// Education needed (a dialogs Education value; "" for none).
+	Education  string  `json:"education,omitempty"`
+	Experience string  `json:"experience,omitempty"`
+	SalaryMin  float64 `json:"salary_min,omitempty"`
+	SalaryMax  float64 `json:"salary_max,omitempty"`
+	SalaryUnit string  `json:"salary_unit,omitempty"` // HOUR, MONTH, YEAR
+	URL        string  `json:"url,omitempty"`
+}
+
+// Active reports whether v may be shown at now: not past validThrough.
+func (v Vacancy) Active(now time.Time) bool {
+	return v.ValidThrough.IsZero() || now.Before(v.ValidThrough)
+}
+
+// RecordError is a refused import: which record and why. A file with one
+// is refused as a whole.
+type RecordError struct {
+	Record string // "line 7" for CSV, "item 3" for JSON-LD
+	Reason string
+}
+
+func (e *RecordError) Error() string { return e.Record + ": " + e.Reason }
+
+// dutchOrder ranks the Dutch levels, so "needed" can be compared with
+// "spoken".
+var dutchOrder = []string{dialogs.DutchNone, dialogs.DutchLittle, dialogs.DutchConversational, dialogs.DutchFluent}
+
+func dutchRank(level string) int { return slices.Index(dutchOrder, level) }
+
+// educationOrder ranks education levels.
+var educationOrder = []string{dialogs.EducationPrimary, dialogs.EducationSecondaryUnfinished, dialogs.EducationSecondary, dialogs.EducationHigher}
+
+// validate checks what every vacancy needs, whatever format it came in.
+func (v *Vacancy) validate() error {
+	switch {
+	case strings.TrimSpace(v.ID) == "":
+		return fmt.Errorf("no identifier: re-importing needs one to update the vacancy in place")
+	case strings.TrimSpace(v.Title) == "":
+		return fmt.Errorf("no title")
+	case utf8.RuneCountInString(v.Title) > 200:
+		return fmt.Errorf("title longer than 200 characters")
+	case strings.TrimSpace(v.Employer) == "":
+		return fmt.Errorf("no hiringOrganization")
+	case !validPostcode(v.Postcode):
+		return fmt.Errorf("postal code %q: want a Belgian postcode of four digits", v.Postcode)
+	case !slices.Contains(dialogs.Sectors, v.Sector):
+		return fmt.Errorf("no sector: give industry or occupationalCategory, or a title the sector words know (see FORMAT.md)")
+	case v.Dutch != "" && dutchRank(v.Dutch) < 0:
+		return fmt.Errorf("Dutch level %q: want none, little, conversational or fluent", v.Dutch)
+	case v.Licence != "" && !slices.Contains([]string{dialogs.LicenceNone, dialogs.LicenceB, dialogs.LicenceC}, v.Licence):
+		return fmt.Errorf("driving licence %q: want none, b or c", v.Licence)
+	}
+	if !v.FullTime && !v.PartTime {
+		v.FullTime = true // JobPosting's default reading: a job is full-time unless it says otherwise
+	}
+	return nil
+}
+
+func validPostcode(pc string) bool {
+	if len(pc) != 4 || pc[0] == '0' {
+		return false
+	}
+	for _, r := range pc {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Summary is v's description cut to at most max characters, on a word
+// boundary, with an ellipsis: Telegram refuses messages over 4,096
+// characters, and a long text is not read on a phone anyway.
+func Summary(text string, max int) string {
+	if utf8.RuneCountInString(text) <= max {
+		return text
+	}
+	r := []rune(text)[:max-1]
+	cut := len(r)
+	for i := len(r) - 1; i > max/2; i-- {
+		if r[i] == ' ' || r[i] == '\n' {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRight(string(r[:cut]), " \n,.;:") + "…"
+}
