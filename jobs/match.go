@@ -71,11 +71,11 @@ type Feedback struct {
 
 // Rejection is one "not for me".
 type Rejection struct {
-	Why     NotForMe
-	Sector  string
-	Km      float64
-	Hours   string // "full", "part" or "both"
-	Shifts  bool
+	Why    NotForMe
+	Sector string
+	Km     float64
+	Hours  string // "full", "part" or "both"
+	Shifts bool
 }
 
 func hoursOf(v Vacancy) string {

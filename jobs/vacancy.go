@@ -21,21 +21,21 @@ import (
 // Vacancy is one job offer, as much of schema.org's JobPosting as we use,
 // plus what it lacks and matters here (Dutch level, licence, shifts).
 type Vacancy struct {
-	ID          string    `json:"id"`
-	Title       string    `json:"title"`
-	Description string    `json:"description"` // plain text
-	Employer    string    `json:"employer"`
-	Street      string    `json:"street,omitempty"`
-	Postcode    string    `json:"postcode"`
-	Locality    string    `json:"locality,omitempty"`
-	Posted      time.Time `json:"posted,omitzero"`
+	ID           string    `json:"id"`
+	Title        string    `json:"title"`
+	Description  string    `json:"description"` // plain text
+	Employer     string    `json:"employer"`
+	Street       string    `json:"street,omitempty"`
+	Postcode     string    `json:"postcode"`
+	Locality     string    `json:"locality,omitempty"`
+	Posted       time.Time `json:"posted,omitzero"`
 	ValidThrough time.Time `json:"valid_through,omitzero"`
 	// Hours is full-time, part-time or both, from employmentType.
 	FullTime bool `json:"full_time,omitempty"`
 	PartTime bool `json:"part_time,omitempty"`
 	// Shifts and Weekends: the job needs them.
-	Shifts   bool `json:"shifts,omitempty"`
-	Weekends bool `json:"weekends,omitempty"`
+	Shifts   bool   `json:"shifts,omitempty"`
+	Weekends bool   `json:"weekends,omitempty"`
 	Sector   string `json:"sector"` // a dialogs.Sectors value
 	// Dutch is the level needed (a dialogs Dutch value; "" for none said).
 	Dutch string `json:"dutch,omitempty"`
