@@ -160,3 +160,36 @@ func TestSectorWordsDoNotMatchInsideOtherWords(t *testing.T) {
 		}
 	}
 }
+
+func TestSampleIsUsable(t *testing.T) {
+	vs, err := jobs.Sample()
+	if err != nil {
+		t.Fatalf("the shipped sample is refused: %v", err)
+	}
+	if len(vs) < 200 {
+		t.Fatalf("%d sample vacancies, want at least 200", len(vs))
+	}
+	sectors, places := map[string]int{}, map[string]bool{}
+	for _, v := range vs {
+		sectors[v.Sector]++
+		places[v.Postcode] = true
+		if _, ok := jobs.Places[v.Postcode]; !ok {
+			t.Errorf("%s: postcode %s not in the postcode table, so no distance", v.ID, v.Postcode)
+		}
+		if !v.Active(now) {
+			t.Errorf("%s expired", v.ID)
+		}
+	}
+	for _, s := range []string{dialogs.SectorConstruction, dialogs.SectorPort, dialogs.SectorIndustry, dialogs.SectorHospitality,
+		dialogs.SectorEducation, dialogs.SectorCare, dialogs.SectorCleaning, dialogs.SectorRetail} {
+		if sectors[s] < 10 {
+			t.Errorf("sector %s has %d sample vacancies", s, sectors[s])
+		}
+	}
+	if len(places) < 15 {
+		t.Errorf("sample vacancies in only %d places", len(places))
+	}
+	if got := jobs.Best(amira(), vs, nil, now, 0, 5); len(got) != 5 {
+		t.Fatalf("the sample offers Amira %d vacancies", len(got))
+	}
+}
