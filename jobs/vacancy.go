@@ -3,9 +3,9 @@
 // JSON-LD, and a documented CSV), and matching a vacancy against the
 // orientation answers with reasons a person can read.
 //
-// It imports dialogs for the answers' values and must not import Telegram,
-// Slack or Redis packages; the conversation about vacancies belongs in
-// dialogs, their storage in a store.
+// It imports dialogs for the answers' values and must not import Telegram
+// or Slack packages; the conversation about vacancies belongs in dialogs.
+// Catalogue keeps them in Redis.
 package jobs
 
 import (

@@ -48,6 +48,8 @@ Usage:
   werkwijzer chat     chat with the bot in the terminal (buttons: type their number)
   werkwijzer import partners FILE
                       load the partner registry (YAML; see outreach/FORMAT.md)
+  werkwijzer import vacancies FILE [--source NAME]
+                      load vacancies: JobPosting JSON-LD or CSV (see jobs/FORMAT.md)
   werkwijzer link --partner ID [--place TEXT] [--lang CODE] [--sector NAME]
                   [--expires DATE] [--qr FILE.png] [--poster FILE.html]
                       make a sign-up link for outreach workers, with a QR code or poster

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	tg "github.com/go-telegram/bot"
 
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/jobs"
 	"github.com/werkwijzer/werkwijzer/locales"
 	"github.com/werkwijzer/werkwijzer/outreach"
 	"github.com/werkwijzer/werkwijzer/staff"
@@ -29,10 +31,14 @@ func (m *Main) persistentRedis(cmd string) error {
 	return nil
 }
 
-// Import loads a staff file: "import partners FILE".
+// Import loads a staff file: "import partners FILE" or "import vacancies
+// FILE [--source NAME]".
 func (m *Main) Import(ctx context.Context, args []string) error {
+	if len(args) >= 2 && args[0] == "vacancies" {
+		return m.importVacancies(ctx, args[1:])
+	}
 	if len(args) != 2 || args[0] != "partners" {
-		return errors.New("usage: werkwijzer import partners FILE")
+		return errors.New("usage: werkwijzer import partners FILE | werkwijzer import vacancies FILE [--source NAME]")
 	}
 	if err := m.persistentRedis("import"); err != nil {
 		return err
@@ -277,4 +283,47 @@ var stageLabels = map[outreach.Stage]string{
 	outreach.StageOpened: "Link geopend", outreach.StageReturned: "Teruggekomen", outreach.StageAgreed: "Ingeschreven",
 	outreach.StageOriented: "Oriëntatie afgerond", outreach.StageBooked: "Afspraak geboekt",
 	outreach.StageAttended: "Afspraak bijgewoond", outreach.StageInterested: "Interesse in een vacature",
+}
+
+// importVacancies loads JobPosting JSON-LD or CSV (by the file's
+// extension) as what one source offers; the source is the file's name
+// unless --source says otherwise, so that a feed re-imported under the same
+// name withdraws what it no longer lists.
+func (m *Main) importVacancies(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("import vacancies", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	source := fs.String("source", "", "the feed or board these vacancies come from (default: the file's name)")
+	path := args[0]
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if err := m.persistentRedis("import"); err != nil {
+		return err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var vs []jobs.Vacancy
+	if strings.EqualFold(filepath.Ext(path), ".csv") {
+		vs, err = jobs.ParseCSV(data)
+	} else {
+		vs, err = jobs.ParseJSONLD(data)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w (nothing was imported)", path, err)
+	}
+	if *source == "" {
+		*source = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	}
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	res, err := jobs.NewCatalogue(m.Redis, m.Config.RedisPrefix).Import(ctx, *source, vs, m.now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "%s (%s): %d vacancies read; %d added, %d updated, %d unchanged, %d withdrawn; expired ones are not kept\n",
+		path, *source, len(vs), res.Added, res.Updated, res.Unchanged, res.Withdrawn)
+	return nil
 }

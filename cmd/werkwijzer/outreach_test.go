@@ -201,3 +201,28 @@ func TestDigestCountsLastWeekPerPartner(t *testing.T) {
 		t.Fatalf("digest fields %v", got)
 	}
 }
+
+func TestImportVacancies(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"REDIS_URL": redistest.URL(t), "REDIS_PREFIX": redistest.Prefix()}
+	good := "id;title;employer;postcode;valid_through\nk-1;Keukenhulp;Brasserie Zuid;2000;2099-01-31\nk-2;Kok;Brasserie Zuid;2018;2099-01-31\n"
+	os.WriteFile(filepath.Join(dir, "zuid.csv"), []byte(good), 0o644)
+	out, err := werkwijzer(t, env, "import", "vacancies", filepath.Join(dir, "zuid.csv"))
+	if err != nil || !strings.Contains(out, "2 added") {
+		t.Fatalf("import: %q %v", out, err)
+	}
+	bad := strings.Replace(good, "2018", "Antwerpen", 1) + "k-3;Afwasser;Brasserie Zuid;2000;2099-01-31\n"
+	os.WriteFile(filepath.Join(dir, "zuid.csv"), []byte(bad), 0o644)
+	if _, err := werkwijzer(t, env, "import", "vacancies", filepath.Join(dir, "zuid.csv")); err == nil ||
+		!strings.Contains(err.Error(), "line 3") || !strings.Contains(err.Error(), "nothing was imported") {
+		t.Fatalf("bad file: %v, want refused with its line", err)
+	}
+	os.WriteFile(filepath.Join(dir, "zuid.csv"), []byte(strings.Replace(good, "k-2;Kok;Brasserie Zuid;2018;2099-01-31\n", "", 1)), 0o644)
+	if out, err := werkwijzer(t, env, "import", "vacancies", filepath.Join(dir, "zuid.csv")); err != nil || !strings.Contains(out, "1 withdrawn") {
+		t.Fatalf("re-import without k-2: %q %v", out, err)
+	}
+	os.WriteFile(filepath.Join(dir, "feed.jsonld"), []byte(`{"@type":"JobPosting","identifier":"j1","title":"Heftruckchauffeur","hiringOrganization":"H","jobLocation":{"address":{"postalCode":"2030"}}}`), 0o644)
+	if out, err := werkwijzer(t, env, "import", "vacancies", filepath.Join(dir, "feed.jsonld"), "--source", "havenfeed"); err != nil || !strings.Contains(out, "(havenfeed)") {
+		t.Fatalf("JSON-LD import: %q %v", out, err)
+	}
+}
