@@ -42,7 +42,21 @@ type Reason struct {
 }
 
 // MessageID is the locale message that shows r.
-func (r Reason) MessageID() string { return "reason_" + string(r.Code) }
+func (r Reason) MessageID() string {
+	if r.Code == ReasonDutch {
+		return "reason_dutch_" + r.Dutch
+	}
+	return "reason_" + string(r.Code)
+}
+
+// Translator gives a locale message in the person's language.
+type Translator func(id string, data map[string]any) string
+
+// Text is r in the person's language, as in "in construction, 6 km from
+// Deurne, a little Dutch is enough".
+func (r Reason) Text(t Translator) string {
+	return t(r.MessageID(), map[string]any{"Sector": t("opt_sec_"+r.Sector, nil), "Km": r.Km, "Place": r.Place})
+}
 
 // Match is a vacancy that fits, how well, and why.
 type Match struct {

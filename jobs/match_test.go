@@ -2,11 +2,13 @@ package jobs_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/jobs"
+	"github.com/werkwijzer/werkwijzer/locales"
 )
 
 // amira lives in Deurne, speaks a little Dutch, has no licence, wants
@@ -204,4 +206,44 @@ func manyProfiles(n int) []dialogs.Profile {
 		out[i] = p
 	}
 	return out
+}
+
+// Every reason a match can carry reads in every language.
+func TestReasonsReadInEveryLanguage(t *testing.T) {
+	texts := locales.MustLoad()
+	reasons := []jobs.Reason{
+		{Code: jobs.ReasonSector, Sector: dialogs.SectorPort}, {Code: jobs.ReasonNear, Km: 6, Place: "Deurne"},
+		{Code: jobs.ReasonNoDutch}, {Code: jobs.ReasonHours}, {Code: jobs.ReasonNoDiploma}, {Code: jobs.ReasonLicenceUse},
+	}
+	for _, level := range []string{dialogs.DutchLittle, dialogs.DutchConversational, dialogs.DutchFluent} {
+		reasons = append(reasons, jobs.Reason{Code: jobs.ReasonDutch, Dutch: level})
+	}
+	for _, l := range locales.Languages {
+		tr := func(id string, data map[string]any) string { return texts.T(l.Code, id, data) }
+		seen := map[string]bool{}
+		for _, r := range reasons {
+			got := r.Text(tr)
+			if got == "" || got == r.MessageID() || strings.Contains(got, "{{") || strings.Contains(got, "<no value>") || seen[got] {
+				t.Errorf("%s: %s reads %q", l.Code, r.MessageID(), got)
+			}
+			seen[got] = true
+			switch r.Code {
+			case jobs.ReasonNear:
+				if !strings.Contains(got, "6") || !strings.Contains(got, "Deurne") {
+					t.Errorf("%s: distance reason %q lacks the km or the place", l.Code, got)
+				}
+			case jobs.ReasonSector:
+				if !strings.Contains(got, texts.T(l.Code, "opt_sec_port", nil)) {
+					t.Errorf("%s: sector reason %q lacks the sector's name", l.Code, got)
+				}
+			}
+		}
+	}
+	// And the reasons of a real match are among them.
+	m, _ := jobs.Score(amira(), vacancy(nil), nil, now)
+	for _, r := range m.Reasons {
+		if got := r.Text(func(id string, data map[string]any) string { return texts.T("ar", id, data) }); got == "" {
+			t.Errorf("reason %s of a real match has no Arabic text", r.MessageID())
+		}
+	}
 }
