@@ -33,6 +33,8 @@ const (
 	// NoteLinkBad: a /start payload that is not a valid link; Text is the
 	// LinkProblem.
 	NoteLinkBad NoteKind = "link_bad"
+	// NoteInterested: the person is interested in a vacancy (in Fields).
+	NoteInterested NoteKind = "interested"
 )
 
 // Note is something staff should hear of, produced by a turn and stored

@@ -45,6 +45,11 @@ type Event struct {
 	// in; channels leave them empty.
 	Link        *Link       `json:"-"`
 	LinkProblem LinkProblem `json:"-"`
+	// Offers are the vacancies a jobs button shows, from offset JobsAt,
+	// and Offer the one a "not for me" was about; the Service fills them.
+	Offers []JobOffer `json:"-"`
+	Offer  *JobOffer  `json:"-"`
+	JobsAt int        `json:"-"`
 	// Ref is the channel's handle on the message the event came from (the
 	// message whose button was pressed), kept with undelivered replies so a
 	// Replace still finds it after a restart.

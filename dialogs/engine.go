@@ -33,6 +33,8 @@ type Engine struct {
 	// Desk is the staff side; nil when none is connected, and then the
 	// bot offers no person and asks nothing about sharing with staff.
 	Desk *Desk
+	// Jobs says vacancies can be shown (the Service has a JobFinder).
+	Jobs bool
 }
 
 // NewEngine returns an Engine with the defaults filled in.
@@ -280,6 +282,9 @@ func (t *turn) menuRows() [][]Button {
 	rows := [][]Button{}
 	if !t.st.Oriented.IsZero() {
 		rows = append(rows, []Button{b("menu_nextstep", "menu:next"), b("menu_profile", "menu:profile")})
+		if t.e.Jobs {
+			rows = append(rows, []Button{b("menu_jobs", "menu:jobs")})
+		}
 	} else {
 		rows = append(rows, []Button{b("menu_profile", "menu:profile")})
 	}
@@ -392,6 +397,14 @@ func (t *turn) button() {
 			return
 		case "forget":
 			t.confirmForget()
+			return
+		case "jobs":
+			if t.jobs("", "") {
+				return
+			}
+		}
+	case "job":
+		if t.jobs(arg, rest) {
 			return
 		}
 	case "a", "skip", "back", "done":

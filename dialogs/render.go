@@ -200,15 +200,16 @@ func (e *Engine) Date(lang string, d time.Time) string {
 
 // Export is the machine-readable /mydata document: everything we hold.
 type Export struct {
-	Language   string    `json:"language"`
-	AgreedAt   time.Time `json:"agreed_at,omitzero"`
-	OrientedAt time.Time `json:"oriented_at,omitzero"`
-	Step       Step      `json:"current_step"`
-	Profile    Profile   `json:"answers"`
-	Share      string    `json:"share_with_coaches,omitempty"`
-	CreatedAt  time.Time `json:"first_contact"`
-	LastSeen   time.Time `json:"last_message"`
-	ExpiresAt  time.Time `json:"erased_after"`
+	Language   string     `json:"language"`
+	AgreedAt   time.Time  `json:"agreed_at,omitzero"`
+	OrientedAt time.Time  `json:"oriented_at,omitzero"`
+	Step       Step       `json:"current_step"`
+	Profile    Profile    `json:"answers"`
+	Share      string     `json:"share_with_coaches,omitempty"`
+	NotForMe   []Rejected `json:"vacancies_not_for_me,omitempty"`
+	CreatedAt  time.Time  `json:"first_contact"`
+	LastSeen   time.Time  `json:"last_message"`
+	ExpiresAt  time.Time  `json:"erased_after"`
 }
 
 func (t *turn) myData() {
@@ -231,7 +232,7 @@ func (t *turn) myData() {
 		t.tr("mydata_last_seen", map[string]any{"Date": t.e.Date(lang, st.LastSeen)}),
 		"", t.tr("mydata_expires", map[string]any{"Date": t.e.Date(lang, expires)}))
 	doc, _ := json.MarshalIndent(Export{Language: st.Lang, AgreedAt: st.Agreed, OrientedAt: st.Oriented,
-		Step: st.Step, Profile: st.Profile, Share: st.Share, CreatedAt: st.Created, LastSeen: st.LastSeen, ExpiresAt: expires}, "", "  ")
+		Step: st.Step, Profile: st.Profile, Share: st.Share, NotForMe: st.Rejected, CreatedAt: st.Created, LastSeen: st.LastSeen, ExpiresAt: expires}, "", "  ")
 	t.out = append(t.out, Reply{Text: strings.Join(lines, "\n"),
 		Document: &Document{Name: "werkwijzer-mydata.json", Content: doc, Caption: t.tr("mydata_file_caption", nil)}})
 }

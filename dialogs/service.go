@@ -21,6 +21,8 @@ type Service struct {
 	// Links resolves sign-up links; nil treats every /start payload as
 	// unknown.
 	Links LinkResolver
+	// Jobs finds vacancies; nil when there are none to show.
+	Jobs JobFinder
 }
 
 // ErrDuplicate reports an event already handled and delivered; the caller
@@ -42,6 +44,9 @@ func (s *Service) Handle(ctx context.Context, ev Event) (*Turn, error) {
 	}
 	if err := s.resolveLink(ctx, &ev); err != nil {
 		return nil, fmt.Errorf("resolve link: %w", err)
+	}
+	if err := s.prefetchJobs(ctx, st, &ev); err != nil {
+		return nil, fmt.Errorf("find vacancies: %w", err)
 	}
 	out := s.Engine.Handle(st, ev)
 	turn := &Turn{ChatID: ev.ChatID, Update: ev.UpdateID, Ref: ev.Ref, Replies: out.Replies,

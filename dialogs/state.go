@@ -59,10 +59,12 @@ type State struct {
 	// Source is the first sign-up link the person opened, if any.
 	Source *Source `json:"source,omitempty"`
 	// SectorFirst is the sector a sign-up link named: offered first.
-	SectorFirst string    `json:"sector_first,omitempty"`
-	Created     time.Time `json:"created"`
-	LastSeen    time.Time `json:"last_seen"`
-	LastUpdate  int64     `json:"last_update,omitempty"`
+	SectorFirst string `json:"sector_first,omitempty"`
+	// Rejected are the vacancies the person said were not for them.
+	Rejected   []Rejected `json:"rejected,omitempty"`
+	Created    time.Time  `json:"created"`
+	LastSeen   time.Time  `json:"last_seen"`
+	LastUpdate int64      `json:"last_update,omitempty"`
 }
 
 // Profile holds the orientation answers. Empty means not answered; a step in

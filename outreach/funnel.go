@@ -119,6 +119,8 @@ func (f *Funnel) Deliver(ctx context.Context, turn *dialogs.Turn) error {
 			stage = StageAgreed
 		case dialogs.NoteOriented:
 			stage = StageOriented
+		case dialogs.NoteInterested:
+			stage = StageInterested
 		default:
 			continue
 		}

@@ -86,7 +86,7 @@ func (s *Staff) Deliver(ctx context.Context, turn *dialogs.Turn) error {
 	for _, n := range turn.Notes {
 		var err error
 		switch n.Kind {
-		case dialogs.NoteSignup, dialogs.NoteOriented, dialogs.NoteHandover:
+		case dialogs.NoteSignup, dialogs.NoteOriented, dialogs.NoteHandover, dialogs.NoteInterested:
 			// A request is filed before it is posted, so that it can be
 			// taken as soon as staff see it.
 			note := s.notification(turn.ChatID, n)

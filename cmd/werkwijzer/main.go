@@ -24,6 +24,7 @@ import (
 
 	"github.com/werkwijzer/werkwijzer/bot"
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/jobs"
 	"github.com/werkwijzer/werkwijzer/locales"
 	"github.com/werkwijzer/werkwijzer/ops"
 	"github.com/werkwijzer/werkwijzer/outreach"
@@ -312,7 +313,18 @@ func (m *Main) Open(ctx context.Context) error {
 			engine.Desk = &dialogs.Desk{Hours: c.OfficeHours, Wait: c.HandoverWait}
 		}
 	}
-	m.Runtime = &bot.Runtime{Log: m.Log, Service: &dialogs.Service{Engine: engine, Links: m.Links,
+	catalogue := jobs.NewCatalogue(m.Redis, prefix)
+	if m.Config.RedisURL == "" {
+		// The embedded Redis is a demo: give it the sample vacancies, so a
+		// newcomer sees what the bot offers. A real Redis gets only what
+		// staff import: fictional vacancies must never reach real people.
+		if err := loadSample(ctx, catalogue, m.now()); err != nil {
+			return err
+		}
+	}
+	finder := &jobs.Finder{Catalogue: catalogue, T: texts.T, Now: m.now, CacheFor: 30 * time.Second}
+	engine.Jobs = true
+	m.Runtime = &bot.Runtime{Log: m.Log, Service: &dialogs.Service{Engine: engine, Links: m.Links, Jobs: finder,
 		Sessions: store.NewSessions(m.Redis, store.Keys{Prefix: m.Config.RedisPrefix})}}
 	return nil
 }
@@ -431,6 +443,19 @@ func (m *Main) started() {
 // then does the bot offer a person.
 func (c Config) staffCanAnswer() bool {
 	return c.SlackToken != "" && (c.SlackSigningSecret != "" || c.SlackAppToken != "")
+}
+
+func loadSample(ctx context.Context, c *jobs.Catalogue, now time.Time) error {
+	empty, err := c.Empty(ctx)
+	if err != nil || !empty {
+		return err
+	}
+	vs, err := jobs.Sample()
+	if err != nil {
+		return err
+	}
+	_, err = c.Import(ctx, "sample", vs, now)
+	return err
 }
 
 // slackAPIURL is Slack's Web API, or another one (tests) that must end in

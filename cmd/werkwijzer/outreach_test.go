@@ -20,6 +20,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
+	"github.com/werkwijzer/werkwijzer/jobs"
 	"github.com/werkwijzer/werkwijzer/outreach"
 	"github.com/werkwijzer/werkwijzer/staff/slacktest"
 )
@@ -115,6 +116,10 @@ func TestSignupLinkEndToEnd(t *testing.T) {
 		t.Fatalf("first sector %q, want the link's construction", first)
 	}
 	secondHalfShared(t, c, "ar")
+	jobs.NewCatalogue(r.m.Redis, prefix).Import(context.Background(), "t", []jobs.Vacancy{{ID: "v1", Title: "Operator",
+		Employer: "E", Postcode: "2660", Sector: dialogs.SectorIndustry, FullTime: true, Dutch: dialogs.DutchNone}}, time.Now())
+	card := c.Press("menu:jobs")
+	c.Press(card[len(card)-1].Buttons[0][0].Data) // Interested
 
 	// Bad codes: an ordinary start each, and counted apart.
 	gone, _ := werkwijzer(t, env, "link", "--partner", "buurthuis-kiel")
@@ -140,7 +145,7 @@ func TestSignupLinkEndToEnd(t *testing.T) {
 		row[h] = recs[1][i]
 	}
 	for stage, want := range map[string]string{"partner": "moskee-attaqwa", "place": "Borgerhout", "link": code,
-		"opened": "1", "agreed": "1", "oriented": "1", "returned": "0"} {
+		"opened": "1", "agreed": "1", "oriented": "1", "returned": "0", "interested": "1"} {
 		if row[stage] != want {
 			t.Errorf("funnel %s = %q, want %q (row %v)", stage, row[stage], want, row)
 		}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
+	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/internal/redistest"
+	"github.com/werkwijzer/werkwijzer/jobs"
+	"github.com/werkwijzer/werkwijzer/staff/slacktest"
+)
+
+// "Jobs for me" end to end, in Somali: the best vacancy with its reasons in
+// the person's language, "not for me, too far" hides it and shows the next,
+// and "interested" tells staff in Slack which vacancy, with the answers the
+// person agreed to share.
+func TestJobsForMeEndToEnd(t *testing.T) {
+	tg := telegramtest.New(t)
+	f := slacktest.New(t)
+	prefix := redistest.Prefix()
+	r := serve(t, tg, prefix, withSlack(f))
+	waitReady(t, r)
+	ctx := context.Background()
+	now := time.Now()
+	mk := func(id, title, pc string) jobs.Vacancy {
+		return jobs.Vacancy{ID: id, Title: title, Employer: "Fabriek " + id, Postcode: pc, Sector: dialogs.SectorIndustry,
+			FullTime: true, Dutch: dialogs.DutchNone, Licence: dialogs.LicenceNone, ValidThrough: now.Add(30 * 24 * time.Hour)}
+	}
+	fluent := mk("fluent", "Ingenieur", "2660")
+	fluent.Dutch = dialogs.DutchFluent
+	cat := jobs.NewCatalogue(r.m.Redis, prefix)
+	if _, err := cat.Import(ctx, "test", []jobs.Vacancy{
+		mk("near", "Productiemedewerker", "2660"), // Hoboken: where the person lives
+		mk("far", "Lasser", "2630"),               // Aartselaar
+		fluent,
+	}, now); err != nil {
+		t.Fatal(err)
+	}
+	const lang = "so"
+	c := tg.Chat(t, 6060, lang)
+	firstHalf(t, c, lang) // Dutch: none, higher education
+	secondHalfShared(t, c, lang)
+	got := c.Press("menu:jobs")
+	card := got[len(got)-1]
+	tr := func(id string, data map[string]any) string { return texts.T(lang, id, data) }
+	for _, want := range []string{"Productiemedewerker", "Fabriek near", tr("reason_sector", map[string]any{"Sector": tr("opt_sec_industry", nil)}),
+		tr("reason_no_dutch", nil), tr("job_hours_full", nil)} {
+		if !strings.Contains(card.Text, want) {
+			t.Fatalf("first card lacks %q:\n%s", want, card.Text)
+		}
+	}
+	var nfm string
+	for _, row := range card.Buttons {
+		for _, b := range row {
+			if strings.HasPrefix(b.Data, "job:nfm:") {
+				nfm = b.Data
+			}
+		}
+	}
+	expect(t, lang, c.Press(nfm), "not_for_me_ask")
+	got = c.Press("job:why:" + strings.TrimPrefix(nfm, "job:nfm:") + ":far")
+	expect(t, lang, got, "not_for_me_done")
+	next := got[len(got)-1].Text
+	if !strings.Contains(next, "Lasser") || strings.Contains(next, "Productiemedewerker") {
+		t.Fatalf("after 'not for me': %q, want the next vacancy (Lasser)", next)
+	}
+	var interested string
+	for _, row := range got[len(got)-1].Buttons {
+		for _, b := range row {
+			if strings.HasPrefix(b.Data, "job:int:") {
+				interested = b.Data
+			}
+		}
+	}
+	expect(t, lang, c.Press(interested), "interested_done", map[string]any{"Title": "Lasser"})
+	post := waitPost(t, f, "interested", func(p slacktest.Post) bool { return header(p.Blocks) == "Interesse in een vacature" })
+	if body := blockText(post.Blocks); !strings.Contains(body, "Lasser") || !strings.Contains(body, "Fabriek far") || !strings.Contains(body, "Amira") {
+		t.Fatalf("interested notification lacks the vacancy or the shared answers: %s", body)
+	}
+	// The vacancy needing fluent Dutch is never offered to someone with none.
+	got = c.Press("menu:jobs")
+	for _, m := range got {
+		if strings.Contains(m.Text, "Ingenieur") {
+			t.Fatal("a vacancy needing fluent Dutch was offered to someone who speaks none")
+		}
+	}
+	// What was rejected is in /mydata's file.
+	got = c.Send("/mydata")
+	var doc string
+	for _, m := range got {
+		doc += string(m.Content)
+	}
+	if !strings.Contains(doc, `"vacancies_not_for_me"`) || !strings.Contains(doc, `"far"`) {
+		t.Fatalf("/mydata does not show the rejected vacancy: %s", doc)
+	}
+}
