@@ -35,6 +35,9 @@ type Engine struct {
 	Desk *Desk
 	// Jobs says vacancies can be shown (the Service has a JobFinder).
 	Jobs bool
+	// Staff says someone reads the notes (Slack is connected): only then
+	// does "Interested" promise that a staff member will be in touch.
+	Staff bool
 }
 
 // NewEngine returns an Engine with the defaults filled in.

@@ -247,3 +247,24 @@ func TestOfficeHours(t *testing.T) {
 		t.Errorf("sat-sun: next opening from a Monday = %s", got)
 	}
 }
+
+// Without a staff side, a vacancy card does not promise that someone will
+// be in touch.
+func TestInterestedOnlyWhenStaffListen(t *testing.T) {
+	for _, staff := range []bool{false, true} {
+		p := newPerson(t, "nl")
+		p.e.Jobs, p.e.Staff = true, staff
+		onboard(p)
+		offer := dialogs.JobOffer{ID: "v1", Title: "Lasser", Employer: "E", Place: "Hoboken", Hours: "full", Reasons: []string{"in de sector Industrie"}}
+		r := p.do(dialogs.Event{Kind: dialogs.KindButton, Data: "menu:jobs", Offers: []dialogs.JobOffer{offer}})
+		hasInterested := false
+		for _, row := range r[len(r)-1].Buttons {
+			for _, b := range row {
+				hasInterested = hasInterested || strings.HasPrefix(b.Data, "job:int:")
+			}
+		}
+		if hasInterested != staff {
+			t.Errorf("staff listening %v: Interested offered %v", staff, hasInterested)
+		}
+	}
+}

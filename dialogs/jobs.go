@@ -147,6 +147,9 @@ func (t *turn) jobs(arg, rest string) bool {
 		t.say(t.tr("not_for_me_done", nil))
 		t.jobCard(ev.JobsAt, true)
 	case "int":
+		if !t.e.Staff {
+			return false // nobody to tell: an old button
+		}
 		h, _, _ := strings.Cut(rest, ":")
 		if len(ev.Offers) != 1 || jobHandle(ev.Offers[0].ID) != h {
 			t.say(t.tr("job_gone", nil))
@@ -184,8 +187,10 @@ func (t *turn) jobCard(offset int, afterReject bool) {
 	h := jobHandle(o.ID)
 	text := t.tr("job_card", map[string]any{"Title": o.Title, "Employer": o.Employer, "Place": o.Place,
 		"Hours": t.tr("job_hours_"+o.Hours, nil), "Reasons": strings.Join(o.Reasons, ", ")})
-	t.say(text,
-		[]Button{{t.tr("btn_interested", nil), fmt.Sprintf("job:int:%s:%d", h, offset)},
-			{t.tr("btn_not_for_me", nil), fmt.Sprintf("job:nfm:%s:%d", h, offset)}},
-		[]Button{{t.tr("btn_next_job", nil), fmt.Sprintf("job:next:%d", offset+1)}})
+	var first []Button
+	if t.e.Staff {
+		first = append(first, Button{t.tr("btn_interested", nil), fmt.Sprintf("job:int:%s:%d", h, offset)})
+	}
+	first = append(first, Button{t.tr("btn_not_for_me", nil), fmt.Sprintf("job:nfm:%s:%d", h, offset)})
+	t.say(text, first, []Button{{t.tr("btn_next_job", nil), fmt.Sprintf("job:next:%d", offset+1)}})
 }

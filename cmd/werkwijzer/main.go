@@ -301,6 +301,7 @@ func (m *Main) Open(ctx context.Context) error {
 	engine := dialogs.NewEngine(texts, m.Now)
 	engine.Retention = m.Config.Retention
 	if c := m.Config; c.SlackToken != "" {
+		engine.Staff = true
 		api := slack.New(c.SlackToken, slack.OptionAPIURL(slackAPIURL(c.SlackAPIURL)))
 		m.Staff = staff.New(m.Redis, c.RedisPrefix, api, c.SlackChannels, m.Log)
 		m.Staff.SetRetention(c.Retention)
