@@ -268,3 +268,16 @@ func TestInterestedOnlyWhenStaffListen(t *testing.T) {
 		}
 	}
 }
+
+func TestForgedJobButtonsBeforeConsentOrOrientation(t *testing.T) {
+	p := newPerson(t, "pl")
+	p.e.Jobs = true
+	p.command("start")
+	p.press("lang:pl")
+	p.expect(p.forge("job:next:0"), "consent_required")
+	if p.st.Consented() || p.step() != dialogs.StepConsent {
+		t.Fatalf("a forged jobs button moved an unconsented person to %q", p.step())
+	}
+	p.press("consent:yes")
+	p.expect(p.forge("job:int:abc:0"), "jobs_need_orientation")
+}

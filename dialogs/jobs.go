@@ -116,6 +116,10 @@ func (t *turn) jobs(arg, rest string) bool {
 	if !t.e.Jobs {
 		return false
 	}
+	if !st.Consented() {
+		t.reask("consent_required")
+		return true
+	}
 	if st.Oriented.IsZero() {
 		t.say(t.tr("jobs_need_orientation", nil))
 		t.profile()
