@@ -56,6 +56,8 @@ type Telegram struct {
 	// staff in Slack, and the sign-up funnel's counts) before its replies
 	// go out.
 	Staff, Funnel NoteSink
+	// Alerts, when set, keeps the list of people who want vacancy alerts.
+	Alerts NoteSink
 
 	local     *chatLocks
 	localOnce sync.Once
@@ -348,7 +350,7 @@ func (t *Telegram) Inject(ctx context.Context, ev dialogs.Event) error {
 // output is the person's words in their Slack thread.
 func (t *Telegram) deliver(ctx context.Context, turn *dialogs.Turn) error {
 	if len(turn.Notes) > 0 && turn.Sent == 0 {
-		for _, sink := range []NoteSink{t.Staff, t.Funnel} {
+		for _, sink := range []NoteSink{t.Staff, t.Funnel, t.Alerts} {
 			if sink == nil {
 				continue
 			}

@@ -35,6 +35,10 @@ const (
 	NoteLinkBad NoteKind = "link_bad"
 	// NoteInterested: the person is interested in a vacancy (in Fields).
 	NoteInterested NoteKind = "interested"
+	// NoteAlertsOn and NoteAlertsOff: the person asked for, or stopped,
+	// new vacancies by message.
+	NoteAlertsOn  NoteKind = "alerts_on"
+	NoteAlertsOff NoteKind = "alerts_off"
 )
 
 // Note is something staff should hear of, produced by a turn and stored

@@ -29,6 +29,9 @@ const (
 	// KindStaff comes from the staff side, not the person: Event.Command
 	// is one of the Staff* actions.
 	KindStaff
+	// KindAlert is a new vacancy for someone who asked for alerts;
+	// Event.Data is its id.
+	KindAlert
 )
 
 // Event is one thing a person did in a chat.

@@ -106,11 +106,16 @@ func (e *Engine) Handle(st *State, ev Event) Outcome {
 	}
 	returning := t.st != nil && now.Sub(t.st.LastSeen) >= e.ReturnAfter
 	switch {
-	case ev.Kind == KindStaff:
+	case ev.Kind == KindStaff || ev.Kind == KindAlert:
 		if t.st == nil {
 			return Outcome{} // erased meanwhile: nothing to say, nothing to keep
 		}
-		t.staffEvent() // staff activity is not the person's: LastSeen stays
+		// Not the person's doing: LastSeen stays.
+		if ev.Kind == KindAlert {
+			t.alert()
+		} else {
+			t.staffEvent()
+		}
 	case t.st == nil:
 		t.stateless()
 	default:

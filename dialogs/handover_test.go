@@ -281,3 +281,25 @@ func TestForgedJobButtonsBeforeConsentOrOrientation(t *testing.T) {
 	p.press("consent:yes")
 	p.expect(p.forge("job:int:abc:0"), "jobs_need_orientation")
 }
+
+// An alert shows once, only to someone who wants alerts, and never while a
+// staff member has the conversation.
+func TestAlertShowsOnce(t *testing.T) {
+	p := newPerson(t, "nl")
+	p.e.Jobs = true
+	onboard(p)
+	offer := &dialogs.JobOffer{ID: "v9", Title: "Lasser", Employer: "E", Place: "Hoboken", Hours: "full"}
+	alert := dialogs.Event{Kind: dialogs.KindAlert, Data: "v9", Offer: offer}
+	if r := p.maybe(alert); len(r) != 0 {
+		t.Fatalf("an alert for someone who did not ask: %s", dump(r))
+	}
+	p.forge("job:alerts:on")
+	p.expect(p.do(alert), "alert_intro")
+	if r := p.maybe(alert); len(r) != 0 {
+		t.Fatalf("the same alert shown twice: %s", dump(r))
+	}
+	p.st.Handover = &dialogs.Handover{Active: true, Staff: "Lotte"}
+	if r := p.maybe(dialogs.Event{Kind: dialogs.KindAlert, Data: "v10", Offer: offer}); len(r) != 0 {
+		t.Fatalf("an alert during a conversation with staff: %s", dump(r))
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -45,11 +46,17 @@ const MaxRejected = 200
 // catalogue.
 type JobFinder interface {
 	Offers(ctx context.Context, lang string, p Profile, rejected []Rejected, offset, n int) ([]JobOffer, error)
+	// Offer is one vacancy, by id or by its handle (see JobHandle), as
+	// p sees it; nil when it is no longer offered or does not fit.
+	Offer(ctx context.Context, lang string, p Profile, idOrHandle string) (*JobOffer, error)
 }
 
-// jobHandle is a vacancy's id as button data can carry it: ids can be long
+// MaxAlerted bounds the alerts remembered per person.
+const MaxAlerted = 200
+
+// JobHandle is a vacancy's id as button data can carry it: ids can be long
 // URLs, and Telegram allows 64 bytes.
-func jobHandle(id string) string {
+func JobHandle(id string) string {
 	sum := sha256.Sum256([]byte(id))
 	return hex.EncodeToString(sum[:5])
 }
@@ -58,7 +65,15 @@ func jobHandle(id string) string {
 // engine stays free of I/O: the card at the pressed offset (for "next",
 // "interested" and "not for me, because …", after recording the rejection).
 func (s *Service) prefetchJobs(ctx context.Context, st *State, ev *Event) error {
-	if s.Jobs == nil || st == nil || !st.Consented() || st.Oriented.IsZero() || ev.Kind != KindButton {
+	if s.Jobs == nil || st == nil || !st.Consented() || st.Oriented.IsZero() {
+		return nil
+	}
+	if ev.Kind == KindAlert {
+		o, err := s.Jobs.Offer(ctx, st.Lang, st.Profile, ev.Data)
+		ev.Offer = o
+		return err
+	}
+	if ev.Kind != KindButton {
 		return nil
 	}
 	verb, arg, rest := splitData(ev.Data)
@@ -66,22 +81,27 @@ func (s *Service) prefetchJobs(ctx context.Context, st *State, ev *Event) error 
 	rejected := st.Rejected
 	switch {
 	case verb == "menu" && arg == "jobs":
-	case verb == "job" && (arg == "next" || arg == "int"):
+	case verb == "job" && arg == "next":
 		offset = lastInt(rest)
-	case verb == "job" && arg == "why":
-		// rest is handle:offset:why; the card at offset is the rejected one.
+	case verb == "job" && (arg == "int" || arg == "why"):
+		// rest is handle:offset (int) or handle:offset:why.
 		parts := strings.Split(rest, ":")
-		if len(parts) != 3 {
+		if len(parts) < 2 {
 			return nil
 		}
 		offset, _ = strconv.Atoi(parts[1])
-		cur, err := s.Jobs.Offers(ctx, st.Lang, st.Profile, rejected, offset, 1)
+		offset = max(offset, 0)
+		o, err := s.Jobs.Offer(ctx, st.Lang, st.Profile, parts[0])
 		if err != nil {
 			return err
 		}
-		if len(cur) == 1 && jobHandle(cur[0].ID) == parts[0] {
-			ev.Offer = &cur[0]
-			rejected = append(append([]Rejected(nil), rejected...), rejectionOf(cur[0], parts[2]))
+		ev.Offer = o
+		if arg == "int" {
+			ev.JobsAt = offset
+			return nil
+		}
+		if o != nil && len(parts) == 3 {
+			rejected = append(append([]Rejected(nil), rejected...), rejectionOf(*o, parts[2]))
 		}
 	default:
 		return nil
@@ -154,13 +174,11 @@ func (t *turn) jobs(arg, rest string) bool {
 		if !t.e.Staff {
 			return false // nobody to tell: an old button
 		}
-		h, _, _ := strings.Cut(rest, ":")
-		if len(ev.Offers) != 1 || jobHandle(ev.Offers[0].ID) != h {
+		if ev.Offer == nil {
 			t.say(t.tr("job_gone", nil))
-			t.jobCard(ev.JobsAt, false)
 			return true
 		}
-		o := ev.Offers[0]
+		o := *ev.Offer
 		n := Note{Kind: NoteInterested, Fields: []Field{
 			{Label: "Vacature", Value: o.Title}, {Label: "Werkgever", Value: o.Employer},
 			{Label: "Plaats", Value: o.Place}, {Label: "Vacature-id", Value: o.ID}}}
@@ -169,6 +187,19 @@ func (t *turn) jobs(arg, rest string) bool {
 		t.note(n)
 		t.say(t.tr("interested_done", map[string]any{"Title": o.Title}),
 			[]Button{{t.tr("btn_next_job", nil), fmt.Sprintf("job:next:%d", ev.JobsAt+1)}})
+	case "alerts":
+		switch rest {
+		case "on":
+			st.Alerts = true
+			t.note(Note{Kind: NoteAlertsOn})
+			t.say(t.tr("alerts_on_done", nil), t.alertsRow())
+		case "off":
+			st.Alerts = false
+			t.note(Note{Kind: NoteAlertsOff})
+			t.say(t.tr("alerts_off_done", nil), t.alertsRow())
+		default:
+			return false
+		}
 	default:
 		return false
 	}
@@ -187,14 +218,43 @@ func (t *turn) jobCard(offset int, afterReject bool) {
 		}
 		return
 	}
-	o := offers[0]
-	h := jobHandle(o.ID)
+	t.cardOf(offers[0], offset, "")
+}
+
+// alertsRow offers alerts, or a way to stop them.
+func (t *turn) alertsRow() []Button {
+	if t.st.Alerts {
+		return []Button{{t.tr("btn_alerts_off", nil), "job:alerts:off"}}
+	}
+	return []Button{{t.tr("btn_alerts_on", nil), "job:alerts:on"}}
+}
+
+// cardOf shows one vacancy, with intro in front when it comes as an alert.
+func (t *turn) cardOf(o JobOffer, offset int, intro string) {
+	h := JobHandle(o.ID)
 	text := t.tr("job_card", map[string]any{"Title": o.Title, "Employer": o.Employer, "Place": o.Place,
 		"Hours": t.tr("job_hours_"+o.Hours, nil), "Reasons": strings.Join(o.Reasons, ", ")})
+	if intro != "" {
+		text = intro + "\n\n" + text
+	}
 	var first []Button
 	if t.e.Staff {
 		first = append(first, Button{t.tr("btn_interested", nil), fmt.Sprintf("job:int:%s:%d", h, offset)})
 	}
 	first = append(first, Button{t.tr("btn_not_for_me", nil), fmt.Sprintf("job:nfm:%s:%d", h, offset)})
-	t.say(text, first, []Button{{t.tr("btn_next_job", nil), fmt.Sprintf("job:next:%d", offset+1)}})
+	t.say(text, first, []Button{{t.tr("btn_next_job", nil), fmt.Sprintf("job:next:%d", offset+1)}}, t.alertsRow())
+}
+
+// alert shows a new vacancy to someone who asked for alerts, once.
+func (t *turn) alert() {
+	st, ev := t.st, t.ev
+	busy := st.Handover != nil && st.Handover.Active // a staff member is talking: the bot keeps quiet
+	if !st.Consented() || !st.Alerts || busy || ev.Offer == nil || slices.Contains(st.Alerted, ev.Data) {
+		return // stopped meanwhile, no longer fits, or shown already
+	}
+	st.Alerted = append(st.Alerted, ev.Data)
+	if len(st.Alerted) > MaxAlerted {
+		st.Alerted = st.Alerted[len(st.Alerted)-MaxAlerted:]
+	}
+	t.cardOf(*ev.Offer, 0, t.tr("alert_intro", nil))
 }

@@ -207,6 +207,7 @@ type Export struct {
 	Profile    Profile    `json:"answers"`
 	Share      string     `json:"share_with_coaches,omitempty"`
 	NotForMe   []Rejected `json:"vacancies_not_for_me,omitempty"`
+	Alerts     bool       `json:"vacancy_messages,omitempty"`
 	CreatedAt  time.Time  `json:"first_contact"`
 	LastSeen   time.Time  `json:"last_message"`
 	ExpiresAt  time.Time  `json:"erased_after"`
@@ -232,7 +233,7 @@ func (t *turn) myData() {
 		t.tr("mydata_last_seen", map[string]any{"Date": t.e.Date(lang, st.LastSeen)}),
 		"", t.tr("mydata_expires", map[string]any{"Date": t.e.Date(lang, expires)}))
 	doc, _ := json.MarshalIndent(Export{Language: st.Lang, AgreedAt: st.Agreed, OrientedAt: st.Oriented,
-		Step: st.Step, Profile: st.Profile, Share: st.Share, NotForMe: st.Rejected, CreatedAt: st.Created, LastSeen: st.LastSeen, ExpiresAt: expires}, "", "  ")
+		Step: st.Step, Profile: st.Profile, Share: st.Share, NotForMe: st.Rejected, Alerts: st.Alerts, CreatedAt: st.Created, LastSeen: st.LastSeen, ExpiresAt: expires}, "", "  ")
 	t.out = append(t.out, Reply{Text: strings.Join(lines, "\n"),
 		Document: &Document{Name: "werkwijzer-mydata.json", Content: doc, Caption: t.tr("mydata_file_caption", nil)}})
 }

@@ -61,10 +61,15 @@ type State struct {
 	// SectorFirst is the sector a sign-up link named: offered first.
 	SectorFirst string `json:"sector_first,omitempty"`
 	// Rejected are the vacancies the person said were not for them.
-	Rejected   []Rejected `json:"rejected,omitempty"`
-	Created    time.Time  `json:"created"`
-	LastSeen   time.Time  `json:"last_seen"`
-	LastUpdate int64      `json:"last_update,omitempty"`
+	Rejected []Rejected `json:"rejected,omitempty"`
+	// Alerts: the person asked for new vacancies by message.
+	Alerts bool `json:"alerts,omitempty"`
+	// Alerted are the vacancies sent as alerts, so that one handed out
+	// twice (a sender that died before acknowledging) is shown once.
+	Alerted    []string  `json:"alerted,omitempty"`
+	Created    time.Time `json:"created"`
+	LastSeen   time.Time `json:"last_seen"`
+	LastUpdate int64     `json:"last_update,omitempty"`
 }
 
 // Profile holds the orientation answers. Empty means not answered; a step in

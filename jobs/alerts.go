@@ -284,6 +284,27 @@ func (a *Alerts) Ack(ctx context.Context, al Alert) error {
 	return a.rdb.ZRem(ctx, a.key("claimed"), strconv.FormatInt(al.Chat, 10)+"|"+al.Vacancy).Err()
 }
 
+// Deliver keeps the list of people who want alerts in step with what
+// they said (a turn's notes), and forgets them on /forget. Delivering a
+// turn twice does no harm.
+func (a *Alerts) Deliver(ctx context.Context, turn *dialogs.Turn) error {
+	for _, n := range turn.Notes {
+		var err error
+		switch n.Kind {
+		case dialogs.NoteAlertsOn:
+			err = a.Subscribe(ctx, turn.ChatID)
+		case dialogs.NoteAlertsOff:
+			err = a.Unsubscribe(ctx, turn.ChatID)
+		case dialogs.NoteForget:
+			err = a.Forget(ctx, turn.ChatID, n.At)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Depth is how many alerts wait, for the metrics.
 func (a *Alerts) Depth(ctx context.Context) (int64, error) {
 	return a.rdb.ZCard(ctx, a.key("queue")).Result()

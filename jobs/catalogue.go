@@ -40,6 +40,8 @@ func (c *Catalogue) key(parts ...string) string {
 // ImportResult counts what an import did.
 type ImportResult struct {
 	Added, Updated, Unchanged, Withdrawn int
+	// New are the vacancies added, for alerts.
+	New []Vacancy
 }
 
 // Import makes vacancies what source offers, at once: readers see the old
@@ -85,6 +87,7 @@ func (c *Catalogue) Import(ctx context.Context, source string, vacancies []Vacan
 		switch {
 		case !had[v.ID]:
 			res.Added++
+			res.New = append(res.New, v)
 		case current[v.ID] == string(body):
 			res.Unchanged++
 			continue

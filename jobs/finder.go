@@ -41,6 +41,42 @@ func (f *Finder) vacancies(ctx context.Context, now time.Time) ([]Vacancy, error
 	return vs, nil
 }
 
+// Offer is one vacancy by id or handle as p sees it, or nil when it is no
+// longer offered or does not fit them.
+func (f *Finder) Offer(ctx context.Context, lang string, p dialogs.Profile, idOrHandle string) (*dialogs.JobOffer, error) {
+	now := f.Now()
+	vs, err := f.vacancies(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vs {
+		if v.ID != idOrHandle && dialogs.JobHandle(v.ID) != idOrHandle {
+			continue
+		}
+		m, ok := Score(p, v, nil, now)
+		if !ok {
+			return nil, nil
+		}
+		o := f.offer(lang, m)
+		return &o, nil
+	}
+	return nil, nil
+}
+
+func (f *Finder) offer(lang string, m Match) dialogs.JobOffer {
+	v := m.Vacancy
+	place := v.Locality
+	if pl, ok := Places[v.Postcode]; ok && place == "" {
+		place = pl.Name
+	}
+	o := dialogs.JobOffer{ID: v.ID, Title: v.Title, Employer: v.Employer, Place: place, Hours: hoursOf(v),
+		Sector: v.Sector, Km: m.Km, Shifts: v.Shifts}
+	for _, r := range m.Reasons {
+		o.Reasons = append(o.Reasons, r.Text(func(id string, data map[string]any) string { return f.T(lang, id, data) }))
+	}
+	return o
+}
+
 // Offers returns the n best vacancies for p from offset, leaving out and
 // ranking down by what they rejected.
 func (f *Finder) Offers(ctx context.Context, lang string, p dialogs.Profile, rejected []dialogs.Rejected, offset, n int) ([]dialogs.JobOffer, error) {
@@ -55,17 +91,7 @@ func (f *Finder) Offers(ctx context.Context, lang string, p dialogs.Profile, rej
 	}
 	var out []dialogs.JobOffer
 	for _, m := range Best(p, vs, &fb, now, offset, n) {
-		v := m.Vacancy
-		place := v.Locality
-		if pl, ok := Places[v.Postcode]; ok && place == "" {
-			place = pl.Name
-		}
-		o := dialogs.JobOffer{ID: v.ID, Title: v.Title, Employer: v.Employer, Place: place, Hours: hoursOf(v),
-			Sector: v.Sector, Km: m.Km, Shifts: v.Shifts}
-		for _, r := range m.Reasons {
-			o.Reasons = append(o.Reasons, r.Text(func(id string, data map[string]any) string { return f.T(lang, id, data) }))
-		}
-		out = append(out, o)
+		out = append(out, f.offer(lang, m))
 	}
 	return out, nil
 }

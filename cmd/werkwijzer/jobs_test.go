@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
@@ -95,5 +97,81 @@ func TestJobsForMeEndToEnd(t *testing.T) {
 	}
 	if !strings.Contains(doc, `"vacancies_not_for_me"`) || !strings.Contains(doc, `"far"`) {
 		t.Fatalf("/mydata does not show the rejected vacancy: %s", doc)
+	}
+}
+
+// Alerts end to end: someone who asks for them gets a new fitting vacancy
+// by message, once; after Stop, nothing more.
+func TestVacancyAlertsEndToEnd(t *testing.T) {
+	tg := telegramtest.New(t)
+	prefix := redistest.Prefix()
+	// Tomorrow at 10:00 in Brussels: daytime, whenever the test runs.
+	real := time.Now().In(brussels)
+	clock := time.Date(real.Year(), real.Month(), real.Day()+1, 10, 0, 0, 0, brussels)
+	r := serve(t, tg, prefix, func(m *Main) {
+		m.Now = func() time.Time { return clock }
+		m.alertTick = 20 * time.Millisecond
+	})
+	const lang = "uk"
+	c := tg.Chat(t, 7070, lang)
+	firstHalf(t, c, lang)
+	secondHalf(t, c, lang) // industry, licence C, shifts, Hoboken (2660)
+	ctx := context.Background()
+	cat := jobs.NewCatalogue(r.m.Redis, prefix)
+	vac := func(id, title string) jobs.Vacancy {
+		return jobs.Vacancy{ID: id, Title: title, Employer: "Fabriek", Postcode: "2660", Sector: dialogs.SectorIndustry,
+			FullTime: true, Shifts: true, Dutch: dialogs.DutchNone, ValidThrough: clock.Add(30 * 24 * time.Hour)}
+	}
+	importing := func(vs ...jobs.Vacancy) int {
+		t.Helper()
+		res, err := cat.Import(ctx, "test", vs, clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := r.m.planAlerts(ctx, res.New)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := importing(vac("v1", "Operator")); n != 0 {
+		t.Fatalf("%d alerts planned for someone who did not ask for them", n)
+	}
+	got := c.Press("menu:jobs")
+	if !got[len(got)-1].HasButton("job:alerts:on") {
+		t.Fatalf("no way to ask for alerts on the vacancy card: %+v", got[len(got)-1].Buttons)
+	}
+	expect(t, lang, c.Press("job:alerts:on"), "alerts_on_done")
+	if n := importing(vac("v1", "Operator"), vac("v2", "Lasser")); n != 1 {
+		t.Fatalf("%d alerts planned for one new fitting vacancy, want 1", n)
+	}
+	intro := texts.T(lang, "alert_intro", nil)
+	deadline := time.Now().Add(10 * time.Second)
+	for countText(tg.Messages(c.ID), intro) == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	msgs := tg.Messages(c.ID)
+	last := msgs[len(msgs)-1]
+	if !strings.Contains(last.Text, intro) || !strings.Contains(last.Text, "Lasser") || !last.HasButton("job:alerts:off") {
+		t.Fatalf("alert: %q %+v", last.Text, last.Buttons)
+	}
+	// The same vacancy is never planned twice; a second delivery of the same
+	// alert (a sender that died before acknowledging) shows nothing.
+	if n, _ := r.m.planAlerts(ctx, []jobs.Vacancy{vac("v2", "Lasser")}); n != 0 {
+		t.Fatalf("the same vacancy planned again: %d", n)
+	}
+	before := len(tg.Messages(c.ID))
+	r.m.Redis.ZAdd(ctx, prefix+":{alerts}:queue", redis.Z{Score: 0, Member: "7070|v2"})
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if r.m.Redis.ZCard(ctx, prefix+":{alerts}:queue").Val()+r.m.Redis.ZCard(ctx, prefix+":{alerts}:claimed").Val() == 0 {
+			break // handled and acknowledged
+		}
+	}
+	if after := len(tg.Messages(c.ID)); after != before {
+		t.Fatalf("an alert handed out twice was shown twice (%d new messages)", after-before)
+	}
+	expect(t, lang, c.Press("job:alerts:off"), "alerts_off_done")
+	if n := importing(vac("v1", "Operator"), vac("v2", "Lasser"), vac("v3", "Monteur")); n != 0 {
+		t.Fatalf("%d alerts planned after Stop", n)
 	}
 }

@@ -140,6 +140,8 @@ type Config struct {
 	BotUsername string
 	// LinkSecret signs link codes; made once and kept in Redis when empty.
 	LinkSecret string
+	// AlertsPerWeek caps the vacancy alerts a person gets in a week.
+	AlertsPerWeek int
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -233,6 +235,14 @@ func loadSlack(c *Config, getenv func(string) string) error {
 	}
 	c.BotUsername = strings.TrimPrefix(getenv("TELEGRAM_BOT_USERNAME"), "@")
 	c.LinkSecret = getenv("LINK_SECRET")
+	c.AlertsPerWeek = 3
+	if v := getenv("ALERTS_PER_WEEK"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return fmt.Errorf("ALERTS_PER_WEEK must be a whole number from 1, got %q", v)
+		}
+		c.AlertsPerWeek = n
+	}
 	c.Instance = getenv("INSTANCE_NAME")
 	if c.Instance == "" {
 		host, _ := os.Hostname()
@@ -261,6 +271,10 @@ type Main struct {
 	Partners *outreach.Registry
 	Links    *outreach.Links
 	Funnel   *outreach.Funnel
+	// Alerts queues new vacancies for people who asked for them.
+	Alerts *jobs.Alerts
+	// alertTick is how often Serve sends due alerts (tests shorten it).
+	alertTick time.Duration
 
 	closers []func() error
 
@@ -324,6 +338,9 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 	finder := &jobs.Finder{Catalogue: catalogue, T: texts.T, Now: m.now, CacheFor: 30 * time.Second}
+	m.Alerts = jobs.NewAlerts(m.Redis, prefix)
+	m.Alerts.PerWeek = max(m.Config.AlertsPerWeek, 1)
+	m.Alerts.RetainSent = m.Config.Retention
 	engine.Jobs = true
 	m.Runtime = &bot.Runtime{Log: m.Log, Service: &dialogs.Service{Engine: engine, Links: m.Links, Jobs: finder,
 		Sessions: store.NewSessions(m.Redis, store.Keys{Prefix: m.Config.RedisPrefix})}}
@@ -344,7 +361,7 @@ func (m *Main) Serve(ctx context.Context) error {
 		return err
 	}
 	keys := store.Keys{Prefix: m.Config.RedisPrefix}
-	tgm.Funnel = m.Funnel
+	tgm.Funnel, tgm.Alerts = m.Funnel, m.Alerts
 	m.Metrics = ops.NewMetrics()
 	tgm.Metrics = m.Metrics
 	quota := bot.NewQuota(m.Redis, keys.Instances(), m.Config.SendRate)
@@ -373,6 +390,7 @@ func (m *Main) Serve(ctx context.Context) error {
 			go m.Staff.RunSocket(ctx, socketmode.New(api))
 		}
 	}
+	go m.sendAlerts(ctx, tgm)
 	if err := tgm.SetCommands(ctx); err != nil {
 		m.Log.Warn("could not publish the command list", "err", err)
 	}

@@ -15,11 +15,13 @@ import (
 
 	tg "github.com/go-telegram/bot"
 
+	"github.com/werkwijzer/werkwijzer/bot"
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/jobs"
 	"github.com/werkwijzer/werkwijzer/locales"
 	"github.com/werkwijzer/werkwijzer/outreach"
 	"github.com/werkwijzer/werkwijzer/staff"
+	"github.com/werkwijzer/werkwijzer/store"
 )
 
 // persistentRedis refuses staff commands that would write to the embedded
@@ -325,5 +327,85 @@ func (m *Main) importVacancies(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "%s (%s): %d vacancies read; %d added, %d updated, %d unchanged, %d withdrawn; expired ones are not kept\n",
 		path, *source, len(vs), res.Added, res.Updated, res.Unchanged, res.Withdrawn)
+	planned, err := m.planAlerts(ctx, res.New)
+	if err != nil {
+		return fmt.Errorf("the vacancies are imported, but alerts could not be planned: %w", err)
+	}
+	fmt.Fprintf(m.Stdout, "%d alerts planned\n", planned)
 	return nil
+}
+
+// sendAlerts hands due vacancy alerts to the people who asked for them,
+// through the bot (its Sender keeps Telegram's pace), until ctx ends. An
+// alert is acknowledged once the bot handled it; a sender that dies first
+// leaves it to be handed out again, and the conversation shows it once.
+func (m *Main) sendAlerts(ctx context.Context, tgm *bot.Telegram) {
+	tick := m.alertTick
+	if tick == 0 {
+		tick = 10 * time.Second
+	}
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		due, err := m.Alerts.Due(ctx, m.now(), 2*time.Minute, 25)
+		if err != nil {
+			m.Log.Warn("alerts: cannot claim", "err", err)
+			continue
+		}
+		reach := store.NewReach(m.Redis, store.Keys{Prefix: m.Config.RedisPrefix}, m.Config.Retention)
+		for _, a := range due {
+			if gone, err := reach.Unreachable(ctx, a.Chat); err == nil && gone {
+				m.Alerts.Ack(ctx, a) // they blocked the bot: not now, and not later
+				continue
+			}
+			if err := tgm.Inject(ctx, dialogs.Event{ChatID: a.Chat, Kind: dialogs.KindAlert, Data: a.Vacancy}); err != nil {
+				m.Log.Warn("alerts: not delivered; it is tried again", "chat", bot.ChatRef(a.Chat), "err", err)
+				continue
+			}
+			if err := m.Alerts.Ack(ctx, a); err != nil {
+				m.Log.Warn("alerts: cannot acknowledge", "err", err)
+			}
+		}
+		if n, err := m.Alerts.Depth(ctx); err == nil && m.Metrics != nil {
+			m.Metrics.QueueDepth.WithLabelValues("alerts").Set(float64(n))
+		}
+	}
+}
+
+// planAlerts queues the new vacancies for the people who want alerts,
+// read from their conversations (only those who still agree and still want
+// them).
+func (m *Main) planAlerts(ctx context.Context, fresh []jobs.Vacancy) (int, error) {
+	if len(fresh) == 0 {
+		return 0, nil
+	}
+	chats, err := m.Alerts.People(ctx)
+	if err != nil {
+		return 0, err
+	}
+	sessions := store.NewSessions(m.Redis, store.Keys{Prefix: m.Config.RedisPrefix})
+	var people []jobs.Person
+	for _, c := range chats {
+		st, _, err := sessions.Load(ctx, c)
+		if err != nil {
+			return 0, err
+		}
+		if st == nil || !st.Consented() || !st.Alerts {
+			continue
+		}
+		p := jobs.Person{Chat: c, Profile: st.Profile}
+		if len(st.Rejected) > 0 {
+			p.Feedback = &jobs.Feedback{Rejected: map[string]jobs.Rejection{}}
+			for _, r := range st.Rejected {
+				p.Feedback.Rejected[r.ID] = jobs.Rejection{Why: jobs.NotForMe(r.Why), Sector: r.Sector, Km: r.Km, Hours: r.Hours, Shifts: r.Shifts}
+			}
+		}
+		people = append(people, p)
+	}
+	return m.Alerts.Plan(ctx, fresh, people, m.now())
 }

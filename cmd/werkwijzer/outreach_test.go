@@ -227,7 +227,7 @@ func TestImportVacancies(t *testing.T) {
 		t.Fatalf("re-import without k-2: %q %v", out, err)
 	}
 	os.WriteFile(filepath.Join(dir, "feed.jsonld"), []byte(`{"@type":"JobPosting","identifier":"j1","title":"Heftruckchauffeur","hiringOrganization":"H","jobLocation":{"address":{"postalCode":"2030"}}}`), 0o644)
-	if out, err := werkwijzer(t, env, "import", "vacancies", filepath.Join(dir, "feed.jsonld"), "--source", "havenfeed"); err != nil || !strings.Contains(out, "(havenfeed)") {
+	if out, err := werkwijzer(t, env, "import", "vacancies", filepath.Join(dir, "feed.jsonld"), "--source", "havenfeed"); err != nil || !strings.Contains(out, "(havenfeed)") || !strings.Contains(out, "0 alerts planned") {
 		t.Fatalf("JSON-LD import: %q %v", out, err)
 	}
 }
