@@ -69,7 +69,9 @@ func (f *Finder) offer(lang string, m Match) dialogs.JobOffer {
 	if pl, ok := Places[v.Postcode]; ok && place == "" {
 		place = pl.Name
 	}
-	o := dialogs.JobOffer{ID: v.ID, Title: v.Title, Employer: v.Employer, Place: place, Hours: hoursOf(v),
+	// Clipped, so a card stays far within Telegram's 4,096 characters
+	// whatever a feed puts in these fields.
+	o := dialogs.JobOffer{ID: v.ID, Title: Summary(v.Title, 200), Employer: Summary(v.Employer, 120), Place: Summary(place, 80), Hours: hoursOf(v),
 		Sector: v.Sector, Km: m.Km, Shifts: v.Shifts}
 	for _, r := range m.Reasons {
 		o.Reasons = append(o.Reasons, r.Text(func(id string, data map[string]any) string { return f.T(lang, id, data) }))

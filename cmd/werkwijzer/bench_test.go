@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"sort"
@@ -16,6 +17,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
+	"github.com/werkwijzer/werkwijzer/jobs"
 	"github.com/werkwijzer/werkwijzer/locales"
 	"github.com/werkwijzer/werkwijzer/store"
 )
@@ -132,4 +134,79 @@ func BenchmarkConversationMemory(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(used()-before)/float64(b.N), "bytes/conversation")
+}
+
+// BenchmarkAlertsOneVacancyStoredProfiles measures what an import of one
+// new vacancy costs with 100,000 people who want alerts, their profiles
+// stored in Redis: reading every conversation, matching, and queueing.
+func BenchmarkAlertsOneVacancyStoredProfiles(b *testing.B) {
+	rdb, prefix := redistest.Client(b)
+	m := &Main{Config: Config{RedisURL: redistest.URL(b), RedisPrefix: prefix, Retention: 180 * 24 * time.Hour, AlertsPerWeek: 3},
+		Redis: rdb, Stdout: io.Discard, Stderr: io.Discard, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	ctx := context.Background()
+	if err := m.Open(ctx); err != nil {
+		b.Fatal(err)
+	}
+	sessions := store.NewSessions(rdb, store.Keys{Prefix: prefix})
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, brussels)
+	const people = 100000
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for w := 0; w < 64; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				d := dialogs.Districts[i%len(dialogs.Districts)]
+				st := &dialogs.State{V: dialogs.StateVersion, Lang: "nl", Step: dialogs.StepMenu, Agreed: now, Oriented: now, Alerts: true,
+					Profile: dialogs.Profile{District: d.ID, Postcode: d.Postcode, Dutch: []string{"none", "little", "conversational", "fluent"}[i%4],
+						Licence: "none", Sectors: []string{dialogs.Sectors[i%len(dialogs.Sectors)]}, Availability: []string{"fulltime"}}}
+				if err := sessions.Save(ctx, int64(i+1), st, time.Hour, nil); err != nil {
+					b.Error(err)
+				}
+				m.Alerts.Subscribe(ctx, int64(i+1))
+			}
+		}()
+	}
+	for i := 0; i < people; i++ {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	v := jobs.Vacancy{ID: "new", Title: "Operator", Employer: "E", Postcode: "2000", Sector: dialogs.SectorIndustry, FullTime: true}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.Alerts = jobs.NewAlerts(rdb, prefix) // same people, queue anew
+		v.ID = fmt.Sprintf("new-%d", i)
+		if _, err := m.planAlerts(ctx, []jobs.Vacancy{v}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkJobsForMeFromRedis measures "Jobs for me" over 10,000 vacancies
+// read from the Redis catalogue every time (the finder's cache off).
+func BenchmarkJobsForMeFromRedis(b *testing.B) {
+	rdb, prefix := redistest.Client(b)
+	cat := jobs.NewCatalogue(rdb, prefix)
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, brussels)
+	var vs []jobs.Vacancy
+	pcs := []string{"2000", "2018", "2030", "2100", "2140", "2600", "2660", "2800"}
+	for i := 0; i < 10000; i++ {
+		vs = append(vs, jobs.Vacancy{ID: fmt.Sprint("v", i), Title: "T", Employer: "E", Postcode: pcs[i%len(pcs)],
+			Sector: dialogs.Sectors[i%len(dialogs.Sectors)], FullTime: true})
+	}
+	if _, err := cat.Import(context.Background(), "bench", vs, now); err != nil {
+		b.Fatal(err)
+	}
+	texts := locales.MustLoad()
+	f := &jobs.Finder{Catalogue: cat, T: texts.T, Now: func() time.Time { return now }}
+	p := dialogs.Profile{District: "deurne", Postcode: "2100", Dutch: "little", Licence: "none",
+		Sectors: []string{dialogs.SectorIndustry}, Availability: []string{"fulltime"}}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := f.Offers(context.Background(), "ar", p, nil, 0, 5); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -389,12 +390,40 @@ func (m *Main) planAlerts(ctx context.Context, fresh []jobs.Vacancy) (int, error
 		return 0, err
 	}
 	sessions := store.NewSessions(m.Redis, store.Keys{Prefix: m.Config.RedisPrefix})
+	// Loaded side by side: the store commits concurrent loads in one
+	// pipeline, so 100,000 people cost a few hundred round trips.
+	states := make([]*dialogs.State, len(chats))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var loadErr error
+	work := make(chan int)
+	for w := 0; w < 64; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				st, _, err := sessions.Load(ctx, chats[i])
+				if err != nil {
+					mu.Lock()
+					loadErr = err
+					mu.Unlock()
+					continue
+				}
+				states[i] = st
+			}
+		}()
+	}
+	for i := range chats {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if loadErr != nil {
+		return 0, loadErr
+	}
 	var people []jobs.Person
-	for _, c := range chats {
-		st, _, err := sessions.Load(ctx, c)
-		if err != nil {
-			return 0, err
-		}
+	for i, c := range chats {
+		st := states[i]
 		if st == nil || !st.Consented() || !st.Alerts {
 			continue
 		}
