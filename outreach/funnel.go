@@ -258,12 +258,20 @@ func WriteTable(w io.Writer, by By, rows []Row) error {
 	return tw.Flush()
 }
 
-// WriteCSV writes rows as CSV, for a spreadsheet.
+// WriteCSV writes rows as CSV, for a spreadsheet. Places are free text
+// typed by staff: one that starts like a formula (=, +, -, @) gets a
+// leading ' so that the spreadsheet shows it instead of running it.
 func WriteCSV(w io.Writer, by By, rows []Row) error {
 	cw := csv.NewWriter(w)
 	cw.Write(header(by))
 	for _, r := range rows {
-		cw.Write(cells(by, r))
+		c := cells(by, r)
+		for i, v := range c {
+			if v != "" && strings.ContainsRune("=+-@", rune(v[0])) {
+				c[i] = "'" + v
+			}
+		}
+		cw.Write(c)
 	}
 	cw.Flush()
 	return cw.Error()

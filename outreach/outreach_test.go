@@ -330,3 +330,14 @@ func TestFunnelCountsPerStageWeekAndGroup(t *testing.T) {
 }
 
 func decodeBase64(s string) ([]byte, error) { return base64.StdEncoding.DecodeString(s) }
+
+// A place typed like a formula reaches the spreadsheet as text.
+func TestCSVDefusesFormulas(t *testing.T) {
+	rows := []outreach.Row{{Week: "2026-W48", Partner: "p", Place: "=HYPERLINK(\"http://x\")", Counts: map[outreach.Stage]int{outreach.StageOpened: 1}}}
+	var buf bytes.Buffer
+	outreach.WriteCSV(&buf, outreach.ByPlace, rows)
+	recs, err := csv.NewReader(&buf).ReadAll()
+	if err != nil || recs[1][2] != "'=HYPERLINK(\"http://x\")" || recs[1][3] != "1" {
+		t.Fatalf("CSV: %q %v", recs, err)
+	}
+}
