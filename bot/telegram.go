@@ -58,6 +58,8 @@ type Telegram struct {
 	Staff, Funnel NoteSink
 	// Alerts, when set, keeps the list of people who want vacancy alerts.
 	Alerts NoteSink
+	// Schedule, when set, gives back the seats of people who use /forget.
+	Schedule NoteSink
 
 	local     *chatLocks
 	localOnce sync.Once
@@ -350,7 +352,7 @@ func (t *Telegram) Inject(ctx context.Context, ev dialogs.Event) error {
 // output is the person's words in their Slack thread.
 func (t *Telegram) deliver(ctx context.Context, turn *dialogs.Turn) error {
 	if len(turn.Notes) > 0 && turn.Sent == 0 {
-		for _, sink := range []NoteSink{t.Staff, t.Funnel, t.Alerts} {
+		for _, sink := range []NoteSink{t.Staff, t.Funnel, t.Alerts, t.Schedule} {
 			if sink == nil {
 				continue
 			}

@@ -39,6 +39,15 @@ const (
 	// new vacancies by message.
 	NoteAlertsOn  NoteKind = "alerts_on"
 	NoteAlertsOff NoteKind = "alerts_off"
+	// Appointments (Item names the slot or session): booked, cancelled,
+	// moved (Item is the new one), given from the waiting list, missed,
+	// and attended (for the funnel only).
+	NoteBooked    NoteKind = "booked"
+	NoteCancelled NoteKind = "cancelled"
+	NoteMoved     NoteKind = "moved"
+	NotePromoted  NoteKind = "promoted"
+	NoteNoShow    NoteKind = "no_show"
+	NoteAttended  NoteKind = "attended"
 )
 
 // Note is something staff should hear of, produced by a turn and stored
@@ -66,6 +75,9 @@ type Note struct {
 	Source *Source `json:"source,omitempty"`
 	// Return marks a NoteLinkOpened of someone who had come before.
 	Return bool `json:"return,omitempty"`
+	// Item is the appointment an appointment note is about, so staff can
+	// mark attendance on it.
+	Item string `json:"item,omitempty"`
 }
 
 // Field is one labelled fact of a Note.

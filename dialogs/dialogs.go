@@ -32,6 +32,10 @@ const (
 	// KindAlert is a new vacancy for someone who asked for alerts;
 	// Event.Data is its id.
 	KindAlert
+	// KindNotice is the schedule's news for the person: a reminder, a
+	// seat from the waiting list, a change; Event.Data is
+	// "<notice>:<item id>" (see the Notice constants).
+	KindNotice
 )
 
 // Event is one thing a person did in a chat.
@@ -53,6 +57,13 @@ type Event struct {
 	Offers []JobOffer `json:"-"`
 	Offer  *JobOffer  `json:"-"`
 	JobsAt int        `json:"-"`
+	// Slots are what a booking button lists (from offset SlotsAt), Slot
+	// the one it is about, and Booking what a book, wait, cancel or move
+	// came to; the Service fills them.
+	Slots   []Slot   `json:"-"`
+	SlotsAt int      `json:"-"`
+	Slot    *Slot    `json:"-"`
+	Booking *Booking `json:"-"`
 	// Ref is the channel's handle on the message the event came from (the
 	// message whose button was pressed), kept with undelivered replies so a
 	// Replace still finds it after a restart.

@@ -38,6 +38,11 @@ type Engine struct {
 	// Staff says someone reads the notes (Slack is connected): only then
 	// does "Interested" promise that a staff member will be in touch.
 	Staff bool
+	// Booking says coaching talks and info sessions can be booked (the
+	// Service has a Scheduler); Calendar, when set, makes the calendar
+	// file sent with a booking.
+	Booking  bool
+	Calendar func(s Slot, chat int64, text CalendarText) []byte
 }
 
 // NewEngine returns an Engine with the defaults filled in.
@@ -106,14 +111,17 @@ func (e *Engine) Handle(st *State, ev Event) Outcome {
 	}
 	returning := t.st != nil && now.Sub(t.st.LastSeen) >= e.ReturnAfter
 	switch {
-	case ev.Kind == KindStaff || ev.Kind == KindAlert:
+	case ev.Kind == KindStaff || ev.Kind == KindAlert || ev.Kind == KindNotice:
 		if t.st == nil {
 			return Outcome{} // erased meanwhile: nothing to say, nothing to keep
 		}
 		// Not the person's doing: LastSeen stays.
-		if ev.Kind == KindAlert {
+		switch ev.Kind {
+		case KindAlert:
 			t.alert()
-		} else {
+		case KindNotice:
+			t.notice()
+		default:
 			t.staffEvent()
 		}
 	case t.st == nil:
@@ -293,6 +301,9 @@ func (t *turn) menuRows() [][]Button {
 		if t.e.Jobs {
 			rows = append(rows, []Button{b("menu_jobs", "menu:jobs")})
 		}
+		if t.e.Booking {
+			rows = append(rows, t.bookingRows()...)
+		}
 	} else {
 		rows = append(rows, []Button{b("menu_profile", "menu:profile")})
 	}
@@ -413,6 +424,10 @@ func (t *turn) button() {
 		}
 	case "job":
 		if t.jobs(arg, rest) {
+			return
+		}
+	case "bk":
+		if t.booking(arg, rest) {
 			return
 		}
 	case "a", "skip", "back", "done":

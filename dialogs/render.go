@@ -208,9 +208,11 @@ type Export struct {
 	Share      string     `json:"share_with_coaches,omitempty"`
 	NotForMe   []Rejected `json:"vacancies_not_for_me,omitempty"`
 	Alerts     bool       `json:"vacancy_messages,omitempty"`
-	CreatedAt  time.Time  `json:"first_contact"`
-	LastSeen   time.Time  `json:"last_message"`
-	ExpiresAt  time.Time  `json:"erased_after"`
+	// Appointments are the person's bookings, as they read them.
+	Appointments []string  `json:"appointments,omitempty"`
+	CreatedAt    time.Time `json:"first_contact"`
+	LastSeen     time.Time `json:"last_message"`
+	ExpiresAt    time.Time `json:"erased_after"`
 }
 
 func (t *turn) myData() {
@@ -229,11 +231,19 @@ func (t *turn) myData() {
 	case ShareNo:
 		lines = append(lines, t.tr("mydata_share_no", nil))
 	}
+	var appts []string
+	for _, s := range t.ev.Slots {
+		w := t.when(s)
+		appts = append(appts, t.what(s)+", "+w["Date"].(string)+" "+w["Time"].(string))
+	}
+	if len(appts) > 0 {
+		lines = append(lines, t.tr("mydata_appointments", map[string]any{"List": "\n• " + strings.Join(appts, "\n• ")}))
+	}
 	lines = append(lines,
 		t.tr("mydata_last_seen", map[string]any{"Date": t.e.Date(lang, st.LastSeen)}),
 		"", t.tr("mydata_expires", map[string]any{"Date": t.e.Date(lang, expires)}))
 	doc, _ := json.MarshalIndent(Export{Language: st.Lang, AgreedAt: st.Agreed, OrientedAt: st.Oriented,
-		Step: st.Step, Profile: st.Profile, Share: st.Share, NotForMe: st.Rejected, Alerts: st.Alerts, CreatedAt: st.Created, LastSeen: st.LastSeen, ExpiresAt: expires}, "", "  ")
+		Step: st.Step, Profile: st.Profile, Share: st.Share, NotForMe: st.Rejected, Alerts: st.Alerts, Appointments: appts, CreatedAt: st.Created, LastSeen: st.LastSeen, ExpiresAt: expires}, "", "  ")
 	t.out = append(t.out, Reply{Text: strings.Join(lines, "\n"),
 		Document: &Document{Name: "werkwijzer-mydata.json", Content: doc, Caption: t.tr("mydata_file_caption", nil)}})
 }

@@ -23,6 +23,9 @@ type Service struct {
 	Links LinkResolver
 	// Jobs finds vacancies; nil when there are none to show.
 	Jobs JobFinder
+	// Schedule books coaching talks and info sessions; nil when there
+	// is nothing to book.
+	Schedule Scheduler
 }
 
 // ErrDuplicate reports an event already handled and delivered; the caller
@@ -47,6 +50,9 @@ func (s *Service) Handle(ctx context.Context, ev Event) (*Turn, error) {
 	}
 	if err := s.prefetchJobs(ctx, st, &ev); err != nil {
 		return nil, fmt.Errorf("find vacancies: %w", err)
+	}
+	if err := s.prefetchBooking(ctx, st, &ev); err != nil {
+		return nil, fmt.Errorf("schedule: %w", err)
 	}
 	out := s.Engine.Handle(st, ev)
 	turn := &Turn{ChatID: ev.ChatID, Update: ev.UpdateID, Ref: ev.Ref, Replies: out.Replies,

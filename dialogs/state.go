@@ -66,7 +66,13 @@ type State struct {
 	Alerts bool `json:"alerts,omitempty"`
 	// Alerted are the vacancies sent as alerts, so that one handed out
 	// twice (a sender that died before acknowledging) is shown once.
-	Alerted    []string  `json:"alerted,omitempty"`
+	Alerted []string `json:"alerted,omitempty"`
+	// Moving is the appointment the person is moving, until they pick
+	// the new one.
+	Moving string `json:"moving,omitempty"`
+	// Noticed are the schedule's notices shown, so that one handed out
+	// twice is shown once.
+	Noticed    []string  `json:"noticed,omitempty"`
 	Created    time.Time `json:"created"`
 	LastSeen   time.Time `json:"last_seen"`
 	LastUpdate int64     `json:"last_update,omitempty"`

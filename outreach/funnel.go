@@ -98,8 +98,8 @@ func (f *Funnel) CountBad(ctx context.Context, problem dialogs.LinkProblem, at t
 }
 
 // Deliver counts a turn's notes: a link opened, consent, a finished
-// orientation (and, as those features come, bookings, attendance and
-// interest). Only notes of people who came through a link count, except
+// orientation, a booking (also a seat from the waiting list), attendance
+// and interest in a vacancy. Only notes of people who came through a link count, except
 // bad links, which are counted by their problem.
 func (f *Funnel) Deliver(ctx context.Context, turn *dialogs.Turn) error {
 	for _, n := range turn.Notes {
@@ -121,6 +121,10 @@ func (f *Funnel) Deliver(ctx context.Context, turn *dialogs.Turn) error {
 			stage = StageOriented
 		case dialogs.NoteInterested:
 			stage = StageInterested
+		case dialogs.NoteBooked, dialogs.NotePromoted:
+			stage = StageBooked
+		case dialogs.NoteAttended:
+			stage = StageAttended
 		default:
 			continue
 		}

@@ -10,6 +10,9 @@ import (
 // CalendarText is what the calendar file says, in the person's language:
 // the caller translates.
 type CalendarText struct {
+	// Key names the booking in the file's UID, instead of the item's id:
+	// a later file with the same key replaces the entry.
+	Key         string
 	Summary     string
 	Description string
 	Location    string // the address, or how the call happens
@@ -38,7 +41,11 @@ func ICS(it Item, chat int64, text CalendarText, now time.Time) []byte {
 	day.SetProperty(ics.ComponentProperty("TZNAME"), "CEST")
 	tz.Components = append(tz.Components, std, day)
 
-	ev := cal.AddEvent(it.ID + "-" + ref(chat) + "@werkwijzer")
+	key := it.ID
+	if text.Key != "" {
+		key = text.Key
+	}
+	ev := cal.AddEvent(key + "-" + ref(chat) + "@werkwijzer")
 	ev.SetDtStampTime(now)
 	local := "20060102T150405"
 	ev.SetProperty(ics.ComponentPropertyDtStart, it.Start.In(Brussels).Format(local), ics.WithTZID("Europe/Brussels"))

@@ -18,7 +18,38 @@ const (
 	HoursBefore ReminderKind = "hours"
 )
 
+// The schedule's other news for a person, queued with the reminders and
+// handed out the same way; the values are dialogs' Notice names.
+const (
+	Promoted      ReminderKind = "promoted"  // a seat from the waiting list
+	NoShow        ReminderKind = "noshow"    // staff marked them absent
+	Attended      ReminderKind = "attended"  // staff marked them present
+	ItemCancelled ReminderKind = "cancelled" // staff took the item out
+	ItemMoved     ReminderKind = "moved"     // staff changed its time or place
+)
+
 var reminderKinds = []ReminderKind{DayBefore, HoursBefore}
+
+// allKinds are every kind a person can have queued, for Forget.
+var allKinds = []ReminderKind{DayBefore, HoursBefore, Promoted, NoShow, Attended, ItemCancelled, ItemMoved}
+
+// newsDue is when news that is not a reminder goes out: now, or at the end
+// of the quiet hours, unless the item starts too soon after that for the
+// news to wait.
+func newsDue(now, start time.Time) time.Time {
+	if !quiet(now) {
+		return now
+	}
+	l := now.In(Brussels)
+	morning := time.Date(l.Year(), l.Month(), l.Day(), QuietTo, 0, 0, 0, Brussels)
+	if l.Hour() >= QuietFrom {
+		morning = time.Date(l.Year(), l.Month(), l.Day()+1, QuietTo, 0, 0, 0, Brussels)
+	}
+	if !start.IsZero() && start.Sub(morning) < time.Hour {
+		return now
+	}
+	return morning
+}
 
 // Quiet hours, Brussels time: no message from QuietFrom until QuietTo,
 // except a reminder that cannot wait.

@@ -293,10 +293,11 @@ func TestCancelGivesTheSeatToWhoWaitsFirst(t *testing.T) {
 	if ap, _ := s.Appointments(ctx, 1, now); len(ap) != 0 {
 		t.Fatalf("who cancelled still has %+v", ap)
 	}
-	// The promoted person is reminded; who cancelled is not.
+	// The promoted person is told at once and reminded; who cancelled
+	// is not.
 	due, _ := s.Due(ctx, at(2026, 12, 1, 9, 0), time.Minute, 10)
-	if len(due) != 2 || due[0].Chat != 2 || due[1].Chat != 2 {
-		t.Fatalf("reminders: %+v, want both of person 2's", due)
+	if got := kindsOf(due); len(due) != 3 || got != "2:promoted 2:day 2:hours" {
+		t.Fatalf("reminders: %+v, want person 2 told and both of their reminders", due)
 	}
 }
 
@@ -405,8 +406,8 @@ func TestReimportMovesAndCancelsWithTheirPeople(t *testing.T) {
 		t.Fatalf("re-import: %+v", res)
 	}
 	due, _ := s.Due(ctx, at(2026, 12, 1, 11, 59), time.Minute, 10)
-	if len(due) != 1 || due[0].Chat != 1 || due[0].Kind != schedule.DayBefore {
-		t.Fatalf("reminders after the move: %+v, want person 1's day-before only (the 2-hour one is now at 12:00)", due)
+	if got := kindsOf(due); got != "1:moved 2:cancelled 3:cancelled 1:day" {
+		t.Fatalf("reminders after the move: %s, want the news for all three, then person 1's day-before only (the 2-hour one is now at 12:00)", got)
 	}
 	if ap, _ := s.Appointments(ctx, 2, now); len(ap) != 0 {
 		t.Fatalf("a cancelled session is still an appointment: %+v", ap)
@@ -455,11 +456,16 @@ func TestForgetFreesTheSeatAndLeavesNoTrace(t *testing.T) {
 	s := schedule.NewStore(rdb, prefix)
 	now := at(2026, 11, 23, 10, 0)
 	it := session("ff", at(2026, 12, 1, 10, 0), 1, "port")
-	mustImport(t, s, schedule.KindSession, now, it)
+	other := session("gg", at(2026, 12, 2, 10, 0), 5, "port")
+	mustImport(t, s, schedule.KindSession, now, it, other)
 	ctx := context.Background()
 	const who = 918273645
 	s.Book(ctx, who, it.ID, it.Version, now)
+	s.Book(ctx, who, other.ID, other.Version, now)
 	s.JoinWaitlist(ctx, 5, it.ID, now)
+	// Staff cancel the other session: news for the person is queued, and
+	// it names them too.
+	mustImport(t, s, schedule.KindSession, now, it)
 	promoted, err := s.Forget(ctx, who, now)
 	if err != nil || len(promoted) != 1 || promoted[0].Promoted != 5 {
 		t.Fatalf("forget: %+v %v, want the seat given to 5", promoted, err)
@@ -511,7 +517,7 @@ func TestBookingOnEmbeddedRedis(t *testing.T) {
 			t.Fatalf("%+v %v, want %s", r, err, step.want)
 		}
 	}
-	if due, err := s.Due(ctx, at(2026, 12, 1, 9, 0), time.Minute, 5); err != nil || len(due) != 2 {
+	if due, err := s.Due(ctx, at(2026, 12, 1, 9, 0), time.Minute, 5); err != nil || len(due) != 3 {
 		t.Fatalf("reminders on miniredis: %+v %v", due, err)
 	}
 }
@@ -544,4 +550,79 @@ func BenchmarkBookingRace(b *testing.B) {
 			}
 		}
 	})
+}
+
+func TestNewsWaitsOutTheNightUnlessItCannot(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	s := schedule.NewStore(rdb, prefix)
+	ctx := context.Background()
+	night := at(2026, 11, 23, 22, 30)
+	later := session("later", at(2026, 11, 24, 14, 0), 1, "port")
+	early := session("early", at(2026, 11, 24, 8, 30), 1, "port")
+	mustImport(t, s, schedule.KindSession, night.Add(-time.Hour), later, early)
+	for _, it := range []schedule.Item{later, early} {
+		s.Book(ctx, 1, it.ID, it.Version, night)
+		s.JoinWaitlist(ctx, 2, it.ID, night)
+		if r, err := s.Cancel(ctx, 1, it.ID, night); err != nil || r.Promoted != 2 {
+			t.Fatalf("cancel %s: %+v %v", it.ID, r, err)
+		}
+	}
+	due, _ := s.Due(ctx, night, time.Minute, 10)
+	if got := kindsOf(due); got != "2:promoted" || due[0].Item != "early" {
+		t.Fatalf("at 22:30: %s %+v, want only the news about the 08:30 session (it cannot wait)", got, due)
+	}
+	s.Ack(ctx, due[0])
+	due, _ = s.Due(ctx, at(2026, 11, 24, 7, 59), time.Minute, 10)
+	for _, r := range due {
+		if r.Kind == schedule.Promoted {
+			t.Fatalf("news sent at 07:59: %+v", r)
+		}
+	}
+	due, _ = s.Due(ctx, at(2026, 11, 24, 8, 0), time.Minute, 10)
+	found := false
+	for _, r := range due {
+		found = found || r.Kind == schedule.Promoted && r.Item == "later"
+	}
+	if !found {
+		t.Fatalf("at 08:00: %s, want the news about the 14:00 session", kindsOf(due))
+	}
+}
+
+func TestAttendanceIsMarkedOnceAndTellsThePerson(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	s := schedule.NewStore(rdb, prefix)
+	ctx := context.Background()
+	now := at(2026, 11, 23, 10, 0)
+	it := slot("talk", at(2026, 11, 23, 11, 0), "nl")
+	mustImport(t, s, schedule.KindCoaching, now, it)
+	s.Book(ctx, 7, it.ID, it.Version, now)
+	after := at(2026, 11, 23, 12, 0)
+	s.Due(ctx, after, time.Minute, 10) // the reminders, out of the way
+	if _, err := s.Attend(ctx, it.ID, 8, false, after); !errors.Is(err, schedule.ErrNotBooked) {
+		t.Fatalf("someone without a seat: %v, want ErrNotBooked", err)
+	}
+	if changed, err := s.Attend(ctx, it.ID, 7, false, after); err != nil || !changed {
+		t.Fatalf("no-show: %v %v", changed, err)
+	}
+	if changed, _ := s.Attend(ctx, it.ID, 7, false, after); changed {
+		t.Fatal("a second press on Niet gekomen counted again")
+	}
+	if due, _ := s.Due(ctx, after, time.Minute, 10); kindsOf(due) != "7:noshow" {
+		t.Fatalf("after the no-show: %s, want one message for 7", kindsOf(due))
+	}
+	if changed, _ := s.Attend(ctx, it.ID, 7, true, after); !changed {
+		t.Fatal("a correction to Aanwezig was ignored")
+	}
+	if m, _ := s.Attendance(ctx, it.ID); len(m) != 1 || !m[7] {
+		t.Fatalf("attendance: %v", m)
+	}
+}
+
+// kindsOf lists claimed reminders as "chat:kind", in the order handed out.
+func kindsOf(rs []schedule.Reminder) string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, fmt.Sprintf("%d:%s", r.Chat, r.Kind))
+	}
+	return strings.Join(out, " ")
 }

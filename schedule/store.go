@@ -40,6 +40,7 @@ func (s *Store) person(chat int64) string  { return s.k("person", strconv.Format
 func (s *Store) attended(id string) string { return s.k("attended", id) }
 func (s *Store) reminders() string         { return s.k("reminders") }
 func (s *Store) claimed() string           { return s.k("claimed") }
+func (s *Store) gone(id string) string     { return s.k("gone", id) }
 func chatStr(chat int64) string            { return strconv.FormatInt(chat, 10) }
 func (s *Store) ttl(it Item, now time.Time) time.Duration {
 	return max(it.End().Sub(now)+s.Keep, time.Minute)
@@ -94,7 +95,7 @@ func (s *Store) Import(ctx context.Context, kind Kind, items []Item, now time.Ti
 		if present[id] {
 			continue
 		}
-		ch, err := s.cancelItem(ctx, id)
+		ch, err := s.cancelItem(ctx, id, now)
 		if err != nil {
 			return res, err
 		}
@@ -157,6 +158,7 @@ func (s *Store) moved(ctx context.Context, it Item, now time.Time) (Change, erro
 		for _, r := range Plan(it, now) {
 			p.ZAdd(ctx, s.reminders(), redis.Z{Score: float64(r.Due.UnixMilli()), Member: reminderMember(chat, it.ID, r.Kind)})
 		}
+		p.ZAdd(ctx, s.reminders(), redis.Z{Score: float64(newsDue(now, it.Start).UnixMilli()), Member: reminderMember(chat, it.ID, ItemMoved)})
 		p.HSet(ctx, s.person(chat), it.ID, "booked|"+string(it.Kind)+"|"+strconv.FormatInt(it.Start.UnixMilli(), 10))
 	}
 	_, err = p.Exec(ctx)
@@ -164,7 +166,8 @@ func (s *Store) moved(ctx context.Context, it Item, now time.Time) (Change, erro
 }
 
 // cancelItem removes an item that staff took out of the schedule.
-func (s *Store) cancelItem(ctx context.Context, id string) (*Change, error) {
+// Its people are told, so it is kept a while as gone: the news names it.
+func (s *Store) cancelItem(ctx context.Context, id string, now time.Time) (*Change, error) {
 	it, err := s.Get(ctx, id)
 	if err != nil || it == nil {
 		s.rdb.ZRem(ctx, s.items(KindCoaching), id)
@@ -183,7 +186,12 @@ func (s *Store) cancelItem(ctx context.Context, id string) (*Change, error) {
 				p.ZRem(ctx, s.reminders(), reminderMember(chat, id, kind))
 				p.ZRem(ctx, s.claimed(), reminderMember(chat, id, kind))
 			}
+			p.ZAdd(ctx, s.reminders(), redis.Z{Score: float64(newsDue(now, it.Start).UnixMilli()), Member: reminderMember(chat, id, ItemCancelled)})
 		}
+	}
+	if len(holders)+len(waiting) > 0 {
+		body, _ := json.Marshal(it)
+		p.Set(ctx, s.gone(id), body, s.ttl(*it, now))
 	}
 	for _, h := range holders {
 		c, _ := strconv.ParseInt(h, 10, 64)
@@ -366,6 +374,7 @@ func (s *Store) run(ctx context.Context, op string, chat int64, target Item, ver
 			for _, r := range Plan(promotedItem, now) {
 				argv = append(argv, reminderMember(firstChat, promotedItem.ID, r.Kind), r.Due.UnixMilli())
 			}
+			argv = append(argv, reminderMember(firstChat, promotedItem.ID, Promoted), newsDue(now, promotedItem.Start).UnixMilli())
 		}
 		keys := []string{s.item(target.ID), s.seats(target.ID), s.wait(target.ID), s.person(chat), s.reminders(), s.claimed(),
 			s.item(oldID), s.seats(oldID), s.wait(oldID), next}
@@ -531,19 +540,6 @@ func page(all []Listed, offset, n int) []Listed {
 	return all[offset:min(len(all), offset+n)]
 }
 
-// MarkAttendance records, for staff, whether chat came to id.
-func (s *Store) MarkAttendance(ctx context.Context, id string, chat int64, attended bool) error {
-	v := "no"
-	if attended {
-		v = "yes"
-	}
-	p := s.rdb.TxPipeline()
-	p.HSet(ctx, s.attended(id), chatStr(chat), v)
-	p.Expire(ctx, s.attended(id), s.Keep)
-	_, err := p.Exec(ctx)
-	return err
-}
-
 // Forget cancels chat's future bookings and waiting places (giving their
 // seats to whoever waits, who are returned to be told), and removes every
 // trace of them.
@@ -580,11 +576,30 @@ func (s *Store) Forget(ctx context.Context, chat int64, now time.Time) ([]Result
 	p := s.rdb.TxPipeline()
 	p.Del(ctx, s.person(chat))
 	for _, id := range ids {
-		for _, kind := range reminderKinds {
+		for _, kind := range allKinds {
 			p.ZRem(ctx, s.reminders(), reminderMember(chat, id, kind))
 			p.ZRem(ctx, s.claimed(), reminderMember(chat, id, kind))
 		}
 	}
-	_, err = p.Exec(ctx)
-	return out, err
+	if _, err = p.Exec(ctx); err != nil {
+		return out, err
+	}
+	// News about items no longer in their list (one staff cancelled)
+	// still names them: find it by its member's prefix.
+	for _, key := range []string{s.reminders(), s.claimed()} {
+		iter := s.rdb.ZScan(ctx, key, 0, chatStr(chat)+"|*", 200).Iterator()
+		for iter.Next(ctx) {
+			m := iter.Val()
+			if !strings.HasPrefix(m, chatStr(chat)+"|") {
+				continue // a score, or another person's
+			}
+			if err := s.rdb.ZRem(ctx, key, m).Err(); err != nil {
+				return out, err
+			}
+		}
+		if err := iter.Err(); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
 }

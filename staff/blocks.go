@@ -16,6 +16,8 @@ const (
 	titleHandover   = "Vraagt een medewerker"
 	titleBooked     = "Afspraak geboekt"
 	titleCancelled  = "Afspraak geannuleerd"
+	titleMoved      = "Afspraak verplaatst"
+	titlePromoted   = "Van de wachtlijst: plaats gekregen"
 	titleNoShow     = "Niet komen opdagen"
 	titleInterested = "Interesse in een vacature"
 	titleMessage    = "Bericht van een werkzoekende"
@@ -28,6 +30,9 @@ const (
 
 	buttonTakeOver = "Overnemen"
 	buttonHandBack = "Teruggeven aan de bot"
+	buttonAttended = "Aanwezig"
+	buttonNoShow   = "Niet gekomen"
+	textAttendance = "Na de afspraak: was de persoon er?"
 
 	takenBy     = "Opgenomen door <@%s>. Antwoord in de thread; *Teruggeven aan de bot* of `/done` in de thread rondt af."
 	titleErased = "Gegevens gewist"
@@ -47,6 +52,14 @@ const (
 // handover; the interactivity handler that lets a coach take over the
 // conversation matches on it. Its value is the notification's ChatRef.
 const ActionHandoverTake = "handover_take"
+
+// ActionAttended and ActionNoShow are the attendance buttons on a booking
+// (and on a move or a promotion, which are bookings too); their value is
+// "<item id>|<ChatRef>".
+const (
+	ActionAttended = "attended"
+	ActionNoShow   = "no_show"
+)
 
 // ActionHandoverBack is the action_id of the button that hands a taken
 // conversation back to the bot; its value is the ChatRef too.
@@ -75,6 +88,10 @@ func Title(k Kind) string {
 		return titleBooked
 	case KindCancelled:
 		return titleCancelled
+	case KindMoved:
+		return titleMoved
+	case KindPromoted:
+		return titlePromoted
 	case KindNoShow:
 		return titleNoShow
 	case KindInterested:
@@ -98,6 +115,15 @@ func Blocks(n Notification) []slack.Block {
 		btn := slack.NewButtonBlockElement(ActionHandoverTake, n.ChatRef, slack.NewTextBlockObject(slack.PlainTextType, buttonTakeOver, false, false))
 		btn.Style = slack.StylePrimary
 		blocks = append(blocks, slack.NewActionBlock("", btn))
+	}
+	if n.Item != "" && (n.Kind == KindBooked || n.Kind == KindMoved || n.Kind == KindPromoted) {
+		v := n.Item + "|" + n.ChatRef
+		came := slack.NewButtonBlockElement(ActionAttended, v, slack.NewTextBlockObject(slack.PlainTextType, buttonAttended, false, false))
+		came.Style = slack.StylePrimary
+		missed := slack.NewButtonBlockElement(ActionNoShow, v, slack.NewTextBlockObject(slack.PlainTextType, buttonNoShow, false, false))
+		blocks = append(blocks,
+			slack.NewContextBlock("", slack.NewTextBlockObject(slack.PlainTextType, textAttendance, false, false)),
+			slack.NewActionBlock("", came, missed))
 	}
 	return blocks
 }

@@ -16,13 +16,14 @@ const (
 	// KindHandover: someone asks to talk to a person; staff take over.
 	KindHandover Kind = "handover"
 
-	// Reserved for features still to come (booking, vacancies), named now
-	// so that channels can be configured for them ahead of time.
-
-	// KindBooked: an appointment was booked.
+	// KindBooked: an appointment was booked; staff mark attendance on it.
 	KindBooked Kind = "booked"
 	// KindCancelled: an appointment was cancelled.
 	KindCancelled Kind = "cancelled"
+	// KindMoved: an appointment was moved to another time.
+	KindMoved Kind = "moved"
+	// KindPromoted: a seat given back went to the first person waiting.
+	KindPromoted Kind = "promoted"
 	// KindNoShow: someone did not come to an appointment.
 	KindNoShow Kind = "no_show"
 	// KindInterested: someone showed interest in a vacancy.
@@ -36,7 +37,7 @@ const (
 
 // Kinds lists every kind, so that configuration and tests can go over all
 // of them.
-var Kinds = []Kind{KindSignup, KindOriented, KindHandover, KindBooked, KindCancelled, KindNoShow, KindInterested, KindMessage, KindDigest}
+var Kinds = []Kind{KindSignup, KindOriented, KindHandover, KindBooked, KindCancelled, KindMoved, KindPromoted, KindNoShow, KindInterested, KindMessage, KindDigest}
 
 // Notification is one message to staff about one jobseeker. It is stored
 // in the outbox as JSON until Slack has it, so its fields are the whole
@@ -61,6 +62,8 @@ type Notification struct {
 	Fields []Field `json:"fields,omitempty"`
 	// At is when it happened (not when it is posted, which may be later).
 	At time.Time `json:"at"`
+	// Item is the appointment of a booking, for the attendance buttons.
+	Item string `json:"item,omitempty"`
 }
 
 // Field is one labelled fact of a Notification.

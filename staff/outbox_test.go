@@ -40,6 +40,7 @@ func TestEachKindPostsOnceToItsChannel(t *testing.T) {
 		staff.KindSignup: "Nieuwe inschrijving", staff.KindOriented: "Oriëntatie afgerond",
 		staff.KindHandover: "Vraagt een medewerker", staff.KindBooked: "Afspraak geboekt",
 		staff.KindCancelled: "Afspraak geannuleerd", staff.KindNoShow: "Niet komen opdagen",
+		staff.KindMoved: "Afspraak verplaatst", staff.KindPromoted: "Van de wachtlijst: plaats gekregen",
 		staff.KindInterested: "Interesse in een vacature", staff.KindMessage: "Bericht van een werkzoekende", staff.KindDigest: "Weekoverzicht inschrijflinks",
 	}
 	posts := f.Posts()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -29,6 +30,11 @@ const (
 	textAlreadyTaken  = "<@%s> heeft dit gesprek al overgenomen."
 	textNotOpen       = "Deze vraag is niet meer open: ingetrokken, al afgerond, of de persoon heeft zijn gegevens gewist."
 	textNotTaken      = "Dit gesprek is niet (meer) overgenomen."
+	textMarkedCame    = "✅ Aanwezig, gemarkeerd door <@%s>."
+	textMarkedMissed  = "❌ Niet gekomen, gemarkeerd door <@%s>. De persoon krijgt een vriendelijk bericht met de vraag om een nieuw moment te kiezen."
+	textMarkedAlready = "Dit was al zo gemarkeerd."
+	textNoSeat        = "Deze persoon heeft geen plaats (meer) op deze afspraak: geannuleerd, verplaatst of gegevens gewist."
+	textAttendOff     = "Aanwezigheid kan hier niet gemarkeerd worden; gebruik `werkwijzer attendance`."
 	textNotDelivered  = "Je bericht kon niet bij de werkzoekende geraken. Probeer het zo opnieuw."
 	nameFallback      = "Een medewerker"
 	textTakeNotTold   = "De werkzoekende kon niet verwittigd worden dat je het gesprek overneemt (Telegram of Redis haperde). De vraag staat weer open: druk zo opnieuw op *Overnemen*."
@@ -211,9 +217,59 @@ func (s *Staff) interaction(ctx context.Context, payload []byte) int {
 			if err := s.handBack(ctx, a.Value, cb.User.ID, channel); err != nil {
 				s.Log.Warn("staff: hand back failed", "err", err)
 			}
+		case ActionAttended, ActionNoShow:
+			s.attend(ctx, a.Value, a.ActionID == ActionAttended, cb.User.ID, channel, ts, cb.Message.Blocks)
 		}
 	}
 	return http.StatusOK
+}
+
+// attend records attendance from a booking's buttons, and replaces the
+// buttons with who marked what, so the next reader sees it is done.
+func (s *Staff) attend(ctx context.Context, value string, came bool, user, channel, ts string, shown slack.Blocks) {
+	item, ref, ok := strings.Cut(value, "|")
+	if !ok || s.Attend == nil {
+		s.ephemeral(ctx, channel, user, textAttendOff)
+		return
+	}
+	changed, err := s.Attend(ctx, item, ref, came)
+	switch {
+	case errors.Is(err, ErrNoSeat):
+		s.ephemeral(ctx, channel, user, textNoSeat)
+		return
+	case err != nil:
+		s.Log.Warn("staff: attendance not recorded", "err", err)
+		s.ephemeral(ctx, channel, user, textNotDelivered)
+		return
+	case !changed:
+		s.ephemeral(ctx, channel, user, textMarkedAlready)
+		return
+	}
+	text := fmt.Sprintf(textMarkedCame, user)
+	if !came {
+		text = fmt.Sprintf(textMarkedMissed, user)
+	}
+	var blocks []slack.Block
+	for _, b := range shown.BlockSet {
+		if b.BlockType() != slack.MBTAction && !isAttendanceQuestion(b) {
+			blocks = append(blocks, b)
+		}
+	}
+	blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, false)))
+	s.update(ctx, channel, ts, blocks, titleBooked)
+}
+
+func isAttendanceQuestion(b slack.Block) bool {
+	c, ok := b.(*slack.ContextBlock)
+	if !ok {
+		return false
+	}
+	for _, e := range c.ContextElements.Elements {
+		if t, ok := e.(*slack.TextBlockObject); ok && t.Text == textAttendance {
+			return true
+		}
+	}
+	return false
 }
 
 // take gives a waiting request to user, or tells them who has it.

@@ -47,9 +47,20 @@ type Staff struct {
 	MakeLink LinkMaker
 	// Digest gives the weekly figures per partner; nil for no digest.
 	Digest DigestSource
+	// Attend records attendance from the buttons on a booking: whether
+	// the person with ref came to item. nil leaves the buttons dead.
+	Attend Attender
 
 	names sync.Map // Slack user id → first name
 }
+
+// Attender records whether the person with ref came to item; changed is
+// false when it was so marked already. An error wrapping ErrNoSeat means
+// they hold no seat on it (any more).
+type Attender func(ctx context.Context, item, ref string, came bool) (changed bool, err error)
+
+// ErrNoSeat is attendance marked for someone without a seat on the item.
+var ErrNoSeat = errors.New("staff: no seat on this appointment")
 
 // New returns a Staff posting through api, with its outbox and desk on rdb
 // under prefix. Set Inject, SigningSecret, Hours and Wait before use.
@@ -86,7 +97,8 @@ func (s *Staff) Deliver(ctx context.Context, turn *dialogs.Turn) error {
 	for _, n := range turn.Notes {
 		var err error
 		switch n.Kind {
-		case dialogs.NoteSignup, dialogs.NoteOriented, dialogs.NoteHandover, dialogs.NoteInterested:
+		case dialogs.NoteSignup, dialogs.NoteOriented, dialogs.NoteHandover, dialogs.NoteInterested,
+			dialogs.NoteBooked, dialogs.NoteCancelled, dialogs.NoteMoved, dialogs.NotePromoted, dialogs.NoteNoShow:
 			// A request is filed before it is posted, so that it can be
 			// taken as soon as staff see it.
 			note := s.notification(turn.ChatID, n)
@@ -112,7 +124,7 @@ func (s *Staff) Deliver(ctx context.Context, turn *dialogs.Turn) error {
 
 // notification is a note as staff see it.
 func (s *Staff) notification(chatID int64, n dialogs.Note) Notification {
-	out := Notification{ID: n.ID, Kind: Kind(n.Kind), ChatRef: Ref(chatID), ChatID: chatID, Lang: n.Lang, At: n.At}
+	out := Notification{ID: n.ID, Kind: Kind(n.Kind), ChatRef: Ref(chatID), ChatID: chatID, Lang: n.Lang, At: n.At, Item: n.Item}
 	for _, f := range n.Fields {
 		out.Fields = append(out.Fields, Field{Label: f.Label, Value: f.Value})
 	}

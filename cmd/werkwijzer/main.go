@@ -28,6 +28,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/locales"
 	"github.com/werkwijzer/werkwijzer/ops"
 	"github.com/werkwijzer/werkwijzer/outreach"
+	"github.com/werkwijzer/werkwijzer/schedule"
 	"github.com/werkwijzer/werkwijzer/staff"
 	"github.com/werkwijzer/werkwijzer/store"
 )
@@ -51,6 +52,10 @@ Usage:
                       load the partner registry (YAML; see outreach/FORMAT.md)
   werkwijzer import vacancies FILE [--source NAME]
                       load vacancies: JobPosting JSON-LD or CSV (see jobs/FORMAT.md)
+  werkwijzer import slots FILE | werkwijzer import sessions FILE
+                      load coaching slots or info sessions (YAML; see schedule/FORMAT.md)
+  werkwijzer attendance ITEM [WW-REF=yes|no ...]
+                      list who booked ITEM, or record who came and who did not
   werkwijzer link --partner ID [--place TEXT] [--lang CODE] [--sector NAME]
                   [--expires DATE] [--qr FILE.png] [--poster FILE.html]
                       make a sign-up link for outreach workers, with a QR code or poster
@@ -74,7 +79,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 	}
 	switch cmd {
-	case "serve", "chat", "import", "link", "stats":
+	case "serve", "chat", "import", "link", "stats", "attendance":
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -97,6 +102,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return m.LinkCommand(ctx, args[1:])
 	case "stats":
 		return m.StatsCommand(ctx, args[1:])
+	case "attendance":
+		return m.AttendanceCommand(ctx, args[1:])
 	}
 	return m.Serve(ctx)
 }
@@ -273,8 +280,14 @@ type Main struct {
 	Funnel   *outreach.Funnel
 	// Alerts queues new vacancies for people who asked for them.
 	Alerts *jobs.Alerts
-	// alertTick is how often Serve sends due alerts (tests shorten it).
+	// Schedule keeps coaching slots and info sessions, Booker books them
+	// for the dialogs.
+	Schedule *schedule.Store
+	Booker   *schedule.Booker
+	// alertTick is how often Serve sends due alerts and reminders (tests
+	// shorten it); news wakes the reminder sender early.
 	alertTick time.Duration
+	news      chan struct{}
 
 	closers []func() error
 
@@ -320,7 +333,7 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Staff = staff.New(m.Redis, c.RedisPrefix, api, c.SlackChannels, m.Log)
 		m.Staff.SetRetention(c.Retention)
 		m.Staff.Hours, m.Staff.Wait, m.Staff.SigningSecret = c.OfficeHours, c.HandoverWait, c.SlackSigningSecret
-		m.Staff.MakeLink, m.Staff.Digest = m.slackLink, m.digest
+		m.Staff.MakeLink, m.Staff.Digest, m.Staff.Attend = m.slackLink, m.digest, m.attend
 		if m.Now != nil {
 			m.Staff.Now, m.Staff.Outbox.Now = m.Now, m.Now
 		}
@@ -342,7 +355,18 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Alerts.PerWeek = max(m.Config.AlertsPerWeek, 1)
 	m.Alerts.RetainSent = m.Config.Retention
 	engine.Jobs = true
-	m.Runtime = &bot.Runtime{Log: m.Log, Service: &dialogs.Service{Engine: engine, Links: m.Links, Jobs: finder,
+	m.Schedule = schedule.NewStore(m.Redis, prefix)
+	m.Schedule.Retention = m.Config.Retention
+	m.news = make(chan struct{}, 1)
+	m.Booker = &schedule.Booker{Store: m.Schedule, Now: m.now, OnNews: m.pokeNews}
+	if m.Config.RedisURL == "" {
+		// As with the vacancies: fictional times only on the demo Redis.
+		if err := loadDemoSchedule(ctx, m.Schedule, m.now()); err != nil {
+			return err
+		}
+	}
+	engine.Booking, engine.Calendar = true, m.Booker.Calendar
+	m.Runtime = &bot.Runtime{Log: m.Log, Service: &dialogs.Service{Engine: engine, Links: m.Links, Jobs: finder, Schedule: m.Booker,
 		Sessions: store.NewSessions(m.Redis, store.Keys{Prefix: m.Config.RedisPrefix})}}
 	return nil
 }
@@ -361,7 +385,7 @@ func (m *Main) Serve(ctx context.Context) error {
 		return err
 	}
 	keys := store.Keys{Prefix: m.Config.RedisPrefix}
-	tgm.Funnel, tgm.Alerts = m.Funnel, m.Alerts
+	tgm.Funnel, tgm.Alerts, tgm.Schedule = m.Funnel, m.Alerts, m.Booker
 	m.Metrics = ops.NewMetrics()
 	tgm.Metrics = m.Metrics
 	quota := bot.NewQuota(m.Redis, keys.Instances(), m.Config.SendRate)
@@ -391,6 +415,7 @@ func (m *Main) Serve(ctx context.Context) error {
 		}
 	}
 	go m.sendAlerts(ctx, tgm)
+	go m.sendNews(ctx, tgm)
 	if err := tgm.SetCommands(ctx); err != nil {
 		m.Log.Warn("could not publish the command list", "err", err)
 	}
@@ -508,7 +533,8 @@ func (m *Main) Chat(ctx context.Context) error {
 			echo = true // piped: show what was "typed" so the transcript reads well
 		}
 	}
-	t := &bot.Terminal{Runtime: m.Runtime, In: m.Stdin, Out: m.Stdout, ChatID: 1, Lang: os.Getenv("LANG_HINT"), Echo: echo}
+	t := &bot.Terminal{Runtime: m.Runtime, In: m.Stdin, Out: m.Stdout, ChatID: 1, Lang: os.Getenv("LANG_HINT"), Echo: echo,
+		Sinks: []bot.NoteSink{m.Funnel, m.Alerts, m.Booker}}
 	return t.Run(ctx)
 }
 

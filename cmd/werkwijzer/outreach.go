@@ -40,8 +40,11 @@ func (m *Main) Import(ctx context.Context, args []string) error {
 	if len(args) >= 2 && args[0] == "vacancies" {
 		return m.importVacancies(ctx, args[1:])
 	}
+	if len(args) == 2 && (args[0] == "slots" || args[0] == "sessions") {
+		return m.importSchedule(ctx, args[0], args[1])
+	}
 	if len(args) != 2 || args[0] != "partners" {
-		return errors.New("usage: werkwijzer import partners FILE | werkwijzer import vacancies FILE [--source NAME]")
+		return errors.New("usage: werkwijzer import partners|slots|sessions FILE | werkwijzer import vacancies FILE [--source NAME]")
 	}
 	if err := m.persistentRedis("import"); err != nil {
 		return err
