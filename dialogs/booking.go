@@ -135,7 +135,7 @@ func (s *Service) prefetchBooking(ctx context.Context, st *State, ev *Event) err
 	switch arg {
 	case "lc", "ls", "mc", "ms":
 		off, _ := strconv.Atoi(rest)
-		return list(arg[1] == 's', max(off, 0))
+		return list(sessionVerb(arg), max(off, 0))
 	case "me":
 		ev.Slots, err = sc.Mine(ctx, ev.ChatID)
 		return err
@@ -170,9 +170,9 @@ func (s *Service) prefetchBooking(ctx context.Context, st *State, ev *Event) err
 	ev.Booking = &b
 	switch b.Outcome {
 	case BookGone, BookChanged, BookPast:
-		return list(arg[1] == 's', 0) // offer what is there now
+		return list(sessionVerb(arg), 0) // offer what is there now
 	case BookFull:
-		if arg[1] == 'c' {
+		if !sessionVerb(arg) {
 			return list(false, 0)
 		}
 	case BookHasCoaching:
@@ -185,6 +185,13 @@ func (s *Service) prefetchBooking(ctx context.Context, st *State, ev *Event) err
 		return err
 	}
 	return nil
+}
+
+// sessionVerb tells whether a booking verb is about info sessions: the
+// second letter says which kind ("bs", "ls", …), and only sessions have
+// a waiting list ("w").
+func sessionVerb(arg string) bool {
+	return arg == "w" || len(arg) == 2 && arg[1] == 's'
 }
 
 // bookingRows are the menu's ways to book and see appointments.
@@ -211,12 +218,12 @@ func (t *turn) booking(arg, rest string) bool {
 	}
 	switch arg {
 	case "lc", "ls":
-		t.listing(arg[1] == 's', false)
+		t.listing(sessionVerb(arg), false)
 	case "mc", "ms":
 		if st.Moving == "" {
 			return false
 		}
-		t.listing(arg[1] == 's', true)
+		t.listing(sessionVerb(arg), true)
 	case "me":
 		t.appointments()
 	case "mv":
@@ -256,7 +263,7 @@ func (t *turn) booking(arg, rest string) bool {
 // booked answers what a book, wait, cancel or move came to.
 func (t *turn) booked(arg string) {
 	st, b := t.st, t.ev.Booking
-	session := arg[1] == 's'
+	session := sessionVerb(arg)
 	moving := st.Moving != "" && (arg == "tc" || arg == "ts")
 	switch b.Outcome {
 	case BookBooked:

@@ -1,0 +1,380 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
+	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/internal/redistest"
+	"github.com/werkwijzer/werkwijzer/schedule"
+	"github.com/werkwijzer/werkwijzer/staff"
+	"github.com/werkwijzer/werkwijzer/staff/slacktest"
+	"github.com/werkwijzer/werkwijzer/store"
+)
+
+// clock is a time the test moves; reminders and news follow it.
+type clock struct{ t atomic.Pointer[time.Time] }
+
+func newClock(t time.Time) *clock { c := &clock{}; c.set(t); return c }
+func (c *clock) set(t time.Time)  { c.t.Store(&t) }
+func (c *clock) now() time.Time   { return *c.t.Load() }
+
+func bxl(y int, mo time.Month, d, h, mi int) time.Time {
+	return time.Date(y, mo, d, h, mi, 0, 0, brussels)
+}
+
+// scheduleFiles writes a slots and a sessions file for one person's cycle:
+// a slot with a coach who does not speak lang, a later one with one who
+// does, one to move to, and an info session of one seat on the Sunday
+// summer time starts.
+func scheduleFiles(t *testing.T, lang string) (slots, sessions string) {
+	dir := t.TempDir()
+	slots = filepath.Join(dir, "slots.yaml")
+	sessions = filepath.Join(dir, "sessions.yaml")
+	os.WriteFile(slots, []byte(fmt.Sprintf(`slots:
+  - id: koen
+    start: 2027-03-23 09:00
+    duration: 45m
+    coach: Koen
+    languages: [nl]
+    place: phone
+  - id: mira
+    start: 2027-03-23 14:00
+    duration: 45m
+    coach: Mira
+    languages: [nl, %s]
+    place: address
+    address: Werkwinkel, Desguinlei 33, 2018 Antwerpen
+  - id: nadia
+    start: 2027-03-24 11:00
+    duration: 45m
+    coach: Nadia
+    languages: [nl, %s]
+    place: address
+    address: Werkwinkel, Desguinlei 33, 2018 Antwerpen
+`, lang, lang)), 0o600)
+	os.WriteFile(sessions, []byte(`sessions:
+  - id: fabriek
+    house: talentenfabriek
+    title: Werken in de industrie
+    start: 2027-03-28 10:00
+    duration: 2h
+    address: Talentenfabriek, Kanaaldok 1, 2030 Antwerpen
+    seats: 1
+    lang: nl
+`), 0o600)
+	return slots, sessions
+}
+
+// waitText waits until chat has n messages containing text.
+func waitText(t *testing.T, tg *telegramtest.Server, chat int64, text string, n int) []telegramtest.Message {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for countText(tg.Messages(chat), text) < n && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := countText(tg.Messages(chat), text); got != n {
+		t.Fatalf("chat %d: %d messages with %q, want %d", chat, got, text, n)
+	}
+	return tg.Messages(chat)
+}
+
+// settle lets the reminder sender run a few more rounds, so that a second
+// copy of anything would have arrived.
+func settle(r *running) { time.Sleep(10 * r.m.alertTick) }
+
+func buttonWith(t *testing.T, m telegramtest.Message, prefix string) string {
+	t.Helper()
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if strings.HasPrefix(b.Data, prefix) {
+				return b.Data
+			}
+		}
+	}
+	t.Fatalf("no button %s… on %q: %+v", prefix, m.Text, m.Buttons)
+	return ""
+}
+
+func checkCalendar(t *testing.T, m telegramtest.Message, start string) {
+	t.Helper()
+	if !strings.HasSuffix(m.Document, ".ics") || !strings.Contains(string(m.Content), "\r\n") {
+		t.Fatalf("no calendar file with CRLF line ends: %q", m.Document)
+	}
+	cal, err := ics.ParseCalendar(strings.NewReader(string(m.Content)))
+	if err != nil || len(cal.Events()) != 1 {
+		t.Fatalf("calendar file does not parse: %v", err)
+	}
+	dt := cal.Events()[0].GetProperty(ics.ComponentPropertyDtStart)
+	if dt.Value != start || dt.ICalParameters["TZID"][0] != "Europe/Brussels" {
+		t.Fatalf("calendar DTSTART %s %v, want %s in Europe/Brussels", dt.Value, dt.ICalParameters, start)
+	}
+}
+
+// The booking cycle end to end, in three languages (Arabic right to left):
+// book the talk whose coach speaks the person's language, get the calendar
+// file, move it, wait for a full session and get the seat when it frees up,
+// reminders the day before and two hours before (once each, none after a
+// cancel), and a no-show marked in Slack with a kind message; staff hear of
+// each step in Slack. The test moves the clock; nobody sleeps for hours.
+func TestBookingEndToEnd(t *testing.T) {
+	for i, lang := range []string{"ar", "uk", "fr"} {
+		t.Run(lang, func(t *testing.T) { bookingCycle(t, lang, int64(8100+i)) })
+	}
+}
+
+func bookingCycle(t *testing.T, lang string, chat int64) {
+	tg := telegramtest.New(t)
+	f := slacktest.New(t)
+	prefix := redistest.Prefix()
+	clk := newClock(bxl(2027, 3, 22, 10, 0)) // a Monday
+	env := map[string]string{"REDIS_URL": redistest.URL(t), "REDIS_PREFIX": prefix}
+	slots, sessions := scheduleFiles(t, lang)
+	for _, args := range [][]string{{"import", "slots", slots}, {"import", "sessions", sessions}} {
+		if out, err := werkwijzer(t, env, args...); err != nil {
+			t.Fatalf("%v: %v %s", args, err, out)
+		}
+	}
+	r := serve(t, tg, prefix, withSlack(f), func(m *Main) {
+		m.Now = clk.now
+		m.alertTick = 20 * time.Millisecond
+	})
+	waitReady(t, r)
+	ctx := context.Background()
+	tr := func(id string, data map[string]any) string { return texts.T(lang, id, data) }
+	c := tg.Chat(t, chat, lang)
+	firstHalf(t, c, lang)
+	secondHalfShared(t, c, lang)
+
+	// Book: the coach who speaks the person's language comes first.
+	got := c.Press("bk:lc:0")
+	expect(t, lang, got, "slots_intro")
+	list := got[len(got)-1]
+	if first := list.Buttons[0][0].Data; !strings.HasPrefix(first, "bk:bc:mira:") {
+		t.Fatalf("first slot offered: %s, want Mira's (she speaks %s)", first, lang)
+	}
+	if !strings.Contains(list.Text, tr("slot_speaks", nil)) || !strings.Contains(list.Text, tr("place_phone", nil)) {
+		t.Fatalf("listing lacks the language hint or the phone slot's place:\n%s", list.Text)
+	}
+	got = c.Press(list.Buttons[0][0].Data)
+	what := tr("what_coaching", map[string]any{"Coach": "Mira"})
+	expect(t, lang, got, "booked_done", map[string]any{"What": what, "Date": dayIn(lang, bxl(2027, 3, 23, 14, 0)),
+		"Time": "14:00", "Place": "Werkwinkel, Desguinlei 33, 2018 Antwerpen"})
+	checkCalendar(t, got[len(got)-1], "20270323T140000")
+	booked := waitPost(t, f, "booked", func(p slacktest.Post) bool { return header(p.Blocks) == "Afspraak geboekt" })
+	if v := buttonValue(booked.Blocks, staff.ActionNoShow); !strings.HasPrefix(v, "mira|WW-") {
+		t.Fatalf("booked notification: attendance button value %q", v)
+	}
+
+	// Move it to Nadia's slot.
+	expect(t, lang, c.Press("bk:me"), "appts_title")
+	got = c.Press("bk:mv:mira")
+	expect(t, lang, got, "move_pick")
+	got = c.Press(buttonWith(t, got[len(got)-1], "bk:tc:nadia:"))
+	expect(t, lang, got, "moved_done", map[string]any{"What": tr("what_coaching", map[string]any{"Coach": "Nadia"}),
+		"Date": dayIn(lang, bxl(2027, 3, 24, 11, 0)), "Time": "11:00", "Place": "Werkwinkel, Desguinlei 33, 2018 Antwerpen"})
+	checkCalendar(t, got[len(got)-1], "20270324T110000")
+	moved := waitPost(t, f, "moved", func(p slacktest.Post) bool { return header(p.Blocks) == "Afspraak verplaatst" })
+	if mine, _ := r.m.Booker.Mine(ctx, chat); len(mine) != 1 || mine[0].ID != "nadia" {
+		t.Fatalf("after the move the person holds %+v, want Nadia's slot only", mine)
+	}
+
+	// The session is full: wait, and get the seat when it frees up.
+	const other = 99
+	if res, _, err := r.m.Schedule.Book(ctx, other, "fabriek", "", clk.now()); err != nil || res.Outcome != schedule.Booked {
+		t.Fatalf("someone else books the one seat: %+v %v", res, err)
+	}
+	got = c.Press("bk:ls:0")
+	expect(t, lang, got, "session_full")
+	got = c.Press(buttonWith(t, got[len(got)-1], "bk:bs:fabriek:"))
+	expect(t, lang, got, "book_full_session")
+	expect(t, lang, c.Press("bk:w:fabriek"), "waiting_done", map[string]any{"What": "Werken in de industrie", "Date": dayIn(lang, bxl(2027, 3, 28, 10, 0))})
+	if _, err := r.m.Booker.Cancel(ctx, other, "fabriek"); err != nil {
+		t.Fatal(err)
+	}
+	promoted := tr("promoted", map[string]any{"What": "Werken in de industrie", "Date": dayIn(lang, bxl(2027, 3, 28, 10, 0)),
+		"Time": "10:00", "Place": "Talentenfabriek, Kanaaldok 1, 2030 Antwerpen"})
+	msgs := waitText(t, tg, chat, promoted, 1)
+	if m := withText(msgs, promoted); !m.HasButton("bk:x:fabriek") {
+		t.Fatalf("the seat from the waiting list comes without a way to give it back: %+v", m.Buttons)
+	}
+	checkCalendar(t, msgs[len(msgs)-1], "20270328T100000") // 10:00 on the day summer time starts
+	waitPost(t, f, "promoted", func(p slacktest.Post) bool { return header(p.Blocks) == "Van de wachtlijst: plaats gekregen" })
+
+	// Reminders: the day before at 18:00 and two hours before, once each.
+	clk.set(bxl(2027, 3, 23, 18, 0))
+	dayBefore := tr("reminder_day", map[string]any{"Time": "11:00", "What": tr("what_coaching", map[string]any{"Coach": "Nadia"}),
+		"Place": "Werkwinkel, Desguinlei 33, 2018 Antwerpen"})
+	msgs = waitText(t, tg, chat, dayBefore, 1)
+	reminder := withText(msgs, dayBefore)
+	for _, b := range []string{"bk:ok:nadia", "bk:x:nadia", "bk:mv:nadia"} {
+		if !reminder.HasButton(b) {
+			t.Fatalf("reminder lacks %s: %+v", b, reminder.Buttons)
+		}
+	}
+	expect(t, lang, c.Press("bk:ok:nadia"), "be_there_done")
+	clk.set(bxl(2027, 3, 24, 9, 0))
+	waitText(t, tg, chat, tr("reminder_today", map[string]any{"Time": "11:00", "What": tr("what_coaching", map[string]any{"Coach": "Nadia"}),
+		"Place": "Werkwinkel, Desguinlei 33, 2018 Antwerpen"}), 1)
+	settle(r)
+	waitText(t, tg, chat, dayBefore, 1)
+
+	// No-show, marked in Slack: a kind message to the person, and the
+	// coach is told; a second press changes nothing.
+	clk.set(bxl(2027, 3, 24, 12, 0))
+	press := slacktest.BlockAction("U-NADIA", moved.Channel, moved.TS, staff.ActionNoShow, buttonValue(moved.Blocks, staff.ActionNoShow))
+	if code, _ := slackCall(t, r, signingSecret, "/slack/actions", slacktest.Form, press, time.Now()); code != http.StatusOK {
+		t.Fatalf("no-show press: %d", code)
+	}
+	msgs = waitText(t, tg, chat, tr("noshow", map[string]any{"What": tr("what_coaching", map[string]any{"Coach": "Nadia"}),
+		"Date": dayIn(lang, bxl(2027, 3, 24, 11, 0))}), 1)
+	if !msgs[len(msgs)-1].HasButton("bk:lc:0") { // the last: it has no calendar file
+		t.Fatal("the no-show message offers no new time")
+	}
+	waitPost(t, f, "no-show", func(p slacktest.Post) bool { return header(p.Blocks) == "Niet komen opdagen" })
+	slackCall(t, r, signingSecret, "/slack/actions", slacktest.Form, press, time.Now())
+	if e := f.Ephemerals(); len(e) == 0 || !strings.Contains(e[len(e)-1].Text, "al zo gemarkeerd") {
+		t.Fatalf("second press: %+v", e)
+	}
+
+	// The session's reminder, then cancel from it: no reminder after that.
+	clk.set(bxl(2027, 3, 27, 18, 0))
+	sessionEve := tr("reminder_day", map[string]any{"Time": "10:00", "What": "Werken in de industrie",
+		"Place": "Talentenfabriek, Kanaaldok 1, 2030 Antwerpen"})
+	waitText(t, tg, chat, sessionEve, 1)
+	expect(t, lang, c.Press("bk:x:fabriek"), "cancel_confirm", map[string]any{"What": "Werken in de industrie",
+		"Date": dayIn(lang, bxl(2027, 3, 28, 10, 0)), "Time": "10:00"})
+	expect(t, lang, c.Press("bk:xy:fabriek"), "cancel_done")
+	waitPost(t, f, "cancelled", func(p slacktest.Post) bool { return header(p.Blocks) == "Afspraak geannuleerd" })
+	before := len(tg.Messages(chat))
+	clk.set(bxl(2027, 3, 28, 8, 0))
+	settle(r)
+	if after := len(tg.Messages(chat)); after != before {
+		t.Fatalf("%d messages after cancelling, want none (no reminder to someone who cancelled)", after-before)
+	}
+}
+
+// withText is the last of msgs that contains text.
+func withText(msgs []telegramtest.Message, text string) telegramtest.Message {
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if strings.Contains(msgs[i].Text, text) {
+			return msgs[i]
+		}
+	}
+	return telegramtest.Message{}
+}
+
+// dayIn is a date as the bot writes it for an appointment in lang.
+func dayIn(lang string, d time.Time) string {
+	return texts.T(lang, "date_day", map[string]any{
+		"Weekday": texts.T(lang, fmt.Sprintf("weekday_%d", d.Weekday()), nil), "Day": d.Day(),
+		"Month": texts.T(lang, fmt.Sprintf("month_%d", d.Month()), nil)})
+}
+
+// Reminders go out once when two instances share Redis, when a sender
+// dies after claiming one, when one is handed out twice, and across a
+// restart.
+func TestRemindersOnceAcrossTwoInstancesAndARestart(t *testing.T) {
+	tg := telegramtest.New(t)
+	prefix := redistest.Prefix()
+	url := redistest.URL(t)
+	clk := newClock(bxl(2027, 3, 22, 10, 0))
+	opts := func(m *Main) {
+		m.Now, m.alertTick = clk.now, 15*time.Millisecond
+		m.ready = make(chan struct{})
+	}
+	a := serveWith(t, tg, url, prefix, opts)
+	b := serveWith(t, tg, url, prefix, opts)
+	waitReady(t, a)
+	waitReady(t, b)
+	ctx := context.Background()
+	st := schedule.NewStore(a.m.Redis, prefix)
+	items, err := schedule.ParseSlots([]byte("slots:\n  - id: talk\n    start: 2027-03-23 11:00\n    duration: 45m\n    coach: Nadia\n    languages: [nl]\n    place: phone\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slot := items[0]
+	ss, err := schedule.ParseSessions([]byte("sessions:\n  - id: info\n    house: talentenwerf\n    title: Bouw\n    start: 2027-03-24 14:00\n    duration: 2h\n    address: Noorderlaan 100\n    seats: 50\n    lang: nl\n"), bxl(2027, 6, 1, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess := ss[0]
+	st.Import(ctx, schedule.KindCoaching, []schedule.Item{slot}, clk.now())
+	st.Import(ctx, schedule.KindSession, []schedule.Item{sess}, clk.now())
+	sessionsStore := store.NewSessions(a.m.Redis, store.Keys{Prefix: prefix})
+	const people = 30
+	for i := range people {
+		chat := int64(9000 + i)
+		state := &dialogs.State{V: dialogs.StateVersion, Lang: "nl", Step: dialogs.StepMenu, Agreed: clk.now(), Oriented: clk.now(),
+			Created: clk.now(), LastSeen: clk.now()}
+		if err := sessionsStore.Save(ctx, chat, state, time.Hour, nil); err != nil {
+			t.Fatal(err)
+		}
+		if res, _, err := st.Book(ctx, chat, sess.ID, sess.Version, clk.now()); err != nil || res.Outcome != schedule.Booked {
+			t.Fatalf("book: %+v %v", res, err)
+		}
+	}
+	if res, _, _ := st.Book(ctx, 9000, slot.ID, slot.Version, clk.now()); res.Outcome != schedule.Booked {
+		t.Fatal("book the talk")
+	}
+	// A sender that claims the talk's day-before reminder and dies.
+	clk.set(bxl(2027, 3, 22, 18, 0))
+	dead, err := st.Due(ctx, clk.now(), time.Minute, 1)
+	if err != nil || len(dead) != 1 {
+		t.Fatalf("the dead sender's claim: %+v %v", dead, err)
+	}
+	eve := func(what, at string) string {
+		return texts.T("nl", "reminder_day", map[string]any{"Time": at, "What": what, "Place": "Noorderlaan 100"})
+	}
+	sessionEve := eve("Bouw", "14:00")
+	talkEve := texts.T("nl", "reminder_day", map[string]any{"Time": "11:00", "What": texts.T("nl", "what_coaching", map[string]any{"Coach": "Nadia"}),
+		"Place": texts.T("nl", "place_phone", nil)})
+	settle(a)
+	if countText(tg.Messages(9000), talkEve) != 0 {
+		t.Fatal("a reminder claimed by a sender that died was sent before its lease ran out")
+	}
+	clk.set(bxl(2027, 3, 22, 18, 2)) // the lease is over: handed out again, once
+	waitText(t, tg, 9000, talkEve, 1)
+	clk.set(bxl(2027, 3, 23, 18, 0))
+	var wg sync.WaitGroup
+	for i := range people {
+		wg.Add(1)
+		go func() { defer wg.Done(); waitText(t, tg, int64(9000+i), sessionEve, 1) }()
+	}
+	wg.Wait()
+	// Handed out twice (a sender died after sending, before acknowledging):
+	// shown once.
+	a.m.Redis.ZAdd(ctx, prefix+":{book}:reminders", redis.Z{Score: float64(clk.now().UnixMilli()), Member: "9001|info|day"})
+	// Restart: one instance stops, a new one starts.
+	b.stop()
+	waitReady(t, serveWith(t, tg, url, prefix, opts))
+	settle(a)
+	for i := range people {
+		if n := countText(tg.Messages(int64(9000+i)), sessionEve); n != 1 {
+			t.Fatalf("chat %d got the session's reminder %d times", 9000+i, n)
+		}
+	}
+	clk.set(bxl(2027, 3, 24, 12, 0))
+	today := texts.T("nl", "reminder_today", map[string]any{"Time": "14:00", "What": "Bouw", "Place": "Noorderlaan 100"})
+	for i := range people {
+		waitText(t, tg, int64(9000+i), today, 1)
+	}
+	settle(a)
+	for i := range people {
+		if n := countText(tg.Messages(int64(9000+i)), today); n != 1 {
+			t.Fatalf("chat %d got the two-hour reminder %d times", 9000+i, n)
+		}
+	}
+}
