@@ -233,7 +233,11 @@ func (s *Store) Attend(ctx context.Context, id string, chat int64, came bool, no
 	p := s.rdb.TxPipeline()
 	p.HSet(ctx, s.attended(id), chatStr(chat), v)
 	p.Expire(ctx, s.attended(id), s.Keep)
-	p.ZAdd(ctx, s.reminders(), redis.Z{Score: float64(newsDue(now, time.Time{}).UnixMilli()), Member: reminderMember(chat, id, news)})
+	due := now // "came" says nothing to the person: it only counts
+	if !came {
+		due = newsDue(now, time.Time{})
+	}
+	p.ZAdd(ctx, s.reminders(), redis.Z{Score: float64(due.UnixMilli()), Member: reminderMember(chat, id, news)})
 	_, err = p.Exec(ctx)
 	return err == nil, err
 }

@@ -46,12 +46,19 @@ func (m *Main) importSchedule(ctx context.Context, kind, path string) error {
 	if err != nil {
 		return err
 	}
-	tell := 0
-	for _, ch := range append(res.Moved, res.Cancelled...) {
-		tell += len(ch.Booked) + len(ch.Waiting)
+	tell, moved, cancelled := 0, 0, 0
+	for _, ch := range res.Moved {
+		if n := len(ch.Booked) + len(ch.Waiting); n > 0 {
+			tell, moved = tell+n, moved+1
+		}
 	}
-	fmt.Fprintf(m.Stdout, "%s: %d %s read; %d added, %d updated, %d unchanged; %d moved and %d cancelled with bookings (%d people will be told)\n",
-		path, len(items), kind, res.Added, res.Updated, res.Unchanged, len(res.Moved), len(res.Cancelled), tell)
+	for _, ch := range res.Cancelled {
+		if n := len(ch.Booked) + len(ch.Waiting); n > 0 {
+			tell, cancelled = tell+n, cancelled+1
+		}
+	}
+	fmt.Fprintf(m.Stdout, "%s: %d %s read; %d added, %d updated, %d unchanged, %d removed; %d moved and %d cancelled with bookings (%d people will be told)\n",
+		path, len(items), kind, res.Added, res.Updated, res.Unchanged, len(res.Cancelled), moved, cancelled, tell)
 	return nil
 }
 

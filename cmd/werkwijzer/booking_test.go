@@ -378,3 +378,95 @@ func TestRemindersOnceAcrossTwoInstancesAndARestart(t *testing.T) {
 		}
 	}
 }
+
+// Forged and stale booking buttons get a clear answer and change nothing;
+// a second coaching talk offers a move; a slot staff take out of the
+// schedule is told to its booker; /forget gives every seat back and leaves
+// no key or value naming the person.
+func TestBookingBadInputStaffChangesAndForget(t *testing.T) {
+	tg := telegramtest.New(t)
+	prefix := redistest.Prefix()
+	clk := newClock(bxl(2027, 3, 22, 10, 0))
+	env := map[string]string{"REDIS_URL": redistest.URL(t), "REDIS_PREFIX": prefix}
+	slots, sessions := scheduleFiles(t, "tr")
+	werkwijzer(t, env, "import", "slots", slots)
+	werkwijzer(t, env, "import", "sessions", sessions)
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("slots:\n  - id: x1\n    start: 2027-03-28 02:30\n    duration: 45m\n    coach: Koen\n    languages: [nl]\n    place: phone\n"), 0o600)
+	if _, err := werkwijzer(t, env, "import", "slots", bad); err == nil || !strings.Contains(err.Error(), "line 3") ||
+		!strings.Contains(err.Error(), "nothing was imported") {
+		t.Fatalf("a time in the spring-forward gap: %v, want refused with its line", err)
+	}
+	r := serve(t, tg, prefix, func(m *Main) { m.Now, m.alertTick = clk.now, 20*time.Millisecond })
+	const id = 876543219
+	const lang = "tr"
+	c := tg.Chat(t, id, lang)
+	firstHalf(t, c, lang)
+	secondHalf(t, c, lang)
+
+	got := c.Press("bk:bc:nope:1")
+	expect(t, lang, got, "book_gone")
+	expect(t, lang, got, "slots_intro")
+	expect(t, lang, c.Press("bk:bc:mira:stale"), "book_changed")
+	expect(t, lang, c.Press("bk:x:mira"), "bad_old_button")
+	expect(t, lang, c.Press("bk:zz:1"), "bad_old_button")
+	expect(t, lang, c.Send("14:00"), "bad_free_text")
+	if mine, _ := r.m.Booker.Mine(context.Background(), id); len(mine) != 0 {
+		t.Fatalf("bad presses booked %+v", mine)
+	}
+
+	got = c.Press("bk:lc:0")
+	c.Press(buttonWith(t, got[len(got)-1], "bk:bc:mira:"))
+	got = c.Press("bk:lc:0")
+	got = c.Press(buttonWith(t, got[len(got)-1], "bk:bc:koen:"))
+	expect(t, lang, got, "book_has_coaching", map[string]any{"Date": dayIn(lang, bxl(2027, 3, 23, 14, 0)), "Time": "14:00"})
+	if !got[len(got)-1].HasButton("bk:mv:mira") {
+		t.Fatal("a second coaching talk does not offer to move the first")
+	}
+
+	// Staff take Mira's slot out of the schedule: the person is told.
+	os.WriteFile(slots, []byte(strings.Split(string(must(os.ReadFile(slots))), "  - id: mira")[0]), 0o600)
+	out, err := werkwijzer(t, env, "import", "slots", slots)
+	if err != nil || !strings.Contains(out, "1 cancelled with bookings (1 people will be told)") {
+		t.Fatalf("re-import: %q %v", out, err)
+	}
+	msgs := waitText(t, tg, id, texts.T(lang, "item_cancelled", map[string]any{"What": texts.T(lang, "what_coaching", map[string]any{"Coach": "Mira"}),
+		"Date": dayIn(lang, bxl(2027, 3, 23, 14, 0)), "Time": "14:00"}), 1)
+	if !msgs[len(msgs)-1].HasButton("bk:lc:0") {
+		t.Fatal("the cancellation offers no other time")
+	}
+
+	got = c.Press("bk:ls:0")
+	expect(t, lang, c.Press(buttonWith(t, got[len(got)-1], "bk:bs:fabriek:")), "booked_done", map[string]any{"What": "Werken in de industrie",
+		"Date": dayIn(lang, bxl(2027, 3, 28, 10, 0)), "Time": "10:00", "Place": "Talentenfabriek, Kanaaldok 1, 2030 Antwerpen"})
+	if _, err := r.m.Booker.Wait(context.Background(), 555, "fabriek"); err != nil {
+		t.Fatal(err)
+	}
+	got = c.Send("/mydata")
+	if !contains(got, "Werken in de industrie") {
+		t.Fatal("/mydata does not list the appointments")
+	}
+	expect(t, lang, c.Press("forget:yes"), "forget_done")
+	// The outbox of that last turn goes once it is delivered, a moment
+	// after the fake Telegram has the message.
+	left := func() []string { return r.m.Redis.Keys(context.Background(), prefix+"*876543219*").Val() }
+	for deadline := time.Now().Add(5 * time.Second); len(left()) > 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if keys := left(); len(keys) != 0 {
+		t.Fatalf("keys with the person's id left after /forget: %v", keys)
+	}
+	if n := valuesWith(t, r.m.Redis, prefix, "876543219"); n != 0 {
+		t.Fatalf("%d keys hold the person's id in their value after /forget", n)
+	}
+	if mine, _ := r.m.Booker.Mine(context.Background(), 555); len(mine) != 1 || !mine[0].Held {
+		t.Fatalf("the seat given back did not go to who waited: %+v", mine)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}

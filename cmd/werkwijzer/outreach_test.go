@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"image/png"
 	"io"
 	"log/slog"
@@ -22,6 +23,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/jobs"
 	"github.com/werkwijzer/werkwijzer/outreach"
+	"github.com/werkwijzer/werkwijzer/staff"
 	"github.com/werkwijzer/werkwijzer/staff/slacktest"
 )
 
@@ -97,7 +99,7 @@ func TestSignupLinkEndToEnd(t *testing.T) {
 		t.Fatal("poster lacks the link or the right-to-left lines")
 	}
 
-	r := serve(t, tg, prefix, withSlack(f))
+	r := serve(t, tg, prefix, withSlack(f), func(m *Main) { m.alertTick = 20 * time.Millisecond })
 	waitReady(t, r)
 	c := tg.Chat(t, 7777, "nl") // their phone is set to Dutch; the link says Arabic
 	got := c.Send("/start " + code)
@@ -121,6 +123,30 @@ func TestSignupLinkEndToEnd(t *testing.T) {
 	card := c.Press("menu:jobs")
 	c.Press(card[len(card)-1].Buttons[0][0].Data) // Interested
 
+	// Booked and attended: a coaching talk, marked with werkwijzer
+	// attendance.
+	day := time.Now().In(brussels).AddDate(0, 0, 2)
+	slotsFile := filepath.Join(dir, "slots.yaml")
+	os.WriteFile(slotsFile, []byte(fmt.Sprintf("slots:\n  - id: talk\n    start: %s 10:00\n    duration: 45m\n    coach: Lotte\n    languages: [nl, ar]\n    place: phone\n",
+		day.Format("2006-01-02"))), 0o644)
+	if out, err := werkwijzer(t, env, "import", "slots", slotsFile); err != nil {
+		t.Fatalf("import slots: %v %s", err, out)
+	}
+	list := c.Press("bk:lc:0")
+	expect(t, "ar", c.Press(list[len(list)-1].Buttons[0][0].Data), "booked_done", map[string]any{
+		"What": texts.T("ar", "what_coaching", map[string]any{"Coach": "Lotte"}), "Date": dayIn("ar", day),
+		"Time": "10:00", "Place": texts.T("ar", "place_phone", nil)})
+	ref := staff.Ref(7777)
+	if out, err := werkwijzer(t, env, "attendance", "talk"); err != nil || !strings.Contains(out, ref+"  not marked") {
+		t.Fatalf("attendance list: %q %v", out, err)
+	}
+	if out, err := werkwijzer(t, env, "attendance", "talk", "WW-NOBODY=yes"); err == nil {
+		t.Fatalf("attendance for someone without a seat: %q, want refused", out)
+	}
+	if out, err := werkwijzer(t, env, "attendance", "talk", ref+"=yes"); err != nil || !strings.Contains(out, ref+": came") {
+		t.Fatalf("attendance: %q %v", out, err)
+	}
+
 	// Bad codes: an ordinary start each, and counted apart.
 	gone, _ := werkwijzer(t, env, "link", "--partner", "buurthuis-kiel")
 	goneCode := strings.TrimSpace(strings.TrimPrefix(gone, "https://t.me/werkwijzer_test_bot?start="))
@@ -132,20 +158,23 @@ func TestSignupLinkEndToEnd(t *testing.T) {
 		expect(t, "tr", r, "language_choose")
 	}
 
+	// Attendance reaches the funnel through the person's conversation
+	// (the reminder sender), a moment later.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if out, _ := werkwijzer(t, env, "stats", "--by", "link", "--csv"); csvRow(out)["attended"] == "1" {
+			break
+		}
+	}
 	out, err = werkwijzer(t, env, "stats", "--by", "link", "--csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-	if err != nil || len(recs) != 2 {
-		t.Fatalf("stats CSV: %q %v", out, err)
-	}
-	row := map[string]string{}
-	for i, h := range recs[0] {
-		row[h] = recs[1][i]
+	row := csvRow(out)
+	if row == nil {
+		t.Fatalf("stats CSV: %q", out)
 	}
 	for stage, want := range map[string]string{"partner": "moskee-attaqwa", "place": "Borgerhout", "link": code,
-		"opened": "1", "agreed": "1", "oriented": "1", "returned": "0", "interested": "1"} {
+		"opened": "1", "agreed": "1", "oriented": "1", "returned": "0", "interested": "1", "booked": "1", "attended": "1"} {
 		if row[stage] != want {
 			t.Errorf("funnel %s = %q, want %q (row %v)", stage, row[stage], want, row)
 		}
@@ -177,6 +206,20 @@ func TestSignupLinkEndToEnd(t *testing.T) {
 	if !strings.Contains(body, "partnerregister") {
 		t.Fatalf("unknown partner: %s", body)
 	}
+}
+
+// csvRow is the one data row of a stats CSV, by column; nil when there is
+// not exactly one.
+func csvRow(out string) map[string]string {
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(recs) != 2 {
+		return nil
+	}
+	row := map[string]string{}
+	for i, h := range recs[0] {
+		row[h] = recs[1][i]
+	}
+	return row
 }
 
 func TestDigestCountsLastWeekPerPartner(t *testing.T) {
