@@ -162,3 +162,40 @@ func chatRef(chat int64) string {
 	h := fnv("werkwijzer-ics:" + strconv.FormatInt(chat, 10))
 	return strconv.FormatUint(uint64(h), 36)
 }
+
+// Hold says what to do with a reminder or news handed out at now for it
+// (nil when the item is gone): send it (zero time, false), drop it, or
+// put it back until a time. It matters when a sender was down and finds
+// things overdue in the quiet hours: the day-before reminder is dropped
+// (the two-hour one follows in the morning), news waits for the morning
+// unless the appointment is too soon for that, and what cannot wait (the
+// two-hour reminder, a mark of attendance that says nothing) goes.
+func Hold(r Reminder, it *Item, now time.Time) (until time.Time, drop bool) {
+	if !quiet(now) {
+		return time.Time{}, false
+	}
+	switch r.Kind {
+	case HoursBefore, Attended:
+		return time.Time{}, false
+	case DayBefore:
+		return time.Time{}, true
+	}
+	var start time.Time
+	if it != nil {
+		start = it.Start
+	}
+	if due := newsDue(now, start); due.After(now) {
+		return due, false
+	}
+	return time.Time{}, false
+}
+
+// Later puts a claimed reminder back in the queue until t.
+func (s *Store) Later(ctx context.Context, r Reminder, t time.Time) error {
+	p := s.rdb.TxPipeline()
+	m := reminderMember(r.Chat, r.Item, r.Kind)
+	p.ZRem(ctx, s.claimed(), m)
+	p.ZAdd(ctx, s.reminders(), redis.Z{Score: float64(t.UnixMilli()), Member: m})
+	_, err := p.Exec(ctx)
+	return err
+}

@@ -618,6 +618,50 @@ func TestAttendanceIsMarkedOnceAndTellsThePerson(t *testing.T) {
 	}
 }
 
+// A sender that was down finds reminders and news overdue at night: the
+// day-before reminder is dropped, news waits for 08:00 unless the
+// appointment is too soon, the two-hour reminder goes.
+func TestOverdueAtNight(t *testing.T) {
+	night := at(2026, 11, 23, 23, 10)
+	later := session("later", at(2026, 11, 24, 14, 0), 5, "port")
+	early := session("early", at(2026, 11, 24, 8, 30), 5, "port")
+	for _, tc := range []struct {
+		kind schedule.ReminderKind
+		it   *schedule.Item
+		at   time.Time
+		drop bool
+		want time.Time
+	}{
+		{schedule.DayBefore, &later, night, true, time.Time{}},
+		{schedule.HoursBefore, &early, night, false, time.Time{}},
+		{schedule.Promoted, &later, night, false, at(2026, 11, 24, 8, 0)},
+		{schedule.ItemCancelled, nil, night, false, at(2026, 11, 24, 8, 0)},
+		{schedule.Promoted, &early, night, false, time.Time{}},
+		{schedule.DayBefore, &later, at(2026, 11, 23, 20, 0), false, time.Time{}},
+	} {
+		until, drop := schedule.Hold(schedule.Reminder{Kind: tc.kind}, tc.it, tc.at)
+		if drop != tc.drop || !until.Equal(tc.want) {
+			t.Errorf("%s at %s: until %s drop %v, want %s %v", tc.kind, tc.at.Format("15:04"), until, drop, tc.want, tc.drop)
+		}
+	}
+	rdb, prefix := redistest.Client(t)
+	s := schedule.NewStore(rdb, prefix)
+	ctx := context.Background()
+	mustImport(t, s, schedule.KindSession, night.Add(-time.Hour), later)
+	s.Book(ctx, 1, later.ID, later.Version, night.Add(-time.Hour))
+	due, _ := s.Due(ctx, at(2026, 11, 24, 12, 0), time.Minute, 10)
+	if len(due) == 0 {
+		t.Fatal("nothing due")
+	}
+	if err := s.Later(ctx, due[0], at(2026, 11, 25, 8, 0)); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := s.Due(ctx, at(2026, 11, 25, 8, 0), time.Minute, 10)
+	if got := kindsOf(again); !strings.Contains(got, fmt.Sprintf("%d:%s", due[0].Chat, due[0].Kind)) {
+		t.Fatalf("put off until the 25th, then due: %s, want %d:%s back", got, due[0].Chat, due[0].Kind)
+	}
+}
+
 // kindsOf lists claimed reminders as "chat:kind", in the order handed out.
 func kindsOf(rs []schedule.Reminder) string {
 	var out []string

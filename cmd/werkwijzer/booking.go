@@ -198,6 +198,23 @@ func (m *Main) sendNews(ctx context.Context, tgm *bot.Telegram) {
 				m.Schedule.Ack(ctx, r)
 				continue
 			}
+			it, err := m.Schedule.Get(ctx, r.Item)
+			if err != nil {
+				m.Log.Warn("reminders: cannot read the appointment; it is tried again", "err", err)
+				continue
+			}
+			if until, drop := schedule.Hold(r, it, m.now()); drop || !until.IsZero() {
+				// Found overdue in the quiet hours (a sender was down).
+				if drop {
+					err = m.Schedule.Ack(ctx, r)
+				} else {
+					err = m.Schedule.Later(ctx, r, until)
+				}
+				if err != nil {
+					m.Log.Warn("reminders: cannot put off", "err", err)
+				}
+				continue
+			}
 			ev := dialogs.Event{ChatID: r.Chat, Kind: dialogs.KindNotice, Data: string(r.Kind) + ":" + r.Item}
 			if err := tgm.Inject(ctx, ev); err != nil {
 				m.Log.Warn("reminders: not delivered; it is tried again", "chat", bot.ChatRef(r.Chat), "err", err)
