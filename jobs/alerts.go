@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/internal/lease"
 )
 
 // Alerts sends new matching vacancies to people who asked for them: at most
@@ -238,22 +239,6 @@ type Alert struct {
 	Vacancy string
 }
 
-// claimScript hands out due alerts under a lease, expired leases first.
-// KEYS: queue, claimed. ARGV: now (ms), lease end (ms), max.
-var claimAlerts = redis.NewScript(`
-local out = {}
-local max = tonumber(ARGV[3])
-for _, key in ipairs({KEYS[2], KEYS[1]}) do
-  if #out >= max then break end
-  local due = redis.call('ZRANGEBYSCORE', key, '-inf', ARGV[1], 'LIMIT', 0, max - #out)
-  for _, m in ipairs(due) do
-    redis.call('ZREM', KEYS[1], m)
-    redis.call('ZADD', KEYS[2], ARGV[2], m)
-    table.insert(out, m)
-  end
-end
-return out`)
-
 // Due claims up to max alerts due at now for lease; send each, then Ack it.
 // One not acknowledged in time is handed out again (the conversation
 // remembers the vacancies it showed, so the person does not see it twice).
@@ -262,16 +247,16 @@ func (a *Alerts) Due(ctx context.Context, now time.Time, lease time.Duration, ma
 	if !SendAt(now).Equal(now) {
 		return nil, nil
 	}
-	ms, err := claimAlerts.Run(ctx, a.rdb, []string{a.key("queue"), a.key("claimed")}, now.UnixMilli(), now.Add(lease).UnixMilli(), max).StringSlice()
+	claims, err := a.queue().Claim(ctx, now, lease, max)
 	if err != nil {
 		return nil, err
 	}
 	var out []Alert
-	for _, m := range ms {
-		c, v, ok := strings.Cut(m, "|")
+	for _, cl := range claims {
+		c, v, ok := strings.Cut(cl.Member, "|")
 		chat, err := strconv.ParseInt(c, 10, 64)
 		if !ok || err != nil {
-			a.rdb.ZRem(ctx, a.key("claimed"), m)
+			a.queue().Ack(ctx, cl.Member)
 			continue
 		}
 		out = append(out, Alert{Chat: chat, Vacancy: v})
@@ -281,7 +266,12 @@ func (a *Alerts) Due(ctx context.Context, now time.Time, lease time.Duration, ma
 
 // Ack marks an alert sent.
 func (a *Alerts) Ack(ctx context.Context, al Alert) error {
-	return a.rdb.ZRem(ctx, a.key("claimed"), strconv.FormatInt(al.Chat, 10)+"|"+al.Vacancy).Err()
+	return a.queue().Ack(ctx, strconv.FormatInt(al.Chat, 10)+"|"+al.Vacancy)
+}
+
+// queue is the alerts due, handed out under a lease.
+func (a *Alerts) queue() lease.Queue {
+	return lease.Queue{RDB: a.rdb, Due: a.key("queue"), Claimed: a.key("claimed")}
 }
 
 // Deliver keeps the list of people who want alerts in step with what

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"github.com/werkwijzer/werkwijzer/internal/lease"
 )
 
 // ReminderKind says which reminder: the day before, or two hours before.
@@ -112,42 +112,27 @@ func parseMember(m string) (Reminder, bool) {
 	return Reminder{Chat: chat, Item: parts[1], Kind: ReminderKind(parts[2])}, err == nil
 }
 
-// claimScript hands out due reminders, each to one caller, under a lease:
-// first reminders whose lease ran out (their sender died before Ack), then
-// due ones. KEYS: reminders, claimed. ARGV: now (ms), lease end (ms), max.
-var claimScript = redis.NewScript(`
-local out = {}
-local max = tonumber(ARGV[3])
-for _, key in ipairs({KEYS[2], KEYS[1]}) do
-  local due = redis.call('ZRANGEBYSCORE', key, '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, max - #out/2)
-  for i = 1, #due, 2 do
-    redis.call('ZREM', KEYS[1], due[i])
-    redis.call('ZADD', KEYS[2], ARGV[2], due[i])
-    table.insert(out, due[i])
-    table.insert(out, due[i+1])
-  end
-  if #out/2 >= max then break end
-end
-return out`)
+// queue is the reminders and news, handed out under a lease.
+func (s *Store) queue() lease.Queue {
+	return lease.Queue{RDB: s.rdb, Due: s.reminders(), Claimed: s.claimed()}
+}
 
 // Due claims up to max reminders due at now for lease: no other caller
 // gets them until the lease ends. Send each, then Ack it; one not acked in
 // time is handed out again.
 func (s *Store) Due(ctx context.Context, now time.Time, lease time.Duration, max int) ([]Reminder, error) {
-	res, err := claimScript.Run(ctx, s.rdb, []string{s.reminders(), s.claimed()},
-		now.UnixMilli(), now.Add(lease).UnixMilli(), max).StringSlice()
+	claims, err := s.queue().Claim(ctx, now, lease, max)
 	if err != nil {
 		return nil, err
 	}
 	var out []Reminder
-	for i := 0; i+1 < len(res); i += 2 {
-		r, ok := parseMember(res[i])
+	for _, c := range claims {
+		r, ok := parseMember(c.Member)
 		if !ok {
-			s.rdb.ZRem(ctx, s.claimed(), res[i])
+			s.queue().Ack(ctx, c.Member)
 			continue
 		}
-		ms, _ := strconv.ParseFloat(res[i+1], 64)
-		r.Due = time.UnixMilli(int64(ms))
+		r.Due = c.Due
 		out = append(out, r)
 	}
 	return out, nil
@@ -155,7 +140,7 @@ func (s *Store) Due(ctx context.Context, now time.Time, lease time.Duration, max
 
 // Ack marks a claimed reminder sent.
 func (s *Store) Ack(ctx context.Context, r Reminder) error {
-	return s.rdb.ZRem(ctx, s.claimed(), reminderMember(r.Chat, r.Item, r.Kind)).Err()
+	return s.queue().Ack(ctx, reminderMember(r.Chat, r.Item, r.Kind))
 }
 
 func chatRef(chat int64) string {
@@ -192,10 +177,5 @@ func Hold(r Reminder, it *Item, now time.Time) (until time.Time, drop bool) {
 
 // Later puts a claimed reminder back in the queue until t.
 func (s *Store) Later(ctx context.Context, r Reminder, t time.Time) error {
-	p := s.rdb.TxPipeline()
-	m := reminderMember(r.Chat, r.Item, r.Kind)
-	p.ZRem(ctx, s.claimed(), m)
-	p.ZAdd(ctx, s.reminders(), redis.Z{Score: float64(t.UnixMilli()), Member: m})
-	_, err := p.Exec(ctx)
-	return err
+	return s.queue().Later(ctx, reminderMember(r.Chat, r.Item, r.Kind), t)
 }
