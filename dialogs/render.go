@@ -237,7 +237,7 @@ func (t *turn) myData() {
 		appts = append(appts, t.what(s)+", "+w["Date"].(string)+" "+w["Time"].(string))
 	}
 	if len(appts) > 0 {
-		lines = append(lines, t.tr("mydata_appointments", map[string]any{"List": "\n• " + strings.Join(appts, "\n• ")}))
+		lines = append(lines, t.tr("mydata_appointments", map[string]any{"List": "\n    – " + strings.Join(appts, "\n    – ")}))
 	}
 	lines = append(lines,
 		t.tr("mydata_last_seen", map[string]any{"Date": t.e.Date(lang, st.LastSeen)}),
