@@ -216,6 +216,14 @@ func (t *turn) booking(arg, rest string) bool {
 	if arg != "tc" && arg != "ts" && arg != "mc" && arg != "ms" {
 		st.Moving = "" // anything else ends a move that was not finished
 	}
+	if b := ev.Booking; b != nil && b.Slot != nil {
+		// Booked, waiting or given back afresh: what was shown about
+		// this appointment before may be news again.
+		st.Noticed = slices.DeleteFunc(st.Noticed, func(k string) bool {
+			_, rest, _ := strings.Cut(k, ":")
+			return strings.HasPrefix(rest, b.Slot.ID+"@")
+		})
+	}
 	switch arg {
 	case "lc", "ls":
 		t.listing(sessionVerb(arg), false)
@@ -448,10 +456,16 @@ func (t *turn) notice() {
 	st, ev := t.st, t.ev
 	kind, _, _ := strings.Cut(ev.Data, ":")
 	s := ev.Slot
-	if !st.Consented() || s == nil || slices.Contains(st.Noticed, ev.Data) {
+	if !st.Consented() || s == nil {
 		return
 	}
-	st.Noticed = append(st.Noticed, ev.Data)
+	// Keyed by the appointment's time too: a reminder for a slot staff
+	// moved is news, not a second copy.
+	key := ev.Data + "@" + strconv.FormatInt(s.Start.Unix(), 10)
+	if slices.Contains(st.Noticed, key) {
+		return
+	}
+	st.Noticed = append(st.Noticed, key)
 	if len(st.Noticed) > MaxNoticed {
 		st.Noticed = st.Noticed[len(st.Noticed)-MaxNoticed:]
 	}

@@ -439,6 +439,18 @@ func TestBookingBadInputStaffChangesAndForget(t *testing.T) {
 	got = c.Press("bk:ls:0")
 	expect(t, lang, c.Press(buttonWith(t, got[len(got)-1], "bk:bs:fabriek:")), "booked_done", map[string]any{"What": "Werken in de industrie",
 		"Date": dayIn(lang, bxl(2027, 3, 28, 10, 0)), "Time": "10:00", "Place": "Talentenfabriek, Kanaaldok 1, 2030 Antwerpen"})
+	// Staff move the session an hour: the person is told, with a new
+	// calendar file, and reminded of the new time.
+	os.WriteFile(sessions, []byte(strings.Replace(string(must(os.ReadFile(sessions))), "2027-03-28 10:00", "2027-03-28 11:00", 1)), 0o600)
+	if out, err := werkwijzer(t, env, "import", "sessions", sessions); err != nil || !strings.Contains(out, "1 moved") {
+		t.Fatalf("moving the session: %q %v", out, err)
+	}
+	msgs = waitText(t, tg, id, texts.T(lang, "item_moved", map[string]any{"What": "Werken in de industrie",
+		"Date": dayIn(lang, bxl(2027, 3, 28, 11, 0)), "Time": "11:00", "Place": "Talentenfabriek, Kanaaldok 1, 2030 Antwerpen"}), 1)
+	checkCalendar(t, msgs[len(msgs)-1], "20270328T110000")
+	clk.set(bxl(2027, 3, 27, 18, 0))
+	waitText(t, tg, id, texts.T(lang, "reminder_day", map[string]any{"Time": "11:00", "What": "Werken in de industrie",
+		"Place": "Talentenfabriek, Kanaaldok 1, 2030 Antwerpen"}), 1)
 	if _, err := r.m.Booker.Wait(context.Background(), 555, "fabriek"); err != nil {
 		t.Fatal(err)
 	}
