@@ -297,7 +297,7 @@ func (a *Alerts) Deliver(ctx context.Context, turn *dialogs.Turn) error {
 
 // Depth is how many alerts wait, for the metrics.
 func (a *Alerts) Depth(ctx context.Context) (int64, error) {
-	return a.rdb.ZCard(ctx, a.key("queue")).Result()
+	return a.queue().Depth(ctx)
 }
 
 // shape is what Score reads of a profile: people with the same shape get

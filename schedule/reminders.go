@@ -138,6 +138,9 @@ func (s *Store) Due(ctx context.Context, now time.Time, lease time.Duration, max
 	return out, nil
 }
 
+// Depth is how many reminders and news wait, due or not.
+func (s *Store) Depth(ctx context.Context) (int64, error) { return s.queue().Depth(ctx) }
+
 // Ack marks a claimed reminder sent.
 func (s *Store) Ack(ctx context.Context, r Reminder) error {
 	return s.queue().Ack(ctx, reminderMember(r.Chat, r.Item, r.Kind))

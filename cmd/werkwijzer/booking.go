@@ -224,6 +224,9 @@ func (m *Main) sendNews(ctx context.Context, tgm *bot.Telegram) {
 				m.Log.Warn("reminders: cannot acknowledge", "err", err)
 			}
 		}
+		if n, err := m.Schedule.Depth(ctx); err == nil && m.Metrics != nil {
+			m.Metrics.QueueDepth.WithLabelValues("reminders").Set(float64(n))
+		}
 	}
 }
 

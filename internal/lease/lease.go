@@ -75,3 +75,8 @@ func (q Queue) Later(ctx context.Context, member string, t time.Time) error {
 	_, err := p.Exec(ctx)
 	return err
 }
+
+// Depth is how many members wait, due or not, for the metrics.
+func (q Queue) Depth(ctx context.Context) (int64, error) {
+	return q.RDB.ZCard(ctx, q.Due).Result()
+}
