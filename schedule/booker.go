@@ -32,8 +32,8 @@ func (b *Booker) now() time.Time {
 	return b.Now()
 }
 
-// SlotOf is it as the dialogs show it.
-func SlotOf(it Item) dialogs.Slot {
+// slotOf is it as the dialogs show it.
+func slotOf(it Item) dialogs.Slot {
 	s := dialogs.Slot{ID: it.ID, Version: it.Version, Session: it.Kind == KindSession, Start: it.Start,
 		Duration: it.Duration, Address: it.Address, Coach: it.Coach, Languages: it.Languages,
 		Title: it.Title, House: it.House, Sector: it.Sector}
@@ -49,7 +49,7 @@ func SlotOf(it Item) dialogs.Slot {
 func slots(ls []Listed) []dialogs.Slot {
 	out := make([]dialogs.Slot, 0, len(ls))
 	for _, l := range ls {
-		s := SlotOf(l.Item)
+		s := slotOf(l.Item)
 		s.SeatsFree = l.SeatsFree
 		out = append(out, s)
 	}
@@ -73,7 +73,7 @@ func (b *Booker) Mine(ctx context.Context, chat int64) ([]dialogs.Slot, error) {
 	as, err := b.Store.Appointments(ctx, chat, b.now())
 	out := make([]dialogs.Slot, 0, len(as))
 	for _, a := range as {
-		s := SlotOf(a.Item)
+		s := slotOf(a.Item)
 		s.Held, s.Waiting = !a.Waiting, a.Waiting
 		out = append(out, s)
 	}
@@ -100,11 +100,11 @@ func (b *Booker) Slot(ctx context.Context, chat int64, id string) (*dialogs.Slot
 		if err := json.Unmarshal(body, &gone); err != nil {
 			return nil, err
 		}
-		s := SlotOf(gone)
+		s := slotOf(gone)
 		s.Cancelled = true
 		return &s, nil
 	}
-	s := SlotOf(*it)
+	s := slotOf(*it)
 	held, err := st.rdb.SIsMember(ctx, st.seats(id), chatStr(chat)).Result()
 	if err != nil {
 		return nil, err
@@ -126,7 +126,7 @@ func (b *Booker) booking(ctx context.Context, r Result, id string) (dialogs.Book
 	if err != nil || it == nil {
 		return out, err
 	}
-	s := SlotOf(*it)
+	s := slotOf(*it)
 	out.Slot = &s
 	return out, nil
 }
