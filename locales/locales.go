@@ -111,8 +111,11 @@ func Chain(lang string) []string {
 type Catalog struct {
 	bundle     *i18n.Bundle
 	localizers map[string]*i18n.Localizer
-	mu         sync.Mutex
-	missing    map[string]bool // reported once each, see Missing
+	// have lists the ids each language's own file holds (by code), so that
+	// tests can look at a language's own texts without the fallback.
+	have    map[string]map[string]bool
+	mu      sync.Mutex
+	missing map[string]bool // reported once each, see Missing
 }
 
 // Load parses the embedded message files.
@@ -129,16 +132,22 @@ func LoadFS(fsys fs.FS) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
+	c := &Catalog{bundle: b, localizers: map[string]*i18n.Localizer{}, have: map[string]map[string]bool{}, missing: map[string]bool{}}
 	for _, name := range names {
 		buf, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := b.ParseMessageFileBytes(buf, name); err != nil {
+		mf, err := b.ParseMessageFileBytes(buf, name)
+		if err != nil {
 			return nil, fmt.Errorf("locales: %s: %w", name, err)
 		}
+		ids := map[string]bool{}
+		for _, m := range mf.Messages {
+			ids[m.ID] = true
+		}
+		c.have[strings.TrimSuffix(name, ".toml")] = ids
 	}
-	c := &Catalog{bundle: b, localizers: map[string]*i18n.Localizer{}, missing: map[string]bool{}}
 	for _, l := range Languages {
 		c.localizers[l.Code] = i18n.NewLocalizer(b, l.Code)
 	}
@@ -186,6 +195,16 @@ func (c *Catalog) render(lang string, cfg *i18n.LocalizeConfig) string {
 	c.missing[cfg.MessageID] = true
 	c.mu.Unlock()
 	return cfg.MessageID
+}
+
+// own renders id from lang's own file only: false when that file lacks it.
+func (c *Catalog) own(lang, id string, data map[string]any) (string, bool) {
+	loc := c.localizers[lang]
+	if loc == nil || !c.have[lang][id] {
+		return "", false
+	}
+	s, err := loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	return s, err == nil
 }
 
 // Missing lists message ids that were asked for but exist in no language:
