@@ -219,6 +219,14 @@ func (c *Catalog) Missing() []string {
 	return ids
 }
 
+// List joins items as a list in running text in lang, with the language's
+// own separator (the message list_sep: ", " in Dutch, "، " in Arabic script,
+// "፣ " in Tigrinya), so that no comma is hard-coded where a language has
+// its own.
+func (c *Catalog) List(lang string, items []string) string {
+	return strings.Join(items, c.T(lang, "list_sep", nil))
+}
+
 // Name is the language's name written in itself, for the picker.
 func (c *Catalog) Name(code string) string {
 	return c.T(code, "language_name", nil)
