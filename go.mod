@@ -33,3 +33,5 @@ require (
 	golang.org/x/xerrors v0.0.0-20200804184101-5ec99f83aff1 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
+
+tool github.com/nicksnyder/go-i18n/v2/goi18n
