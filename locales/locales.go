@@ -1,8 +1,3 @@
-// Package locales holds every text a user sees, as go-i18n TOML files embedded
-// in the binary, and the lookup that falls back along a chain of languages.
-//
-// It depends on nothing of Werkwijzer's own, so that dialogs, the Telegram
-// channel and the terminal can all render the same messages.
 package locales
 
 import (
