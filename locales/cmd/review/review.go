@@ -443,6 +443,13 @@ func importReview(dir, code, file string) (string, error) {
 	list("added", added)
 	list("not taken, the Dutch changed since the export (export again and ask for these)", dropped)
 	list("not taken, no such message in nl.toml", unknown)
+	var todo []string
+	for _, t := range nlOrder {
+		if _, ok := want[t.id]; !ok {
+			todo = append(todo, t.id)
+		}
+	}
+	list("still to translate (left empty)", todo)
 	return r.String(), nil
 }
 

@@ -131,6 +131,8 @@ func TestRoundTrip(t *testing.T) {
 	newNotice := "Zanim zaczniemy (test):" + notice[strings.Index(notice, "\n"):]
 	setOther(t, file, "consent_notice", quote(newNotice, true, true))
 	setOther(t, file, "review_test_new", `"Nowe"`)
+	// Saved by an editor on Windows.
+	writeFile(t, file, strings.ReplaceAll(readFile(t, file), "\n", "\r\n"))
 
 	rep, err := importReview(dir, "pl", file)
 	if err != nil {
@@ -212,6 +214,28 @@ func TestRoundTripWithoutChangesKeepsEveryFile(t *testing.T) {
 				t.Errorf("report: %s", rep)
 			}
 		})
+	}
+}
+
+func TestImportListsWhatIsStillToTranslate(t *testing.T) {
+	dir := copyLocales(t)
+	nlPath := filepath.Join(dir, "nl.toml")
+	writeFile(t, nlPath, readFile(t, nlPath)+"\n[review_test_new]\nother = \"Nieuw\"\n")
+	file, err := export(dir, "pl", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := readFile(t, filepath.Join(dir, "pl.toml"))
+	rep, err := importReview(dir, "pl", file) // the reviewer left it empty
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, filepath.Join(dir, "pl.toml")); got != old {
+		t.Error("an empty text was taken as a translation")
+	}
+	_, todo, _ := strings.Cut(rep, "still to translate (left empty):\n")
+	if !strings.Contains(todo, "  review_test_new\n") {
+		t.Errorf("the report does not list review_test_new as still to translate: %s", rep)
 	}
 }
 
