@@ -19,10 +19,10 @@ type Layout struct {
 // is a sign, not a word, so it is the same in every language.
 const Mark = "✓ "
 
-// Limit is the most characters (as Width counts them) a label may have on a
-// phone: about 32 alone on a row, 17 when two share it, 11 when three do,
-// as measured on Telegram for Android and iOS on a 360-point-wide screen.
-// For a multi-select option the limit holds for the label with Mark.
+// Limit is the most characters (as Width counts them) a label may have: what
+// a phone shows of a Telegram button, about 32 alone on a row, 17 when two
+// share it, 11 when three do (the widths of issue #18). For a multi-select
+// option the limit holds for the label with Mark in front.
 func (l Layout) Limit() int {
 	switch l.PerRow {
 	case 1:
