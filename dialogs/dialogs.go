@@ -1,10 +1,18 @@
-// Package dialogs is Werkwijzer's conversation engine and every flow in it:
-// language, consent, orientation, next step, menu, and the privacy commands.
+// Package dialogs is Werkwijzer's conversation engine: the types every
+// channel speaks (Event in, Reply out), the versioned State of one
+// conversation, the Router that sends each event to the flow that owns it,
+// and the frame every conversation shares (language, consent, menu, help).
+// The flows themselves (orientation, data rights, booking, vacancies, the
+// staff handover, sign-up links) live in the sub-packages and register
+// their buttons, commands and steps on an Engine; cmd/werkwijzer decides
+// which are on.
 //
-// It speaks plain Go types (Event in, Reply out) and must not import Telegram,
-// Slack or Redis packages: the channels in bot/ translate to and from these
-// types and store/ implements Sessions, so every flow can be tested as a
-// script of events and expected replies.
+// It must not import Telegram, Slack or Redis packages: the channels in
+// bot/ translate to and from these types, store/ implements Sessions, and
+// every flow reaches the outside world only through the small interfaces
+// (ports) it declares itself, called with the turn's context. So every
+// flow can be tested as a script of events and expected replies
+// (package dialogstest).
 package dialogs
 
 import (
@@ -27,18 +35,23 @@ const (
 	// KindEdited is an edit of an earlier message; we answer but do not re-process it.
 	KindEdited
 	// KindStaff comes from the staff side, not the person: Event.Command
-	// is one of the Staff* actions.
+	// is the action (see package handover).
 	KindStaff
 	// KindAlert is a new vacancy for someone who asked for alerts;
-	// Event.Data is its id.
+	// Event.Data is its id (see package vacancies).
 	KindAlert
 	// KindNotice is the schedule's news for the person: a reminder, a
-	// seat from the waiting list, a change; Event.Data is
-	// "<notice>:<item id>" (see the Notice constants).
+	// seat from the waiting list, a change (see package booking).
 	KindNotice
 )
 
-// Event is one thing a person did in a chat.
+// Proactive reports whether events of k come from us, not from the person:
+// they do not count as the person's activity, and nothing is said to a
+// chat we hold nothing on.
+func (k Kind) Proactive() bool { return k == KindStaff || k == KindAlert || k == KindNotice }
+
+// Event is one thing a person did in a chat, or one thing the outside
+// world tells their conversation.
 type Event struct {
 	ChatID   int64
 	UpdateID int64 // channel's sequence number, for de-duplication; 0 when the channel has none
@@ -47,23 +60,6 @@ type Event struct {
 	Command  string
 	Data     string
 	LangHint string // the language the channel reports for the person, if any
-	// Link is what the payload of a /start stands for, when it is a valid
-	// sign-up link; LinkProblem says why it is not. The Service fills both
-	// in; channels leave them empty.
-	Link        *Link       `json:"-"`
-	LinkProblem LinkProblem `json:"-"`
-	// Offers are the vacancies a jobs button shows, from offset JobsAt,
-	// and Offer the one a "not for me" was about; the Service fills them.
-	Offers []JobOffer `json:"-"`
-	Offer  *JobOffer  `json:"-"`
-	JobsAt int        `json:"-"`
-	// Slots are what a booking button lists (from offset SlotsAt), Slot
-	// the one it is about, and Booking what a book, wait, cancel or move
-	// came to; the Service fills them.
-	Slots   []Slot   `json:"-"`
-	SlotsAt int      `json:"-"`
-	Slot    *Slot    `json:"-"`
-	Booking *Booking `json:"-"`
 	// Ref is the channel's handle on the message the event came from (the
 	// message whose button was pressed), kept with undelivered replies so a
 	// Replace still finds it after a restart.
@@ -109,9 +105,21 @@ type Turn struct {
 	// Sent counts the replies already delivered, so that a restart in the
 	// middle of a turn sends only the rest.
 	Sent int `json:"sent,omitempty"`
-	// Notes are for staff; they are stored with the replies, so a crash
-	// neither loses them nor, since each has a stable ID, doubles them.
+	// Notes are for staff and the other components that act on what
+	// happened; they are stored with the replies, so a crash neither
+	// loses them nor, since each has a stable ID, doubles them.
 	Notes []Note `json:"notes,omitempty"`
+}
+
+// Forgets reports whether the turn erased the person (/forget): every
+// component that holds something of them must then drop it.
+func (t *Turn) Forgets() bool {
+	for _, n := range t.Notes {
+		if n.Kind == NoteForget {
+			return true
+		}
+	}
+	return false
 }
 
 // Sessions keeps one conversation State per chat, with the replies of the
@@ -125,6 +133,3 @@ type Sessions interface {
 	Progress(ctx context.Context, out *Turn) error
 	Delivered(ctx context.Context, turns []*Turn) error
 }
-
-// Clock tells the time; tests move it instead of sleeping.
-type Clock func() time.Time

@@ -18,14 +18,6 @@ import (
 type Service struct {
 	Engine   *Engine
 	Sessions Sessions
-	// Links resolves sign-up links; nil treats every /start payload as
-	// unknown.
-	Links LinkResolver
-	// Jobs finds vacancies; nil when there are none to show.
-	Jobs JobFinder
-	// Schedule books coaching talks and info sessions; nil when there
-	// is nothing to book.
-	Schedule Scheduler
 }
 
 // ErrDuplicate reports an event already handled and delivered; the caller
@@ -45,16 +37,10 @@ func (s *Service) Handle(ctx context.Context, ev Event) (*Turn, error) {
 	if st != nil && ev.UpdateID != 0 && ev.UpdateID <= st.LastUpdate {
 		return nil, ErrDuplicate
 	}
-	if err := s.resolveLink(ctx, &ev); err != nil {
-		return nil, fmt.Errorf("resolve link: %w", err)
+	out, err := s.Engine.Handle(ctx, st, ev)
+	if err != nil {
+		return nil, err
 	}
-	if err := s.prefetchJobs(ctx, st, &ev); err != nil {
-		return nil, fmt.Errorf("find vacancies: %w", err)
-	}
-	if err := s.prefetchBooking(ctx, st, &ev); err != nil {
-		return nil, fmt.Errorf("schedule: %w", err)
-	}
-	out := s.Engine.Handle(st, ev)
 	turn := &Turn{ChatID: ev.ChatID, Update: ev.UpdateID, Ref: ev.Ref, Replies: out.Replies,
 		Lang: s.lang(out.State, st, ev), Notes: numbered(out.Notes, ev)}
 	switch {
@@ -135,11 +121,11 @@ func (s *Service) Delivered(ctx context.Context, turns ...*Turn) error {
 }
 
 func (s *Service) lang(after, before *State, ev Event) string {
-	t := &turn{e: s.Engine, ev: ev, st: after}
+	c := &Conv{e: s.Engine, ev: ev, st: after}
 	if after == nil {
-		t.st = before
+		c.st = before
 	}
-	return t.lang()
+	return c.Lang()
 }
 
 // Apology is what a person gets when handling their message failed, in the

@@ -1,150 +1,176 @@
 package dialogs
 
 import (
-	"slices"
+	"bytes"
+	"encoding/json"
+	"maps"
 	"time"
 )
 
 // StateVersion is written with every State so that a later change to its
-// shape can still read conversations saved by an older binary.
-const StateVersion = 1
+// shape can still read conversations saved by an older binary. Version 1
+// was one flat struct of every feature's fields; version 2 keeps what the
+// frame needs and gives each flow its own part (State.Flows).
+const StateVersion = 2
 
 // Step names where a conversation is. The values are stored and appear in
-// callback data, so they are short and must never be renamed.
+// callback data, so they are short and must never be renamed. The frame's
+// steps are here; each flow names its own.
 type Step string
 
+// The frame's steps.
 const (
-	StepLanguage     Step = "lang"
-	StepConsent      Step = "consent"
-	StepName         Step = "name"
-	StepAge          Step = "age"
-	StepDutch        Step = "dutch"
-	StepSituation    Step = "sit"
-	StepEducation    Step = "edu"
-	StepDiploma      Step = "dipl"
-	StepSectors      Step = "sec"
-	StepLicence      Step = "lic"
-	StepAvailability Step = "av"
-	StepHome         Step = "home"
-	StepGoal         Step = "goal"
-	StepSupport      Step = "sup"
-	StepSummary      Step = "sum"
-	// StepShare asks, after the summary, whether coaches may see the answers.
-	StepShare Step = "share"
-	StepMenu  Step = "menu"
+	StepLanguage Step = "lang"
+	StepConsent  Step = "consent"
+	StepMenu     Step = "menu"
 )
 
-// State is everything we hold on one chat, stored as one value.
+// State is everything we hold on one chat, stored as one value: the
+// frame's fields, and one part per flow under its key, which only that flow
+// reads and writes (see Part).
 type State struct {
 	V    int    `json:"v"`
 	Lang string `json:"lang,omitempty"`
 	Step Step   `json:"step"`
 	// Agreed is when the person accepted the privacy notice; zero before.
-	Agreed time.Time `json:"agreed,omitzero"`
-	// Oriented is when the person first confirmed their answers.
-	Oriented time.Time `json:"oriented,omitzero"`
-	Profile  Profile   `json:"profile"`
-	// Picked holds a multi-select's choices until "done" is pressed.
-	Picked []string `json:"picked,omitempty"`
-	// Editing means the current question was opened from the summary, so
-	// answering it returns there.
-	Editing bool `json:"editing,omitempty"`
-	// Share is the person's answer to "may a coach see your answers?":
-	// ShareYes, ShareNo, or empty when not asked yet. Staff get the
-	// answers only on ShareYes.
-	Share string `json:"share,omitempty"`
-	// Handover is set while the person waits for, or talks with, a staff
-	// member.
-	Handover *Handover `json:"handover,omitempty"`
-	// Source is the first sign-up link the person opened, if any.
-	Source *Source `json:"source,omitempty"`
-	// SectorFirst is the sector a sign-up link named: offered first.
-	SectorFirst string `json:"sector_first,omitempty"`
-	// Rejected are the vacancies the person said were not for them.
-	Rejected []Rejected `json:"rejected,omitempty"`
-	// Alerts: the person asked for new vacancies by message.
-	Alerts bool `json:"alerts,omitempty"`
-	// Alerted are the vacancies sent as alerts, so that one handed out
-	// twice (a sender that died before acknowledging) is shown once.
-	Alerted []string `json:"alerted,omitempty"`
-	// Moving is the appointment the person is moving, until they pick
-	// the new one.
-	Moving string `json:"moving,omitempty"`
-	// Noticed are the schedule's notices shown, so that one handed out
-	// twice is shown once.
-	Noticed    []string  `json:"noticed,omitempty"`
+	Agreed     time.Time `json:"agreed,omitzero"`
 	Created    time.Time `json:"created"`
 	LastSeen   time.Time `json:"last_seen"`
 	LastUpdate int64     `json:"last_update,omitempty"`
-}
-
-// Profile holds the orientation answers. Empty means not answered; a step in
-// Skipped was skipped on purpose.
-type Profile struct {
-	Name         string   `json:"name,omitempty"`
-	Age          string   `json:"age,omitempty"`
-	Dutch        string   `json:"dutch,omitempty"`
-	Situation    string   `json:"situation,omitempty"`
-	Education    string   `json:"education,omitempty"`
-	Diploma      string   `json:"diploma,omitempty"`
-	Sectors      []string `json:"sectors,omitempty"`
-	Licence      string   `json:"licence,omitempty"`
-	Availability []string `json:"availability,omitempty"`
-	District     string   `json:"district,omitempty"`
-	Postcode     string   `json:"postcode,omitempty"`
-	Goal         string   `json:"goal,omitempty"`
-	Support      []string `json:"support,omitempty"`
-	Skipped      []Step   `json:"skipped,omitempty"`
-}
-
-// The answers to the sharing question.
-const (
-	ShareYes = "yes"
-	ShareNo  = "no"
-)
-
-// Handover is a request to talk to a person, from the moment it is made
-// until the staff member hands the conversation back.
-type Handover struct {
-	// Active is false while the person waits, true once a staff member
-	// took over; the bot stays silent then.
-	Active bool      `json:"active,omitempty"`
-	Since  time.Time `json:"since"`
-	// Staff is the first name of the staff member who took over.
-	Staff string `json:"staff,omitempty"`
-	// Pending holds what the person typed while waiting, handed to the
-	// staff member when they take over and then dropped.
-	Pending []string `json:"pending,omitempty"`
+	// Flows holds each flow's part as JSON, by the flow's key.
+	Flows map[string]json.RawMessage `json:"flows,omitempty"`
 }
 
 // Consented reports whether the person agreed to the privacy notice.
 func (s *State) Consented() bool { return !s.Agreed.IsZero() }
 
-// HasSector reports whether the person chose sector.
-func (p Profile) HasSector(sector string) bool { return slices.Contains(p.Sectors, sector) }
-
-// HasSupport reports whether the person asked for support need.
-func (p Profile) HasSupport(need string) bool { return slices.Contains(p.Support, need) }
-
-// skipped reports whether step was skipped on purpose.
-func (p Profile) skipped(step Step) bool {
-	for _, s := range p.Skipped {
-		if s == step {
-			return true
-		}
-	}
-	return false
+// clone copies s so that a turn never changes its caller's value: parts
+// are replaced, never changed in place, so sharing their bytes is safe.
+func (s *State) clone() *State {
+	cp := *s
+	cp.Flows = maps.Clone(s.Flows)
+	return &cp
 }
 
-func (p *Profile) setSkipped(step Step, on bool) {
-	out := p.Skipped[:0]
-	for _, s := range p.Skipped {
-		if s != step {
-			out = append(out, s)
+// UnmarshalJSON reads a State of any version, moving the fields of an older
+// one to where this binary keeps them.
+func (s *State) UnmarshalJSON(b []byte) error {
+	type plain State
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*s = State(p)
+	if s.V >= 2 {
+		return nil
+	}
+	var legacy map[string]json.RawMessage
+	if err := json.Unmarshal(b, &legacy); err != nil {
+		return err
+	}
+	flows, err := fromV1(legacy)
+	if err != nil {
+		return err
+	}
+	if len(flows) > 0 {
+		s.Flows = flows
+	}
+	s.V = StateVersion
+	return nil
+}
+
+// v1Parts says, for each flow, which fields of a version-1 State became its
+// part, under the same JSON names. It is history: it never changes.
+var v1Parts = map[string][]string{
+	"orientation": {"oriented", "profile", "picked", "editing", "share", "sector_first"},
+	"handover":    {"handover"},
+	"signup":      {"source"},
+	"vacancies":   {"rejected", "alerts", "alerted"},
+	"booking":     {"moving", "noticed"},
+}
+
+func fromV1(legacy map[string]json.RawMessage) (map[string]json.RawMessage, error) {
+	flows := map[string]json.RawMessage{}
+	for flow, fields := range v1Parts {
+		part := map[string]json.RawMessage{}
+		for _, f := range fields {
+			if v, ok := legacy[f]; ok && !bytes.Equal(v, []byte("null")) {
+				part[f] = v
+			}
+		}
+		if len(part) == 0 {
+			continue
+		}
+		b, err := json.Marshal(part)
+		if err != nil {
+			return nil, err
+		}
+		flows[flow] = b
+	}
+	return flows, nil
+}
+
+// Part is one flow's share of the State, kept as JSON under Key: the flow
+// declares it once (var part = dialogs.Part[myState]{Key: "my"}) and reads
+// it in a turn with Of. Nothing outside the flow changes it.
+type Part[T any] struct{ Key string }
+
+// Of is the part in this turn, decoded on first use and stored with the
+// turn's state at its end. Before any state is held (a person who has not
+// chosen a language yet) it is a scratch value that is not kept.
+func (p Part[T]) Of(c *Conv) *T {
+	if v, ok := c.parts[p.Key]; ok {
+		return v.ptr.(*T)
+	}
+	v := new(T)
+	if c.st != nil {
+		if raw, ok := c.st.Flows[p.Key]; ok {
+			// A part that no longer reads (it never should) starts
+			// afresh rather than block the conversation for good.
+			_ = json.Unmarshal(raw, v)
 		}
 	}
-	if on {
-		out = append(out, step)
+	c.parts[p.Key] = partValue{ptr: v, encode: func() ([]byte, error) { return json.Marshal(v) }}
+	return v
+}
+
+// Read is the part as stored in st, outside a turn (planning alerts, tests).
+func (p Part[T]) Read(st *State) (T, error) {
+	var v T
+	if st == nil {
+		return v, nil
 	}
-	p.Skipped = out
+	raw, ok := st.Flows[p.Key]
+	if !ok {
+		return v, nil
+	}
+	err := json.Unmarshal(raw, &v)
+	return v, err
+}
+
+// Write stores v as the part in st, outside a turn (tests, fixtures).
+func (p Part[T]) Write(st *State, v T) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	setPart(st, p.Key, b)
+	return nil
+}
+
+type partValue struct {
+	ptr    any
+	encode func() ([]byte, error)
+}
+
+// setPart stores a part, leaving out one that holds nothing.
+func setPart(st *State, key string, b []byte) {
+	if bytes.Equal(b, []byte("{}")) || bytes.Equal(b, []byte("null")) {
+		delete(st.Flows, key)
+		return
+	}
+	if st.Flows == nil {
+		st.Flows = map[string]json.RawMessage{}
+	}
+	st.Flows[key] = b
 }

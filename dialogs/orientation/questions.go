@@ -1,94 +1,13 @@
-package dialogs
+package orientation
 
 import (
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/werkwijzer/werkwijzer/dialogs"
 )
-
-// Answer values. They are stored and sent in callback data: short, stable,
-// never translated.
-const (
-	AgeUnder25 = "u25"
-	Age25to49  = "25_49"
-	Age50Plus  = "50p"
-
-	DutchNone           = "none"
-	DutchLittle         = "little"
-	DutchConversational = "conversational"
-	DutchFluent         = "fluent"
-
-	SituationVDAB    = "vdab"
-	SituationOCMW    = "ocmw"
-	SituationStudent = "student"
-	SituationWorking = "working"
-	SituationOther   = "other"
-
-	EducationPrimary             = "primary"
-	EducationSecondaryUnfinished = "secondary_unfinished"
-	EducationSecondary           = "secondary"
-	EducationHigher              = "higher"
-
-	DiplomaBelgium       = "belgium"
-	DiplomaRecognised    = "recognised"
-	DiplomaNotRecognised = "not_recognised"
-	DiplomaUnknown       = "unknown"
-
-	SectorConstruction = "construction"
-	SectorIndustry     = "industry"
-	SectorPort         = "port"
-	SectorHospitality  = "hospitality"
-	SectorEducation    = "education"
-	SectorCare         = "care"
-	SectorCleaning     = "cleaning"
-	SectorRetail       = "retail"
-	SectorOther        = "other"
-
-	LicenceNone = "none"
-	LicenceB    = "b"
-	LicenceC    = "c"
-
-	AvailFullTime = "fulltime"
-	AvailPartTime = "parttime"
-	AvailShifts   = "shifts"
-	AvailWeekends = "weekends"
-
-	GoalKnow    = "know"
-	GoalLearn   = "learn"
-	GoalUnknown = "unknown"
-
-	SupportDisability = "disability"
-	SupportChildcare  = "childcare"
-	SupportNone       = "none"
-)
-
-// Sectors lists the sector values in the order they are offered; other
-// packages (matching, sign-up links) use the same values.
-var Sectors = []string{SectorConstruction, SectorIndustry, SectorPort, SectorHospitality,
-	SectorEducation, SectorCare, SectorCleaning, SectorRetail, SectorOther}
-
-// District is one of Antwerp's nine districts. Names are proper nouns, shown
-// as on the street signs in every language, so they are data, not messages.
-type District struct {
-	ID       string
-	Name     string
-	Postcode string
-}
-
-// Districts are offered as buttons on the home question; anyone else types a
-// postcode.
-var Districts = []District{
-	{"antwerpen", "Antwerpen", "2000"},
-	{"berchem", "Berchem", "2600"},
-	{"borgerhout", "Borgerhout", "2140"},
-	{"deurne", "Deurne", "2100"},
-	{"ekeren", "Ekeren", "2180"},
-	{"hoboken", "Hoboken", "2660"},
-	{"merksem", "Merksem", "2170"},
-	{"wilrijk", "Wilrijk", "2610"},
-	{"bzl", "Berendrecht-Zandvliet-Lillo", "2040"},
-}
 
 type option struct {
 	value string
@@ -106,7 +25,7 @@ func opts(prefix string, values ...string) []option {
 // question is one orientation question. get and set move its answer between
 // the profile and the []string the engine works with.
 type question struct {
-	step      Step
+	step      dialogs.Step
 	prompt    string
 	why       string // message id of the reason we ask; set on sensitive questions, which get "skip"
 	field     string // message id of the field's name in summaries
@@ -177,7 +96,7 @@ var questions = func() []*question {
 			exclusive: SupportNone,
 			options:   opts("opt_sup_", SupportDisability, SupportChildcare, SupportNone)},
 	}
-	fields := map[Step]func(p *Profile) *string{
+	fields := map[dialogs.Step]func(p *Profile) *string{
 		StepName:      func(p *Profile) *string { return &p.Name },
 		StepAge:       func(p *Profile) *string { return &p.Age },
 		StepDutch:     func(p *Profile) *string { return &p.Dutch },
@@ -187,7 +106,7 @@ var questions = func() []*question {
 		StepLicence:   func(p *Profile) *string { return &p.Licence },
 		StepGoal:      func(p *Profile) *string { return &p.Goal },
 	}
-	lists := map[Step]func(p *Profile) *[]string{
+	lists := map[dialogs.Step]func(p *Profile) *[]string{
 		StepSectors:      func(p *Profile) *[]string { return &p.Sectors },
 		StepAvailability: func(p *Profile) *[]string { return &p.Availability },
 		StepSupport:      func(p *Profile) *[]string { return &p.Support },
@@ -266,7 +185,7 @@ func districtByPostcode(pc string) (District, bool) {
 	return District{}, false
 }
 
-func questionFor(step Step) *question {
+func questionFor(step dialogs.Step) *question {
 	for _, q := range questions {
 		if q.step == step {
 			return q

@@ -1,4 +1,4 @@
-package dialogs
+package orientation
 
 // This file is the one place where a jobseeker's next steps are decided.
 // Staff can review it: each rule reads "when <condition>, advise <step>".

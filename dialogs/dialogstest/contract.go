@@ -1,0 +1,298 @@
+package dialogstest
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/werkwijzer/werkwijzer/clock"
+	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/booking"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
+	"github.com/werkwijzer/werkwijzer/dialogs/signup"
+	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
+)
+
+// The contract suites: every implementation of a port, the fake here and
+// the real one over Redis, runs the same suite (as upspin's
+// test/integration_test.go does), so that a flow tested against a fake
+// behaves the same in production.
+
+// SessionsContract checks a dialogs.Sessions made by open.
+func SessionsContract(t *testing.T, open func(t testing.TB) dialogs.Sessions) {
+	ctx := context.Background()
+	t.Run("unknown chat holds nothing", func(t *testing.T) {
+		s := open(t)
+		st, out, err := s.Load(ctx, 404)
+		if err != nil || st != nil || out != nil {
+			t.Fatalf("Load of an unknown chat = %+v, %+v, %v", st, out, err)
+		}
+	})
+	t.Run("state, parts and outbox survive", func(t *testing.T) {
+		s := open(t)
+		st := &dialogs.State{V: dialogs.StateVersion, Lang: "ar", Step: orientation.StepSectors, LastUpdate: 7,
+			Created: Start, LastSeen: Start, Agreed: Start}
+		if err := orientation.Part.Write(st, orientation.State{Profile: orientation.Profile{Name: "سارة", Sectors: []string{"care"}}}); err != nil {
+			t.Fatal(err)
+		}
+		turn := &dialogs.Turn{ChatID: 5, Update: 7, Replies: []dialogs.Reply{{Text: "a"}, {Text: "b"}}, Lang: "ar",
+			Notes: []dialogs.Note{{ID: "n.0", Kind: dialogs.NoteSignup}}}
+		if err := s.Save(ctx, 5, st, time.Hour, turn); err != nil {
+			t.Fatal(err)
+		}
+		got, out, err := s.Load(ctx, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := orientation.Part.Read(got)
+		if err != nil || got.Lang != "ar" || got.Step != orientation.StepSectors || got.LastUpdate != 7 || o.Profile.Name != "سارة" {
+			t.Fatalf("Load = %+v (orientation %+v, %v)", got, o, err)
+		}
+		if out == nil || out.Update != 7 || len(out.Replies) != 2 || len(out.Notes) != 1 {
+			t.Fatalf("outbox = %+v", out)
+		}
+		out.Sent = 1
+		if err := s.Progress(ctx, out); err != nil {
+			t.Fatal(err)
+		}
+		if _, again, _ := s.Load(ctx, 5); again == nil || again.Sent != 1 {
+			t.Fatalf("after Progress: outbox %+v, want Sent 1", again)
+		}
+		if err := s.Delivered(ctx, []*dialogs.Turn{out}); err != nil {
+			t.Fatal(err)
+		}
+		if _, again, _ := s.Load(ctx, 5); again != nil {
+			t.Fatalf("outbox after Delivered: %+v", again)
+		}
+	})
+	t.Run("erasing keeps the goodbye until it is delivered", func(t *testing.T) {
+		s := open(t)
+		st := &dialogs.State{V: dialogs.StateVersion, Lang: "nl", Step: dialogs.StepMenu}
+		if err := s.Save(ctx, 6, st, time.Hour, nil); err != nil {
+			t.Fatal(err)
+		}
+		bye := &dialogs.Turn{ChatID: 6, Update: 9, Replies: []dialogs.Reply{{Text: "dag"}}}
+		if err := s.Save(ctx, 6, nil, 0, bye); err != nil {
+			t.Fatal(err)
+		}
+		got, out, err := s.Load(ctx, 6)
+		if err != nil || got != nil || out == nil || out.Replies[0].Text != "dag" {
+			t.Fatalf("after erasing: state %+v outbox %+v err %v", got, out, err)
+		}
+		s.Delivered(ctx, []*dialogs.Turn{out})
+		if got, out, _ := s.Load(ctx, 6); got != nil || out != nil {
+			t.Fatalf("after the goodbye: %+v %+v", got, out)
+		}
+	})
+}
+
+// SchedulerContract checks a booking.Scheduler made by open, which must
+// hold items and read the time from clk.
+func SchedulerContract(t *testing.T, open func(t testing.TB, clk *clock.Fake, items []Item) booking.Scheduler) {
+	ctx := context.Background()
+	day := time.Date(2026, 12, 2, 0, 0, 0, 0, clock.Brussels)
+	at := func(h int) time.Time { return day.Add(time.Duration(h) * time.Hour) }
+	items := []Item{
+		{ID: "c1", Start: at(10), Duration: time.Hour, Seats: 1, Coach: "Lotte", Languages: []string{"nl"}, Address: "Lange Gasthuisstraat 33"},
+		{ID: "c2", Start: at(11), Duration: time.Hour, Seats: 1, Coach: "Yusuf", Languages: []string{"ar", "nl"}, Mode: "phone"},
+		{ID: "c3", Start: at(14), Duration: time.Hour, Seats: 1, Coach: "Lotte", Languages: []string{"nl"}, Address: "Lange Gasthuisstraat 33"},
+		{ID: "s1", Session: true, Start: at(13), Duration: 2 * time.Hour, Seats: 1, Title: "Infosessie bouw", House: "talentenwerf", Sector: "construction", Languages: []string{"nl"}, Address: "Noorderlaan 30"},
+		{ID: "s2", Session: true, Start: at(9), Duration: 2 * time.Hour, Seats: 2, Title: "Infosessie haven", House: "talentenstroom", Sector: "port", Languages: []string{"nl"}, Address: "Noorderlaan 30"},
+	}
+	setup := func(t *testing.T) (booking.Scheduler, *clock.Fake) {
+		clk := clock.NewFake(day.Add(-24 * time.Hour))
+		return open(t, clk, items), clk
+	}
+	ids := func(ss []booking.Slot) []string {
+		var out []string
+		for _, s := range ss {
+			out = append(out, s.ID)
+		}
+		return out
+	}
+	want := func(t *testing.T, what string, got booking.Result, err error, out booking.Outcome) {
+		t.Helper()
+		if err != nil || got.Outcome != out {
+			t.Fatalf("%s = %q, %v; want %q", what, got.Outcome, err, out)
+		}
+	}
+	t.Run("listings put the person's language and sectors first", func(t *testing.T) {
+		s, _ := setup(t)
+		free, err := s.Free(ctx, "ar", 0, 10)
+		if err != nil || len(free) != 3 || free[0].ID != "c2" || free[1].ID != "c1" || free[2].ID != "c3" {
+			t.Fatalf("Free(ar) = %v, %v; want c2 (speaks Arabic) then c1, c3 by time", ids(free), err)
+		}
+		page, _ := s.Free(ctx, "nl", 1, 1)
+		if len(page) != 1 || page[0].ID != "c2" {
+			t.Fatalf("Free(nl, 1, 1) = %v, want [c2]", ids(page))
+		}
+		sess, err := s.Sessions(ctx, []string{"construction"}, 0, 10)
+		if err != nil || len(sess) != 2 || sess[0].ID != "s1" || sess[0].SeatsFree != 1 || !sess[0].Session {
+			t.Fatalf("Sessions(construction) = %+v, %v", sess, err)
+		}
+	})
+	t.Run("book, already, another coaching talk, full, changed, gone", func(t *testing.T) {
+		s, _ := setup(t)
+		free, _ := s.Free(ctx, "nl", 0, 10)
+		v := map[string]string{}
+		for _, f := range free {
+			v[f.ID] = f.Version
+		}
+		r, err := s.Book(ctx, 1, "c1", v["c1"])
+		want(t, "Book c1", r, err, booking.Booked)
+		if r.Slot == nil || r.Slot.ID != "c1" || !r.Slot.Start.Equal(at(10)) {
+			t.Fatalf("Book c1: slot %+v", r.Slot)
+		}
+		r, err = s.Book(ctx, 1, "c1", v["c1"])
+		want(t, "Book c1 again", r, err, booking.Already)
+		r, err = s.Book(ctx, 1, "c3", v["c3"])
+		want(t, "Book c3 with c1 held", r, err, booking.HasCoaching)
+		r, err = s.Book(ctx, 2, "c1", v["c1"])
+		want(t, "Book c1 for someone else", r, err, booking.Full)
+		r, err = s.Book(ctx, 2, "c3", "not-"+v["c3"])
+		want(t, "Book c3 with an old version", r, err, booking.Changed)
+		r, err = s.Book(ctx, 2, "nope", "")
+		want(t, "Book an unknown id", r, err, booking.Gone)
+		if free, _ := s.Free(ctx, "nl", 0, 10); len(free) != 2 {
+			t.Fatalf("Free after booking c1 = %v, want c1 left out", ids(free))
+		}
+		mine, err := s.Mine(ctx, 1)
+		if err != nil || len(mine) != 1 || mine[0].ID != "c1" || !mine[0].Held {
+			t.Fatalf("Mine = %+v, %v", mine, err)
+		}
+		sl, err := s.Slot(ctx, 1, "c1")
+		if err != nil || sl == nil || !sl.Held || sl.Waiting {
+			t.Fatalf("Slot c1 = %+v, %v", sl, err)
+		}
+		if sl, err := s.Slot(ctx, 1, "nope"); err != nil || sl != nil {
+			t.Fatalf("Slot of an unknown id = %+v, %v", sl, err)
+		}
+	})
+	t.Run("waiting list, cancel, promotion, leaving the list", func(t *testing.T) {
+		s, _ := setup(t)
+		r, err := s.Wait(ctx, 1, "s1")
+		want(t, "Wait on a session with a seat", r, err, booking.NotFull)
+		r, err = s.Book(ctx, 1, "s1", "")
+		want(t, "Book s1", r, err, booking.Booked)
+		r, err = s.Book(ctx, 2, "s1", "")
+		want(t, "Book full s1", r, err, booking.Full)
+		r, err = s.Wait(ctx, 2, "s1")
+		want(t, "Wait on full s1", r, err, booking.Waiting)
+		r, err = s.Wait(ctx, 3, "s1")
+		want(t, "Wait on full s1, second", r, err, booking.Waiting)
+		if sl, _ := s.Slot(ctx, 2, "s1"); sl == nil || !sl.Waiting || sl.Held {
+			t.Fatalf("Slot s1 for the one waiting = %+v", sl)
+		}
+		r, err = s.Cancel(ctx, 1, "s1")
+		want(t, "Cancel s1", r, err, booking.Cancelled)
+		if sl, _ := s.Slot(ctx, 2, "s1"); sl == nil || !sl.Held {
+			t.Fatalf("the first waiting did not get the seat: %+v", sl)
+		}
+		if sl, _ := s.Slot(ctx, 3, "s1"); sl == nil || !sl.Waiting {
+			t.Fatalf("the second waiting lost their place: %+v", sl)
+		}
+		r, err = s.Cancel(ctx, 3, "s1")
+		want(t, "Cancel a waiting place", r, err, booking.LeftWait)
+		r, err = s.Cancel(ctx, 3, "s1")
+		want(t, "Cancel again", r, err, booking.NotBooked)
+		r, err = s.Wait(ctx, 1, "c1")
+		want(t, "Wait on a coaching talk", r, err, booking.Full)
+	})
+	t.Run("move keeps the old seat until the new one is had", func(t *testing.T) {
+		s, _ := setup(t)
+		s.Book(ctx, 1, "c1", "")
+		s.Book(ctx, 2, "c2", "")
+		r, err := s.Move(ctx, 1, "c1", "c2", "")
+		want(t, "Move to a full slot", r, err, booking.Full)
+		if sl, _ := s.Slot(ctx, 1, "c1"); sl == nil || !sl.Held {
+			t.Fatalf("a refused move gave the old seat back: %+v", sl)
+		}
+		r, err = s.Move(ctx, 1, "c1", "c3", "")
+		want(t, "Move to c3", r, err, booking.Booked)
+		if sl, _ := s.Slot(ctx, 1, "c1"); sl == nil || sl.Held {
+			t.Fatalf("after the move the old seat is still held: %+v", sl)
+		}
+		r, err = s.Move(ctx, 9, "c1", "c3", "")
+		want(t, "Move without a seat", r, err, booking.NotBooked)
+	})
+	t.Run("what has started cannot be booked, and is no longer listed", func(t *testing.T) {
+		s, clk := setup(t)
+		s.Book(ctx, 1, "c1", "")
+		clk.Set(at(10).Add(time.Minute))
+		r, err := s.Book(ctx, 2, "s2", "")
+		want(t, "Book a started session", r, err, booking.Past)
+		if mine, _ := s.Mine(ctx, 1); len(mine) != 0 {
+			t.Fatalf("Mine lists a started talk: %v", ids(mine))
+		}
+		free, _ := s.Free(ctx, "nl", 0, 10)
+		if len(free) != 2 || free[0].ID != "c2" {
+			t.Fatalf("Free after 10:00 = %v", ids(free))
+		}
+		r, err = s.Book(ctx, 1, "c3", "")
+		want(t, "Book a second talk once the first is past", r, err, booking.Booked)
+	})
+}
+
+// FinderContract checks a vacancies.Finder made by open, which must fit p
+// to at least three vacancies.
+func FinderContract(t *testing.T, open func(t testing.TB) (vacancies.Finder, orientation.Profile)) {
+	ctx := context.Background()
+	f, p := open(t)
+	all, err := f.Offers(ctx, "nl", p, nil, 0, 1000)
+	if err != nil || len(all) < 3 {
+		t.Fatalf("Offers = %d offers, %v; want at least 3", len(all), err)
+	}
+	for i := range all {
+		page, err := f.Offers(ctx, "nl", p, nil, i, 1)
+		if err != nil || len(page) != 1 || page[0].ID != all[i].ID {
+			t.Fatalf("Offers at %d = %+v, %v; want %s (pages agree with the whole list)", i, page, err, all[i].ID)
+		}
+	}
+	if page, err := f.Offers(ctx, "nl", p, nil, len(all), 1); err != nil || len(page) != 0 {
+		t.Fatalf("Offers past the end = %+v, %v", page, err)
+	}
+	got, err := f.Offer(ctx, "nl", p, vacancies.Handle(all[1].ID))
+	if err != nil || got == nil || got.ID != all[1].ID || got.Title != all[1].Title {
+		t.Fatalf("Offer by handle = %+v, %v; want %s", got, err, all[1].ID)
+	}
+	if got, err := f.Offer(ctx, "nl", p, all[2].ID); err != nil || got == nil || got.ID != all[2].ID {
+		t.Fatalf("Offer by id = %+v, %v", got, err)
+	}
+	if got, err := f.Offer(ctx, "nl", p, "no-such-vacancy"); err != nil || got != nil {
+		t.Fatalf("Offer of an unknown id = %+v, %v", got, err)
+	}
+	rest, err := f.Offers(ctx, "nl", p, []vacancies.Rejected{{ID: all[0].ID, Why: vacancies.WrongSector}}, 0, 1000)
+	if err != nil || len(rest) != len(all)-1 {
+		t.Fatalf("Offers after a rejection = %d, %v; want %d", len(rest), err, len(all)-1)
+	}
+	for _, o := range rest {
+		if o.ID == all[0].ID {
+			t.Fatalf("a rejected vacancy is offered again: %s", o.ID)
+		}
+	}
+}
+
+// ResolverContract checks a signup.Resolver made by open, which must know
+// the link valid stands for (want).
+func ResolverContract(t *testing.T, open func(t testing.TB) (r signup.Resolver, valid string, want signup.Link)) {
+	ctx := context.Background()
+	r, valid, want := open(t)
+	got, problem, err := r.ResolveLink(ctx, valid)
+	if err != nil || problem != "" || got == nil {
+		t.Fatalf("ResolveLink(valid) = %+v, %q, %v", got, problem, err)
+	}
+	a, _ := json.Marshal(got)
+	b, _ := json.Marshal(want)
+	if string(a) != string(b) {
+		t.Fatalf("ResolveLink(valid) = %s, want %s", a, b)
+	}
+	altered := []byte(valid)
+	altered[len(altered)-1] ^= 1
+	if got, problem, err := r.ResolveLink(ctx, string(altered)); err != nil || got != nil || problem == "" {
+		t.Fatalf("ResolveLink(altered) = %+v, %q, %v; want a problem", got, problem, err)
+	}
+	if got, problem, err := r.ResolveLink(ctx, "zz"); err != nil || got != nil || problem == "" {
+		t.Fatalf("ResolveLink(zz) = %+v, %q, %v; want a problem", got, problem, err)
+	}
+}

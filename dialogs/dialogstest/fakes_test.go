@@ -1,0 +1,41 @@
+package dialogstest_test
+
+import (
+	"testing"
+
+	"github.com/werkwijzer/werkwijzer/clock"
+	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/booking"
+	"github.com/werkwijzer/werkwijzer/dialogs/dialogstest"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
+	"github.com/werkwijzer/werkwijzer/dialogs/signup"
+	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
+)
+
+// The fakes pass the same contracts as the Redis implementations (which
+// run them in their own packages).
+
+func TestFakeSessions(t *testing.T) {
+	dialogstest.SessionsContract(t, func(testing.TB) dialogs.Sessions { return dialogstest.NewSessions() })
+}
+
+func TestFakeScheduler(t *testing.T) {
+	dialogstest.SchedulerContract(t, func(_ testing.TB, clk *clock.Fake, items []dialogstest.Item) booking.Scheduler {
+		return dialogstest.NewScheduler(clk, items...)
+	})
+}
+
+func TestFakeFinder(t *testing.T) {
+	dialogstest.FinderContract(t, func(testing.TB) (vacancies.Finder, orientation.Profile) {
+		return dialogstest.NewFinder(
+			vacancies.Offer{ID: "a", Title: "Lasser"}, vacancies.Offer{ID: "b", Title: "Poetshulp"},
+			vacancies.Offer{ID: "c", Title: "Kok"}, vacancies.Offer{ID: "d", Title: "Metser"}), orientation.Profile{}
+	})
+}
+
+func TestFakeLinks(t *testing.T) {
+	dialogstest.ResolverContract(t, func(testing.TB) (signup.Resolver, string, signup.Link) {
+		l := signup.Link{Code: "Ab3_x9", Partner: "moskee-attaqwa", Place: "Borgerhout", Lang: "ar"}
+		return &dialogstest.Links{Links: map[string]*signup.Link{l.Code: &l}}, l.Code, l
+	})
+}

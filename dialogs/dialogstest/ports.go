@@ -1,0 +1,173 @@
+package dialogstest
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
+	"github.com/werkwijzer/werkwijzer/dialogs/signup"
+	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
+)
+
+// Finder is an in-memory vacancies.Finder: it offers List in order to
+// everyone, leaving out what the person rejected; Fits decides who an
+// offer fits (all, when nil).
+type Finder struct {
+	List []vacancies.Offer
+	Fits func(p orientation.Profile, o vacancies.Offer) bool
+	// Err, when set, is what every call fails with (Redis down).
+	Err error
+
+	mu sync.Mutex
+}
+
+var _ vacancies.Finder = (*Finder)(nil)
+
+// NewFinder offers offers.
+func NewFinder(offers ...vacancies.Offer) *Finder { return &Finder{List: offers} }
+
+func (f *Finder) fits(p orientation.Profile, o vacancies.Offer) bool {
+	return f.Fits == nil || f.Fits(p, o)
+}
+
+// Offers implements vacancies.Finder.
+func (f *Finder) Offers(_ context.Context, _ string, p orientation.Profile, rejected []vacancies.Rejected, offset, n int) ([]vacancies.Offer, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.Err != nil {
+		return nil, f.Err
+	}
+	var out []vacancies.Offer
+	for _, o := range f.List {
+		if f.fits(p, o) && !slices.ContainsFunc(rejected, func(r vacancies.Rejected) bool { return r.ID == o.ID }) {
+			out = append(out, o)
+		}
+	}
+	if offset >= len(out) {
+		return nil, nil
+	}
+	return out[offset:min(len(out), offset+n)], nil
+}
+
+// Offer implements vacancies.Finder.
+func (f *Finder) Offer(_ context.Context, _ string, p orientation.Profile, idOrHandle string) (*vacancies.Offer, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.Err != nil {
+		return nil, f.Err
+	}
+	for _, o := range f.List {
+		if (o.ID == idOrHandle || vacancies.Handle(o.ID) == idOrHandle) && f.fits(p, o) {
+			return &o, nil
+		}
+	}
+	return nil, nil
+}
+
+// Links is an in-memory signup.Resolver: codes map to links or problems.
+type Links struct {
+	Links    map[string]*signup.Link
+	Problems map[string]signup.Problem
+	// Err, when set, is what every lookup fails with (Redis down).
+	Err error
+}
+
+var _ signup.Resolver = (*Links)(nil)
+
+// ResolveLink implements signup.Resolver.
+func (l *Links) ResolveLink(_ context.Context, code string) (*signup.Link, signup.Problem, error) {
+	if l.Err != nil {
+		return nil, "", l.Err
+	}
+	if link, ok := l.Links[code]; ok {
+		return link, "", nil
+	}
+	if p, ok := l.Problems[code]; ok {
+		return nil, p, nil
+	}
+	return nil, signup.Unknown, nil
+}
+
+// Sessions is an in-memory dialogs.Sessions, storing states as JSON as
+// Redis does (so that what a flow keeps must survive a round trip).
+type Sessions struct {
+	mu     sync.Mutex
+	states map[int64][]byte
+	out    map[int64]*dialogs.Turn
+}
+
+var _ dialogs.Sessions = (*Sessions)(nil)
+
+// NewSessions returns an empty store.
+func NewSessions() *Sessions {
+	return &Sessions{states: map[int64][]byte{}, out: map[int64]*dialogs.Turn{}}
+}
+
+// Load implements dialogs.Sessions.
+func (s *Sessions) Load(_ context.Context, chat int64) (*dialogs.State, *dialogs.Turn, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var st *dialogs.State
+	if b, ok := s.states[chat]; ok {
+		st = &dialogs.State{}
+		if err := json.Unmarshal(b, st); err != nil {
+			return nil, nil, err
+		}
+	}
+	return st, s.copyTurn(s.out[chat]), nil
+}
+
+func (s *Sessions) copyTurn(t *dialogs.Turn) *dialogs.Turn {
+	if t == nil {
+		return nil
+	}
+	b, _ := json.Marshal(t)
+	var cp dialogs.Turn
+	json.Unmarshal(b, &cp)
+	return &cp
+}
+
+// Save implements dialogs.Sessions.
+func (s *Sessions) Save(_ context.Context, chat int64, st *dialogs.State, _ time.Duration, out *dialogs.Turn) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st == nil {
+		delete(s.states, chat)
+	} else {
+		b, err := json.Marshal(st)
+		if err != nil {
+			return err
+		}
+		s.states[chat] = b
+	}
+	if out != nil {
+		s.out[chat] = s.copyTurn(out)
+	}
+	return nil
+}
+
+// Progress implements dialogs.Sessions.
+func (s *Sessions) Progress(_ context.Context, out *dialogs.Turn) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cur := s.out[out.ChatID]; cur != nil && cur.Update == out.Update {
+		cur.Sent = out.Sent
+	}
+	return nil
+}
+
+// Delivered implements dialogs.Sessions.
+func (s *Sessions) Delivered(_ context.Context, turns []*dialogs.Turn) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range turns {
+		if cur := s.out[t.ChatID]; cur != nil && cur.Update == t.Update {
+			delete(s.out, t.ChatID)
+		}
+	}
+	return nil
+}

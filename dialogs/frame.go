@@ -1,0 +1,315 @@
+package dialogs
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/werkwijzer/werkwijzer/locales"
+)
+
+// frame is what every conversation has whatever flows are on: the
+// language picker, the privacy notice, the menu, help and the answers to
+// input nobody else takes.
+type frame struct{}
+
+func (frame) Register(r *Router) {
+	r.Step(StepLanguage, StepHandler{Render: func(c *Conv) error { c.picker(); return nil }})
+	r.Step(StepConsent, StepHandler{Render: renderConsent})
+	r.Step(StepMenu, StepHandler{Render: func(c *Conv) error { c.Menu(); return nil }})
+	r.Button("lang", pressLanguage)
+	r.Button("picker", func(c *Conv) error { c.picker(); return nil })
+	r.Button("consent", pressConsent)
+	r.Button("menu:lang", Consented(func(c *Conv) error { c.picker(); return nil }))
+	r.Button("menu:help", Consented(help))
+	r.Command("language", func(c *Conv) error { c.picker(); return nil })
+	r.Command("help", help)
+	r.Command("menu", Consented(func(c *Conv) error { c.Menu(); return nil }))
+}
+
+// stateless answers someone we hold nothing on: a newcomer, someone who
+// declined consent, or someone who used /forget. Buttons that matter here
+// carry the language in their data, since there is no state to hold it.
+func (c *Conv) stateless() error {
+	ev := c.ev
+	switch ev.Kind {
+	case KindButton:
+		verb, arg, rest := SplitData(ev.Data)
+		switch {
+		case verb == "lang" && locales.Supported(arg):
+			c.Begin(arg)
+			c.Say(c.T("language_changed", nil))
+			return c.Render()
+		case verb == "consent" && arg == "yes" && locales.Supported(rest):
+			c.Begin(rest)
+			return c.agree()
+		case verb == "consent" && arg == "info" && locales.Supported(rest):
+			c.generalInfo(rest)
+			return nil
+		}
+	case KindCommand:
+		switch ev.Command {
+		case "mydata", "forget":
+			c.Say(c.T("mydata_nothing", nil))
+			return nil
+		case "help":
+			c.Say(c.T("help_text", nil))
+			return nil
+		case "start":
+			if done, err := c.startHooks(); done || err != nil {
+				return err
+			}
+		}
+	}
+	c.Say(c.T("start_greeting", nil))
+	c.picker()
+	return nil
+}
+
+func (c *Conv) startHooks() (bool, error) {
+	for _, h := range c.e.router.startHooks {
+		if done, err := h(c); done || err != nil {
+			return done, err
+		}
+	}
+	return false, nil
+}
+
+func (c *Conv) stateful() error {
+	for _, h := range c.e.router.intercepts {
+		if done, err := h(c); done || err != nil {
+			return err
+		}
+	}
+	ev := c.ev
+	switch ev.Kind {
+	case KindCommand:
+		return c.command()
+	case KindButton:
+		if h := c.e.router.button(ev.Data); h != nil {
+			return h(c)
+		}
+		return c.OldButton()
+	case KindEdited:
+		return c.Reask("bad_edited", nil)
+	case KindMedia:
+		return c.Reask("bad_media", nil)
+	}
+	if c.returning && c.st.Consented() {
+		return c.welcomeBack()
+	}
+	return c.text()
+}
+
+func (c *Conv) command() error {
+	name := c.ev.Command
+	if name == "start" {
+		if done, err := c.startHooks(); done || err != nil {
+			return err
+		}
+		if c.returning || c.st.Consented() {
+			return c.welcomeBack()
+		}
+		c.Say(c.T("start_greeting", nil))
+		return c.Render()
+	}
+	if h := c.e.router.commands[name]; h != nil {
+		return h(c)
+	}
+	return c.Reask("bad_unknown_command", nil)
+}
+
+func (c *Conv) text() error {
+	raw := c.ev.Text
+	if strings.TrimSpace(raw) == "" {
+		return c.Reask("bad_empty", nil)
+	}
+	if utf8.RuneCountInString(raw) > MaxTextRunes {
+		return c.Reask("bad_too_long", nil)
+	}
+	if h := c.e.router.steps[c.st.Step]; h.Text != nil {
+		return h.Text(c, raw)
+	}
+	if c.st.Step == StepMenu {
+		return c.Reask("bad_free_text", nil)
+	}
+	return c.Reask("bad_use_buttons", nil)
+}
+
+func (c *Conv) welcomeBack() error {
+	msg, ok := "", false
+	if h := c.e.router.welcome; h != nil {
+		msg, ok = h(c)
+	}
+	if !ok {
+		msg = c.T("welcome_back", nil)
+	}
+	c.Say(msg)
+	return c.Render()
+}
+
+// picker offers every language, named in itself, the one the channel
+// reported for the person first.
+func (c *Conv) picker() {
+	first := locales.Match(c.ev.LangHint)
+	codes := []string{}
+	if first != "" {
+		codes = append(codes, first)
+	}
+	for _, l := range locales.Languages {
+		if l.Code != first {
+			codes = append(codes, l.Code)
+		}
+	}
+	var rows [][]Button
+	for i, code := range codes {
+		if i%3 == 0 {
+			rows = append(rows, nil)
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], Button{c.e.Texts.Name(code), "lang:" + code})
+	}
+	c.Say(c.T("language_choose", nil), rows...)
+}
+
+func renderConsent(c *Conv) error {
+	c.notice(c.Lang())
+	return nil
+}
+
+// notice is the privacy notice in lang, with its buttons in lang too. Until a
+// native speaker has reviewed the person's language, it offers to read the
+// notice in another language as well, so that nobody agrees to something
+// they could not read.
+func (c *Conv) notice(lang string) {
+	t := func(id string, data map[string]any) string { return c.e.Texts.T(lang, id, data) }
+	period := c.e.Texts.N(lang, "unit_days", int(c.e.Retention/(24*time.Hour)), nil)
+	rows := [][]Button{{{t("btn_agree", nil), "consent:yes"}, {t("btn_decline", nil), "consent:no"}}}
+	if !locales.Reviewed(c.Lang()) {
+		rows = append(rows, []Button{{c.T("btn_notice_other_lang", nil), "consent:other"}})
+	}
+	c.Say(t("consent_notice", map[string]any{"Period": period}), rows...)
+}
+
+func pressLanguage(c *Conv) error {
+	_, code, _ := SplitData(c.ev.Data)
+	if !locales.Supported(code) {
+		return c.OldButton()
+	}
+	c.st.Lang = code
+	c.Say(c.T("language_changed", nil))
+	if c.st.Step == StepLanguage {
+		if c.st.Consented() && c.e.router.first != "" {
+			c.Enter(c.e.router.first)
+		} else {
+			c.Enter(StepConsent)
+		}
+	}
+	return c.Render()
+}
+
+func pressConsent(c *Conv) error {
+	_, arg, _ := SplitData(c.ev.Data)
+	switch {
+	case arg == "yes" && !c.st.Consented():
+		return c.agree()
+	case arg == "yes":
+		return c.Render()
+	case arg == "no" && !c.st.Consented():
+		lang := c.Lang()
+		c.Erase()
+		c.Say(c.T("consent_declined", nil), []Button{
+			{c.T("btn_general_info", nil), "consent:info:" + lang},
+			{c.T("btn_agree", nil), "consent:yes:" + lang}})
+		return nil
+	case arg == "info":
+		c.generalInfo(c.Lang())
+		return nil
+	case arg == "other" && !c.st.Consented():
+		var rows [][]Button
+		i := 0
+		for _, l := range locales.Languages {
+			if l.Code == c.Lang() {
+				continue
+			}
+			if i%3 == 0 {
+				rows = append(rows, nil)
+			}
+			rows[len(rows)-1] = append(rows[len(rows)-1], Button{c.e.Texts.Name(l.Code), "consent:read:" + l.Code})
+			i++
+		}
+		c.Say(c.T("notice_other_lang_choose", nil), rows...)
+		return nil
+	case arg == "read" && !c.st.Consented():
+		_, _, code := SplitData(c.ev.Data)
+		if !locales.Supported(code) {
+			return c.OldButton()
+		}
+		c.notice(code) // the conversation stays in the person's language
+		return nil
+	}
+	return c.OldButton()
+}
+
+// agree records consent and starts the first flow.
+func (c *Conv) agree() error {
+	c.st.Agreed = c.Now()
+	c.Note(Note{Kind: NoteSignup})
+	if c.e.router.first != "" {
+		c.Enter(c.e.router.first)
+	} else {
+		c.Enter(StepMenu)
+	}
+	return c.Render()
+}
+
+// generalInfo tells what the city offers, to someone who may not have
+// agreed; lang is theirs (there may be no state to hold it).
+func (c *Conv) generalInfo(lang string) {
+	text := c.e.Texts.T(lang, "general_info", nil)
+	if c.Consented() {
+		c.Say(text)
+		return
+	}
+	c.Say(text, []Button{{c.e.Texts.T(lang, "btn_agree", nil), "consent:yes:" + lang}})
+}
+
+// help explains the commands, offers a person when one can answer, and
+// shows where the person was.
+func help(c *Conv) error {
+	if row := c.Escape(); row != nil {
+		c.Say(c.T("help_text", nil), row)
+	} else {
+		c.Say(c.T("help_text", nil))
+	}
+	return c.Render()
+}
+
+// Menu shows the menu.
+func (c *Conv) Menu() { c.Say(c.T("menu_title", nil), c.MenuRows()...) }
+
+// MenuRows are the menu's buttons: each flow's rows in the order they were
+// registered, a way to a person, then language, data, help and erasing.
+func (c *Conv) MenuRows() [][]Button {
+	var rows [][]Button
+	for _, m := range c.e.router.menus {
+		rows = append(rows, m(c)...)
+	}
+	if row := c.Escape(); row != nil {
+		rows = append(rows, row)
+	}
+	for _, pair := range [][2][2]string{
+		{{"menu_language", "menu:lang"}, {"menu_mydata", "menu:mydata"}},
+		{{"menu_help", "menu:help"}, {"menu_forget", "menu:forget"}},
+	} {
+		var row []Button
+		for _, b := range pair {
+			if c.Routed(b[1]) {
+				row = append(row, Button{c.T(b[0], nil), b[1]})
+			}
+		}
+		if row != nil {
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}

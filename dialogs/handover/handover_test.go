@@ -1,0 +1,216 @@
+package handover_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/werkwijzer/werkwijzer/clock"
+	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/dialogstest"
+	"github.com/werkwijzer/werkwijzer/dialogs/handover"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
+	"github.com/werkwijzer/werkwijzer/dialogs/privacy"
+)
+
+var texts = dialogstest.Texts
+
+// desk is a staff side open on weekdays from 9 to 17, answering within 30
+// minutes.
+func desk(t *testing.T) handover.Desk {
+	h, err := clock.ParseOfficeHours(clock.DefaultOfficeHours)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return handover.Desk{Hours: h, Wait: 30 * time.Minute}
+}
+
+// withDesk is a person talking to a bot whose staff side can answer (so it
+// asks whether coaches may see the answers).
+func withDesk(t *testing.T, lang string) *dialogstest.Person {
+	return dialogstest.New(t, lang, orientation.Flow{AskShare: true}, privacy.Flow{}, handover.Flow{Desk: desk(t)})
+}
+
+func staffEvent(p *dialogstest.Person, action, text, name string) []dialogs.Reply {
+	p.T.Helper()
+	return p.Maybe(dialogs.Event{Kind: dialogs.KindStaff, Command: action, Text: text, Data: name})
+}
+
+func fieldValue(n dialogs.Note, label string) string {
+	for _, f := range n.Fields {
+		if f.Label == label {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+func request(p *dialogstest.Person) *handover.Request {
+	s, _ := handover.Part.Read(p.State())
+	return s.Open
+}
+
+// The whole handover as the person lives it, in three languages, one of
+// them right to left: ask, wait and type, be taken over, talk, be handed
+// back.
+func TestHandoverFromRequestToHandBack(t *testing.T) {
+	for _, lang := range []string{"nl", "ar", "so"} {
+		t.Run(lang, func(t *testing.T) {
+			p := withDesk(t, lang) // 2026-11-23 is a Monday; 10:00 UTC is 11:00 in Brussels
+			r := p.Onboard()
+			p.Expect(r, "share_ask")
+			r = p.Press("share:yes")
+			p.Expect(r, "result_intro_named", map[string]any{"Name": "Amira"})
+			oriented := p.Note(dialogs.NoteOriented)
+			if got := fieldValue(oriented, "Voornaam"); got != "Amira" {
+				t.Fatalf("oriented note: Naam = %q, want Amira under Voornaam (Dutch labels for staff); fields %+v", got, oriented.Fields)
+			}
+			if got := fieldValue(oriented, "Nederlands"); got == "" || oriented.Lang != lang || len(oriented.Advice) == 0 {
+				t.Fatalf("oriented note lacks Dutch level, language or advice: %+v", oriented)
+			}
+
+			r = p.Press("human:ask")
+			p.Expect(r, "handover_requested", map[string]any{"Wait": texts.N(lang, "unit_minutes", 30, nil)})
+			if n := p.Note(dialogs.NoteHandover); fieldValue(n, "Voornaam") != "Amira" {
+				t.Fatalf("handover note does not carry the shared summary: %+v", n)
+			}
+			p.Expect(p.Say("Ik begrijp de brief van de VDAB niet"), "handover_noted")
+			p.Expect(p.Forge("human:ask"), "handover_already_waiting") // an older menu's button
+
+			r = staffEvent(p, handover.StaffTake, "", "Lotte")
+			p.Expect(r, "handover_taken", map[string]any{"Name": "Lotte"})
+			if n := p.Note(dialogs.NoteRelay); n.Text != "Ik begrijp de brief van de VDAB niet" {
+				t.Fatalf("what was typed while waiting is not passed on at take-over: %+v", n)
+			}
+
+			if r := p.Maybe(dialogs.Event{Kind: dialogs.KindText, Text: "Hallo Lotte"}); len(r) != 0 {
+				t.Fatalf("the bot spoke while a staff member has the conversation:%s", dialogstest.Dump(r))
+			}
+			if n := p.Note(dialogs.NoteRelay); n.Text != "Hallo Lotte" {
+				t.Fatalf("message not relayed to staff: %+v", n)
+			}
+			p.Expect(p.Do(dialogs.Event{Kind: dialogs.KindMedia}), "handover_text_only", map[string]any{"Name": "Lotte"})
+			p.Expect(p.Command("menu"), "handover_active_hint", map[string]any{"Name": "Lotte"})
+			p.Expect(p.Forge("menu:next"), "handover_active_hint", map[string]any{"Name": "Lotte"})
+			p.Expect(p.Command("mydata"), "mydata_share_yes")
+
+			r = staffEvent(p, handover.StaffSay, "Welke brief? Stuur gerust een foto naar het loket.", "Lotte")
+			p.Expect(r, "staff_message", map[string]any{"Name": "Lotte", "Text": "Welke brief? Stuur gerust een foto naar het loket."})
+
+			r = staffEvent(p, handover.StaffBack, "", "")
+			p.Expect(r, "handover_ended", map[string]any{"Name": "Lotte"})
+			p.Expect(r, "menu_title")
+			if request(p) != nil {
+				t.Fatalf("handover still set after hand-back: %+v", request(p))
+			}
+			p.Expect(p.Say("hallo?"), "bad_free_text") // the bot speaks again
+		})
+	}
+}
+
+func TestHandoverOutsideOfficeHoursSaysWhen(t *testing.T) {
+	p := withDesk(t, "en")
+	p.Onboard()
+	p.Press("share:no")
+	// Saturday 28 November 2026, 14:00 in Brussels.
+	p.Clock.Set(time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC))
+	p.Command("menu")
+	r := p.Press("human:ask")
+	monday := time.Date(2026, 11, 30, 9, 0, 0, 0, clock.Brussels)
+	p.Expect(r, "handover_requested_closed", map[string]any{"Date": p.Engine.Date("en", monday), "Time": "09:00"})
+	n := p.Note(dialogs.NoteHandover)
+	if len(n.Fields) != 0 || len(n.Advice) != 0 {
+		t.Fatalf("staff got answers the person did not agree to share: %+v", n)
+	}
+}
+
+func TestSharingNoKeepsAnswersFromStaff(t *testing.T) {
+	p := withDesk(t, "nl")
+	p.Onboard()
+	p.Expect(p.Press("share:no"), "result_intro_named", map[string]any{"Name": "Amira"})
+	n := p.Note(dialogs.NoteOriented)
+	if len(n.Fields) != 0 || len(n.Advice) != 0 {
+		t.Fatalf("oriented note holds answers after 'no': %+v", n)
+	}
+	p.Expect(p.Command("mydata"), "mydata_share_no")
+	// Changing one's mind: confirm the answers again and say yes.
+	p.Command("profile")
+	p.Press("ok:sum")
+	p.Press("share:yes")
+	if got := p.Orientation().Share; got != orientation.ShareYes {
+		t.Fatalf("share = %q after saying yes", got)
+	}
+	if len(p.Notes()) != 0 {
+		t.Fatalf("a second confirmation told staff again: %+v", p.Notes())
+	}
+}
+
+func TestSignupAndForgetAreNoted(t *testing.T) {
+	p := withDesk(t, "tr")
+	p.Command("start")
+	p.Press("lang:tr")
+	p.Press("consent:yes")
+	if n := p.Note(dialogs.NoteSignup); n.Lang != "tr" || len(n.Fields) != 0 {
+		t.Fatalf("signup note: %+v, want language tr and nothing else", n)
+	}
+	p.Command("forget")
+	p.Press("forget:yes")
+	p.Note(dialogs.NoteForget)
+	if r := staffEvent(p, handover.StaffSay, "Hallo?", "Lotte"); len(r) != 0 || p.State() != nil {
+		t.Fatalf("a staff message reached someone who erased their data:%s", dialogstest.Dump(r))
+	}
+}
+
+func TestPersonOfferedWhereSomeoneGetsStuck(t *testing.T) {
+	p := dialogstest.New(t, "fr", orientation.Flow{}, privacy.Flow{}) // no staff side
+	p.Command("start")
+	p.Press("lang:fr")
+	p.Press("consent:yes")
+	p.Say("Amira")
+	if r := p.Say("je ne comprends pas"); dialogstest.Offered(r, "human:ask") {
+		t.Fatalf("a person offered with no staff side connected:%s", dialogstest.Dump(r))
+	}
+	q := withDesk(t, "fr")
+	q.Command("start")
+	q.Press("lang:fr")
+	if r := q.Say("?"); dialogstest.Offered(r, "human:ask") {
+		t.Fatalf("a person offered before consent, when we may hold nothing:%s", dialogstest.Dump(r))
+	}
+	q.SetState(p.State())
+	r := q.Say("je ne comprends pas")
+	q.Expect(r, "bad_use_buttons")
+	if !dialogstest.Offered(r, "human:ask") {
+		t.Fatalf("no way to a person after a question they could not answer:%s", dialogstest.Dump(r))
+	}
+	q.Expect(q.Command("help"), "help_text")
+	if !dialogstest.Offered(q.Last(), "human:ask") {
+		t.Fatalf("/help offers no person:%s", dialogstest.Dump(q.Last()))
+	}
+	q.Press("human:ask")
+	if n := q.Note(dialogs.NoteHandover); n.AtQuestion != "Leeftijd" {
+		t.Fatalf("handover note names question %q, want Leeftijd (where they got stuck)", n.AtQuestion)
+	}
+	// While waiting, the questions go on as usual.
+	q.Expect(q.Forge("a:age:25_49"), "q_dutch")
+	q.Expect(staffEvent(q, handover.StaffStillWaiting, "", ""), "handover_still_waiting")
+	q.Expect(q.Press("human:cancel"), "handover_cancelled")
+	q.Note(dialogs.NoteHandoverCancel)
+	if r := staffEvent(q, handover.StaffStillWaiting, "", ""); len(r) != 0 {
+		t.Fatalf("told to keep waiting after withdrawing:%s", dialogstest.Dump(r))
+	}
+}
+
+func TestWaitingMessagesAreBounded(t *testing.T) {
+	p := withDesk(t, "nl")
+	p.Onboard()
+	p.Press("share:yes")
+	p.Press("human:ask")
+	p.Expect(p.Say(strings.Repeat("a", dialogs.MaxTextRunes+1)), "bad_too_long")
+	for i := 0; i < handover.MaxPending; i++ {
+		p.Expect(p.Say("vraag"), "handover_noted")
+	}
+	p.Expect(p.Say("nog een"), "handover_already_waiting")
+	if got := len(request(p).Pending); got != handover.MaxPending {
+		t.Fatalf("pending = %d, want %d", got, handover.MaxPending)
+	}
+}

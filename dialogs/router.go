@@ -1,0 +1,155 @@
+package dialogs
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Flow is one module of the conversation: it registers the buttons,
+// commands and steps it owns, and nothing else parses them. A flow is on
+// when it is registered (Engine.Register).
+type Flow interface {
+	Register(r *Router)
+}
+
+// Handler answers an event within a turn. An error means the turn could
+// not be done (a port failed): nothing is saved or sent, and the event is
+// handled again later.
+type Handler func(c *Conv) error
+
+// StepHandler is what a flow does at one of its steps.
+type StepHandler struct {
+	// Render shows the step: its question or text, and its buttons.
+	Render Handler
+	// Text takes a typed message at this step; nil means the step wants
+	// a button, and typing is answered by showing the buttons again.
+	Text func(c *Conv, text string) error
+	// Field, for a question, names what it asks (a message id), so staff
+	// can be told where someone got stuck, and the step counts as a
+	// question (a way to a person is offered where someone is stuck).
+	Field string
+}
+
+// MenuRows adds rows to the menu (and to the advice, which ends with it).
+type MenuRows func(c *Conv) [][]Button
+
+// DataHook tells /mydata what a flow holds on the person: readable lines,
+// and fields of the JSON export.
+type DataHook func(c *Conv) (lines []string, export map[string]any, err error)
+
+// Router sends each event to the flow that owns it: a button by the prefix
+// of its data (segments separated by ":"; the longest registered prefix
+// wins), a command by its name, typed text by the current step, and an
+// event from outside by its kind. Flows register on it in Engine.Register.
+type Router struct {
+	buttons  map[string]Handler
+	commands map[string]Handler
+	steps    map[Step]StepHandler
+	injected map[Kind]Handler
+	// first is where a conversation goes once the person agreed.
+	first      Step
+	intercepts []func(c *Conv) (bool, error)
+	startHooks []func(c *Conv) (bool, error)
+	noteHooks  []func(c *Conv, n *Note)
+	menus      []MenuRows
+	data       []DataHook
+	welcome    func(c *Conv) (string, bool)
+	escape     func(c *Conv) []Button
+}
+
+func newRouter() *Router {
+	return &Router{buttons: map[string]Handler{}, commands: map[string]Handler{},
+		steps: map[Step]StepHandler{}, injected: map[Kind]Handler{}}
+}
+
+// Button routes presses whose data is prefix or starts with prefix + ":".
+func (r *Router) Button(prefix string, h Handler) {
+	if _, dup := r.buttons[prefix]; dup {
+		panic(fmt.Sprintf("dialogs: button prefix %q registered twice", prefix))
+	}
+	r.buttons[prefix] = h
+}
+
+// Command routes /name.
+func (r *Router) Command(name string, h Handler) {
+	if _, dup := r.commands[name]; dup {
+		panic(fmt.Sprintf("dialogs: command /%s registered twice", name))
+	}
+	r.commands[name] = h
+}
+
+// Step registers what happens at step.
+func (r *Router) Step(step Step, h StepHandler) {
+	if _, dup := r.steps[step]; dup {
+		panic(fmt.Sprintf("dialogs: step %q registered twice", step))
+	}
+	r.steps[step] = h
+}
+
+// First makes step where a conversation goes once the person agreed to
+// the privacy notice.
+func (r *Router) First(step Step) { r.first = step }
+
+// Inject routes events of kind, which come from outside (staff, alerts,
+// the schedule), to h. They reach only conversations we hold.
+func (r *Router) Inject(kind Kind, h Handler) {
+	if !kind.Proactive() {
+		panic("dialogs: only proactive kinds are injected")
+	}
+	r.injected[kind] = h
+}
+
+// Intercept sees every event of the person before it is routed; done
+// means it answered the event (a staff member has the conversation, say).
+func (r *Router) Intercept(h func(c *Conv) (done bool, err error)) {
+	r.intercepts = append(r.intercepts, h)
+}
+
+// OnStart sees every /start before the frame answers it; done means it
+// answered it.
+func (r *Router) OnStart(h func(c *Conv) (done bool, err error)) {
+	r.startHooks = append(r.startHooks, h)
+}
+
+// OnNote sees every note a turn makes, to add what the flow knows (where
+// the person came from, say).
+func (r *Router) OnNote(h func(c *Conv, n *Note)) { r.noteHooks = append(r.noteHooks, h) }
+
+// Menu adds rows to the menu, after those of flows registered before.
+func (r *Router) Menu(rows MenuRows) { r.menus = append(r.menus, rows) }
+
+// Data adds to what /mydata shows, after flows registered before.
+func (r *Router) Data(h DataHook) { r.data = append(r.data, h) }
+
+// Welcome makes the greeting of someone who comes back after a while;
+// ok false leaves the frame's plain one.
+func (r *Router) Welcome(h func(c *Conv) (msg string, ok bool)) { r.welcome = h }
+
+// Escape gives the row that offers a way to a person, shown in the menu,
+// with help, and wherever someone seems stuck; nil rows offer none.
+func (r *Router) Escape(h func(c *Conv) []Button) { r.escape = h }
+
+// button finds the handler of data: the longest registered prefix that is
+// the whole of data or followed by ":".
+func (r *Router) button(data string) Handler {
+	for p := data; ; {
+		if h, ok := r.buttons[p]; ok {
+			return h
+		}
+		i := strings.LastIndexByte(p, ':')
+		if i < 0 {
+			return nil
+		}
+		p = p[:i]
+	}
+}
+
+// Routed reports whether a press on data would reach a flow.
+func (r *Router) Routed(data string) bool { return r.button(data) != nil }
+
+// SplitData cuts callback data into its verb, first argument and the rest.
+func SplitData(data string) (verb, arg, rest string) {
+	verb, tail, _ := strings.Cut(data, ":")
+	arg, rest, _ = strings.Cut(tail, ":")
+	return verb, arg, rest
+}
