@@ -11,7 +11,10 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
+	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
 	"github.com/werkwijzer/werkwijzer/internal/lease"
 )
 
@@ -38,11 +41,13 @@ type Alerts struct {
 	PerWeek int
 	// RetainSent is how long a person's planned vacancies are remembered.
 	RetainSent time.Duration
+	// Clock tells the week that /forget erases the counts of.
+	Clock clock.Clock
 }
 
 // NewAlerts returns Alerts under prefix, with the default cap of 3 a week.
 func NewAlerts(rdb redis.UniversalClient, prefix string) *Alerts {
-	return &Alerts{rdb: rdb, prefix: prefix, PerWeek: 3, RetainSent: 180 * 24 * time.Hour}
+	return &Alerts{rdb: rdb, prefix: prefix, PerWeek: 3, RetainSent: 180 * 24 * time.Hour, Clock: clock.Real()}
 }
 
 func (a *Alerts) key(parts ...string) string {
@@ -91,7 +96,8 @@ func (a *Alerts) dropQueued(ctx context.Context, chat int64) error {
 }
 
 // Forget removes every trace of chat, for /forget.
-func (a *Alerts) Forget(ctx context.Context, chat int64, now time.Time) error {
+func (a *Alerts) Forget(ctx context.Context, chat int64) error {
+	now := clock.Or(a.Clock).Now()
 	if err := a.Unsubscribe(ctx, chat); err != nil {
 		return err
 	}
@@ -121,23 +127,13 @@ func (a *Alerts) People(ctx context.Context) ([]int64, error) {
 // Person is what planning needs of someone who wants alerts.
 type Person struct {
 	Chat     int64
-	Profile  dialogs.Profile
+	Profile  orientation.Profile
 	Feedback *Feedback
 }
 
-// SendAt is when a message planned at now may go: now, or 08:00 when now
-// is between 21:00 and 08:00.
-func SendAt(now time.Time) time.Time {
-	l := now.In(brussels)
-	switch {
-	case l.Hour() >= 21:
-		next := l.AddDate(0, 0, 1)
-		return time.Date(next.Year(), next.Month(), next.Day(), 8, 0, 0, 0, brussels)
-	case l.Hour() < 8:
-		return time.Date(l.Year(), l.Month(), l.Day(), 8, 0, 0, 0, brussels)
-	}
-	return now
-}
+// SendAt is when a message planned at now may go: now, or the end of the
+// quiet hours.
+func SendAt(now time.Time) time.Time { return clock.AfterQuiet(now) }
 
 // planScript queues, best first, the vacancies not planned for the person
 // before, while their week has room. KEYS: queue, sent, week. ARGV: chat,
@@ -187,7 +183,7 @@ func (a *Alerts) Plan(ctx context.Context, vacancies []Vacancy, people []Person,
 	// Many people answer alike: rank once per kind of answers (what Score
 	// reads), and apart only for people whose "not for me" changes it.
 	best := map[string][]string{}
-	rank := func(p dialogs.Profile, fb *Feedback) []string {
+	rank := func(p orientation.Profile, fb *Feedback) []string {
 		var ms []Match
 		for _, v := range vacancies {
 			if m, ok := Score(p, v, fb, now); ok {
@@ -264,6 +260,67 @@ func (a *Alerts) Due(ctx context.Context, now time.Time, lease time.Duration, ma
 	return out, nil
 }
 
+// Event is what an alert shows its person: the vacancy, which the
+// conversation shows once, if it still fits and they still want alerts.
+func (a *Alerts) Event(_ context.Context, al Alert, _ time.Time) (dialogs.Event, lease.Action, error) {
+	return dialogs.Event{ChatID: al.Chat, Kind: dialogs.KindAlert, Data: al.Vacancy}, lease.Send, nil
+}
+
+// Conversations reads stored conversations: planning needs who still
+// agrees, still wants alerts, and what they answered. The store
+// implements it.
+type Conversations interface {
+	States(ctx context.Context, chats []int64) ([]*dialogs.State, error)
+}
+
+// PersonOf is what planning reads of a stored conversation; ok is false
+// for someone who no longer agrees or no longer wants alerts (the list of
+// people may lag behind their conversation).
+func PersonOf(chat int64, st *dialogs.State) (Person, bool) {
+	if st == nil || !st.Consented() {
+		return Person{}, false
+	}
+	v, err := vacancies.Part.Read(st)
+	if err != nil || !v.Alerts {
+		return Person{}, false
+	}
+	o, err := orientation.Part.Read(st)
+	if err != nil {
+		return Person{}, false
+	}
+	p := Person{Chat: chat, Profile: o.Profile}
+	if len(v.Rejected) > 0 {
+		p.Feedback = &Feedback{Rejected: map[string]vacancies.Rejected{}}
+		for _, r := range v.Rejected {
+			p.Feedback.Rejected[r.ID] = r
+		}
+	}
+	return p, true
+}
+
+// PlanImport plans the fresh vacancies of an import for everyone who wants
+// alerts, reading their conversations from convs.
+func (a *Alerts) PlanImport(ctx context.Context, fresh []Vacancy, convs Conversations, now time.Time) (int, error) {
+	if len(fresh) == 0 {
+		return 0, nil
+	}
+	chats, err := a.People(ctx)
+	if err != nil {
+		return 0, err
+	}
+	states, err := convs.States(ctx, chats)
+	if err != nil {
+		return 0, err
+	}
+	var people []Person
+	for i, c := range chats {
+		if p, ok := PersonOf(c, states[i]); ok {
+			people = append(people, p)
+		}
+	}
+	return a.Plan(ctx, fresh, people, now)
+}
+
 // Ack marks an alert sent.
 func (a *Alerts) Ack(ctx context.Context, al Alert) error {
 	return a.queue().Ack(ctx, strconv.FormatInt(al.Chat, 10)+"|"+al.Vacancy)
@@ -275,8 +332,7 @@ func (a *Alerts) queue() lease.Queue {
 }
 
 // Deliver keeps the list of people who want alerts in step with what
-// they said (a turn's notes), and forgets them on /forget. Delivering a
-// turn twice does no harm.
+// they said (a turn's notes). Delivering a turn twice does no harm.
 func (a *Alerts) Deliver(ctx context.Context, turn *dialogs.Turn) error {
 	for _, n := range turn.Notes {
 		var err error
@@ -285,8 +341,6 @@ func (a *Alerts) Deliver(ctx context.Context, turn *dialogs.Turn) error {
 			err = a.Subscribe(ctx, turn.ChatID)
 		case dialogs.NoteAlertsOff:
 			err = a.Unsubscribe(ctx, turn.ChatID)
-		case dialogs.NoteForget:
-			err = a.Forget(ctx, turn.ChatID, n.At)
 		}
 		if err != nil {
 			return err
@@ -302,7 +356,7 @@ func (a *Alerts) Depth(ctx context.Context) (int64, error) {
 
 // shape is what Score reads of a profile: people with the same shape get
 // the same ranking.
-func shape(p dialogs.Profile) string {
+func shape(p orientation.Profile) string {
 	sec := slices.Clone(p.Sectors)
 	slices.Sort(sec)
 	av := slices.Clone(p.Availability)

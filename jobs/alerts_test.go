@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/werkwijzer/werkwijzer/clock"
+	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/jobs"
 )
@@ -134,7 +136,8 @@ func TestForgetRemovesAlertTraces(t *testing.T) {
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, bxl)
 	a.Subscribe(ctx, 918273645)
 	a.Plan(ctx, fitting(2, "v"), []jobs.Person{{Chat: 918273645, Profile: amira()}}, now)
-	if err := a.Forget(ctx, 918273645, now); err != nil {
+	a.Clock = clock.NewFake(now)
+	if err := a.Forget(ctx, 918273645); err != nil {
 		t.Fatal(err)
 	}
 	keys, _ := rdb.Keys(ctx, prefix+":*").Result()
@@ -178,7 +181,7 @@ func TestPlanHonoursEachPersonsNotForMe(t *testing.T) {
 	near := vacancy(func(v *jobs.Vacancy) { v.ID, v.Postcode = "near", "2100" })
 	far := vacancy(func(v *jobs.Vacancy) { v.ID, v.Postcode = "far", "2660" })
 	var fb jobs.Feedback
-	fb.Reject(amira(), near, jobs.WrongHours)
+	fb.Reject(amira(), near, vacancies.WrongHours)
 	a.Plan(ctx, []jobs.Vacancy{near, far}, []jobs.Person{{Chat: 1, Profile: amira()}, {Chat: 2, Profile: amira(), Feedback: &fb}}, now)
 	got := map[int64]string{}
 	for _, d := range mustDue(t, a, now) {

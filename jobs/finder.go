@@ -5,10 +5,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/clock"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
+	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
 )
 
-var _ dialogs.JobFinder = (*Finder)(nil)
+var _ vacancies.Finder = (*Finder)(nil)
 
 // Finder offers a person the vacancies that fit them, in their language:
 // the dialogs' JobFinder over the catalogue. It keeps the catalogue in
@@ -16,8 +18,8 @@ var _ dialogs.JobFinder = (*Finder)(nil)
 type Finder struct {
 	Catalogue *Catalogue
 	// T gives a locale message in a language.
-	T   func(lang, id string, data map[string]any) string
-	Now func() time.Time
+	T     func(lang, id string, data map[string]any) string
+	Clock clock.Clock
 	// CacheFor is how long the catalogue is kept in memory; an import
 	// shows after at most this long.
 	CacheFor time.Duration
@@ -27,10 +29,12 @@ type Finder struct {
 	at     time.Time
 }
 
-func (f *Finder) vacancies(ctx context.Context, now time.Time) ([]Vacancy, error) {
+// vacancies is the catalogue: from memory while that copy is recent and
+// memory is allowed, else read anew.
+func (f *Finder) vacancies(ctx context.Context, now time.Time, memory bool) ([]Vacancy, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.cached != nil && now.Sub(f.at) < f.CacheFor && now.After(f.at) {
+	if memory && f.cached != nil && now.Sub(f.at) < f.CacheFor && !now.Before(f.at) {
 		return f.cached, nil
 	}
 	vs, err := f.Catalogue.Active(ctx, now)
@@ -43,27 +47,31 @@ func (f *Finder) vacancies(ctx context.Context, now time.Time) ([]Vacancy, error
 
 // Offer is one vacancy by id or handle as p sees it, or nil when it is no
 // longer offered or does not fit them.
-func (f *Finder) Offer(ctx context.Context, lang string, p dialogs.Profile, idOrHandle string) (*dialogs.JobOffer, error) {
-	now := f.Now()
-	vs, err := f.vacancies(ctx, now)
-	if err != nil {
-		return nil, err
-	}
-	for _, v := range vs {
-		if v.ID != idOrHandle && dialogs.JobHandle(v.ID) != idOrHandle {
-			continue
+func (f *Finder) Offer(ctx context.Context, lang string, p orientation.Profile, idOrHandle string) (*vacancies.Offer, error) {
+	now := clock.Or(f.Clock).Now()
+	// One not in memory may be newer than the copy (an alert for a
+	// vacancy imported a moment ago): then the catalogue is read anew.
+	for _, memory := range []bool{true, false} {
+		vs, err := f.vacancies(ctx, now, memory)
+		if err != nil {
+			return nil, err
 		}
-		m, ok := Score(p, v, nil, now)
-		if !ok {
-			return nil, nil
+		for _, v := range vs {
+			if v.ID != idOrHandle && vacancies.Handle(v.ID) != idOrHandle {
+				continue
+			}
+			m, ok := Score(p, v, nil, now)
+			if !ok {
+				return nil, nil
+			}
+			o := f.offer(lang, m)
+			return &o, nil
 		}
-		o := f.offer(lang, m)
-		return &o, nil
 	}
 	return nil, nil
 }
 
-func (f *Finder) offer(lang string, m Match) dialogs.JobOffer {
+func (f *Finder) offer(lang string, m Match) vacancies.Offer {
 	v := m.Vacancy
 	place := v.Locality
 	if pl, ok := Places[v.Postcode]; ok && place == "" {
@@ -71,7 +79,7 @@ func (f *Finder) offer(lang string, m Match) dialogs.JobOffer {
 	}
 	// Clipped, so a card stays far within Telegram's 4,096 characters
 	// whatever a feed puts in these fields.
-	o := dialogs.JobOffer{ID: v.ID, Title: Summary(v.Title, 200), Employer: Summary(v.Employer, 120), Place: Summary(place, 80), Hours: hoursOf(v),
+	o := vacancies.Offer{ID: v.ID, Title: Summary(v.Title, 200), Employer: Summary(v.Employer, 120), Place: Summary(place, 80), Hours: hoursOf(v),
 		Sector: v.Sector, Km: m.Km, Shifts: v.Shifts}
 	for _, r := range m.Reasons {
 		o.Reasons = append(o.Reasons, r.Text(func(id string, data map[string]any) string { return f.T(lang, id, data) }))
@@ -81,17 +89,17 @@ func (f *Finder) offer(lang string, m Match) dialogs.JobOffer {
 
 // Offers returns the n best vacancies for p from offset, leaving out and
 // ranking down by what they rejected.
-func (f *Finder) Offers(ctx context.Context, lang string, p dialogs.Profile, rejected []dialogs.Rejected, offset, n int) ([]dialogs.JobOffer, error) {
-	now := f.Now()
-	vs, err := f.vacancies(ctx, now)
+func (f *Finder) Offers(ctx context.Context, lang string, p orientation.Profile, rejected []vacancies.Rejected, offset, n int) ([]vacancies.Offer, error) {
+	now := clock.Or(f.Clock).Now()
+	vs, err := f.vacancies(ctx, now, true)
 	if err != nil {
 		return nil, err
 	}
-	fb := Feedback{Rejected: map[string]Rejection{}}
+	fb := Feedback{Rejected: map[string]vacancies.Rejected{}}
 	for _, r := range rejected {
-		fb.Rejected[r.ID] = Rejection{Why: NotForMe(r.Why), Sector: r.Sector, Km: r.Km, Hours: r.Hours, Shifts: r.Shifts}
+		fb.Rejected[r.ID] = r
 	}
-	var out []dialogs.JobOffer
+	var out []vacancies.Offer
 	for _, m := range Best(p, vs, &fb, now, offset, n) {
 		out = append(out, f.offer(lang, m))
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
 	"github.com/werkwijzer/werkwijzer/jobs"
 )
 
@@ -47,7 +47,7 @@ func TestJobPostingInEveryShape(t *testing.T) {
 		}
 		v := vs[0]
 		if v.ID != "BS-0042" || v.Title != "Metselaar (m/v/x)" || v.Employer != "Bouwbedrijf Schelde" || v.Postcode != "2030" ||
-			v.Sector != dialogs.SectorConstruction || v.Dutch != dialogs.DutchLittle || v.Licence != dialogs.LicenceNone ||
+			v.Sector != orientation.SectorConstruction || v.Dutch != orientation.DutchLittle || v.Licence != orientation.LicenceNone ||
 			!v.FullTime || v.PartTime || v.SalaryMin != 16.5 || v.SalaryMax != 19 || v.SalaryUnit != "HOUR" || v.Experience != "6 months" {
 			t.Fatalf("%s: %+v", name, v)
 		}
@@ -55,7 +55,7 @@ func TestJobPostingInEveryShape(t *testing.T) {
 		if v.Description != want {
 			t.Fatalf("%s: description %q, want %q", name, v.Description, want)
 		}
-		if name != "object" && (len(vs) != 2 || vs[1].Sector != dialogs.SectorPort) {
+		if name != "object" && (len(vs) != 2 || vs[1].Sector != orientation.SectorPort) {
 			t.Fatalf("%s: %d postings, second in %q", name, len(vs), vs[1].Sector)
 		}
 	}
@@ -72,7 +72,7 @@ func TestVariationsSchemaOrgAllows(t *testing.T) {
 	}
 	v := vs[0]
 	if v.Employer != "Net & Proper bv" || v.Postcode != "2140" || v.Locality != "Borgerhout" || !v.PartTime || v.FullTime ||
-		v.Sector != dialogs.SectorCleaning || v.Education != dialogs.EducationSecondary || v.SalaryMin != 14.2 {
+		v.Sector != orientation.SectorCleaning || v.Education != orientation.EducationSecondary || v.SalaryMin != 14.2 {
 		t.Fatalf("%+v", v)
 	}
 	if want := time.Date(2027, 1, 1, 0, 0, 0, 0, jobsBrussels()); !v.ValidThrough.Equal(want) {
@@ -113,8 +113,8 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(vs) != 2 || vs[0].Sector != dialogs.SectorHospitality || !vs[0].PartTime || vs[0].SalaryMin != 14.1 ||
-		vs[1].Sector != dialogs.SectorIndustry || !vs[1].Shifts || vs[1].Licence != dialogs.LicenceB {
+	if len(vs) != 2 || vs[0].Sector != orientation.SectorHospitality || !vs[0].PartTime || vs[0].SalaryMin != 14.1 ||
+		vs[1].Sector != orientation.SectorIndustry || !vs[1].Shifts || vs[1].Licence != orientation.LicenceB {
 		t.Fatalf("%+v", vs)
 	}
 	for _, tc := range []struct{ name, file, record, reason string }{
@@ -145,9 +145,9 @@ func TestSummaryStaysWithinLimit(t *testing.T) {
 
 func TestSectorWordsDoNotMatchInsideOtherWords(t *testing.T) {
 	for title, want := range map[string]string{
-		"Heftruckchauffeur": dialogs.SectorPort, "Medewerker sportcentrum": "", "Poetshulp": dialogs.SectorCleaning,
-		"Zorgkundige": dialogs.SectorCare, "Career coach": "", "Kok": dialogs.SectorHospitality, "Lasser-monteur": dialogs.SectorIndustry,
-		"Technicien de surface": dialogs.SectorCleaning,
+		"Heftruckchauffeur": orientation.SectorPort, "Medewerker sportcentrum": "", "Poetshulp": orientation.SectorCleaning,
+		"Zorgkundige": orientation.SectorCare, "Career coach": "", "Kok": orientation.SectorHospitality, "Lasser-monteur": orientation.SectorIndustry,
+		"Technicien de surface": orientation.SectorCleaning,
 	} {
 		doc := `{"@type":"JobPosting","identifier":"t","title":"` + title + `","hiringOrganization":"X","jobLocation":{"address":{"postalCode":"2000"}}}`
 		vs, err := jobs.ParseJSONLD([]byte(doc))
@@ -180,8 +180,8 @@ func TestSampleIsUsable(t *testing.T) {
 			t.Errorf("%s expired", v.ID)
 		}
 	}
-	for _, s := range []string{dialogs.SectorConstruction, dialogs.SectorPort, dialogs.SectorIndustry, dialogs.SectorHospitality,
-		dialogs.SectorEducation, dialogs.SectorCare, dialogs.SectorCleaning, dialogs.SectorRetail} {
+	for _, s := range []string{orientation.SectorConstruction, orientation.SectorPort, orientation.SectorIndustry, orientation.SectorHospitality,
+		orientation.SectorEducation, orientation.SectorCare, orientation.SectorCleaning, orientation.SectorRetail} {
 		if sectors[s] < 10 {
 			t.Errorf("sector %s has %d sample vacancies", s, sectors[s])
 		}

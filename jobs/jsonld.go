@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
 )
 
 // ParseJSONLD reads schema.org JobPostings as JSON-LD: one object, an array
@@ -269,10 +269,10 @@ func educationOf(v any) string {
 		return ""
 	case strings.Contains(s, "bachelor") || strings.Contains(s, "master") || strings.Contains(s, "postgraduate") ||
 		strings.Contains(s, "degree") || strings.Contains(s, "hoger"):
-		return dialogs.EducationHigher
+		return orientation.EducationHigher
 	case strings.Contains(s, "high school") || strings.Contains(s, "secundair") || strings.Contains(s, "middelbaar") ||
 		strings.Contains(s, "associate") || strings.Contains(s, "professional certificate"):
-		return dialogs.EducationSecondary
+		return orientation.EducationSecondary
 	}
 	return ""
 }

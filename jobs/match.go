@@ -6,7 +6,8 @@ import (
 	"sort"
 	"time"
 
-	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
+	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
 )
 
 // Radius is how far, in km between postcode centres, a workplace may be:
@@ -66,30 +67,10 @@ type Match struct {
 	Km      float64 // -1 when unknown
 }
 
-// NotForMe is why a person said a vacancy was not for them.
-type NotForMe string
-
-// The reasons of "not for me".
-const (
-	TooFar      NotForMe = "far"
-	WrongHours  NotForMe = "hours"
-	WrongSector NotForMe = "sector"
-	NoReason    NotForMe = ""
-)
-
 // Feedback is what a person said of vacancies they saw: rejected ones are
 // never shown again, and lower similar ones.
 type Feedback struct {
-	Rejected map[string]Rejection
-}
-
-// Rejection is one "not for me".
-type Rejection struct {
-	Why    NotForMe
-	Sector string
-	Km     float64
-	Hours  string // "full", "part" or "both"
-	Shifts bool
+	Rejected map[string]vacancies.Rejected
 }
 
 func hoursOf(v Vacancy) string {
@@ -104,20 +85,20 @@ func hoursOf(v Vacancy) string {
 
 // Reject records "not for me" on v, with its features, so that similar
 // vacancies rank lower.
-func (f *Feedback) Reject(p dialogs.Profile, v Vacancy, why NotForMe) {
+func (f *Feedback) Reject(p orientation.Profile, v Vacancy, why vacancies.Why) {
 	if f.Rejected == nil {
-		f.Rejected = map[string]Rejection{}
+		f.Rejected = map[string]vacancies.Rejected{}
 	}
 	km, _ := Distance(home(p), v.Postcode)
-	f.Rejected[v.ID] = Rejection{Why: why, Sector: v.Sector, Km: km, Hours: hoursOf(v), Shifts: v.Shifts}
+	f.Rejected[v.ID] = vacancies.Rejected{ID: v.ID, Why: why, Sector: v.Sector, Km: km, Hours: hoursOf(v), Shifts: v.Shifts}
 }
 
 // home is the person's postcode: typed, or their district's.
-func home(p dialogs.Profile) string {
+func home(p orientation.Profile) string {
 	if p.Postcode != "" {
 		return p.Postcode
 	}
-	for _, d := range dialogs.Districts {
+	for _, d := range orientation.Districts {
 		if d.ID == p.District {
 			return d.Postcode
 		}
@@ -125,8 +106,8 @@ func home(p dialogs.Profile) string {
 	return ""
 }
 
-func homeName(p dialogs.Profile) string {
-	for _, d := range dialogs.Districts {
+func homeName(p orientation.Profile) string {
+	for _, d := range orientation.Districts {
 		if d.ID == p.District {
 			return d.Name
 		}
@@ -155,7 +136,7 @@ func homeName(p dialogs.Profile) string {
 // open to any), shifts or weekends they did not say they can do, Dutch one
 // level above theirs, a secondary diploma they do not have, distance, and
 // vacancies like one they said was not for them.
-func Score(p dialogs.Profile, v Vacancy, fb *Feedback, now time.Time) (Match, bool) {
+func Score(p orientation.Profile, v Vacancy, fb *Feedback, now time.Time) (Match, bool) {
 	m := Match{Vacancy: v, Score: 100, Km: -1}
 	if !v.Active(now) {
 		return m, false
@@ -167,13 +148,13 @@ func Score(p dialogs.Profile, v Vacancy, fb *Feedback, now time.Time) (Match, bo
 	}
 	licence := p.Licence
 	switch v.Licence {
-	case dialogs.LicenceC:
-		if licence != dialogs.LicenceC {
+	case orientation.LicenceC:
+		if licence != orientation.LicenceC {
 			return m, false
 		}
 		m.Reasons = append(m.Reasons, Reason{Code: ReasonLicenceUse})
-	case dialogs.LicenceB:
-		if licence != dialogs.LicenceB && licence != dialogs.LicenceC {
+	case orientation.LicenceB:
+		if licence != orientation.LicenceB && licence != orientation.LicenceC {
 			return m, false
 		}
 		m.Reasons = append(m.Reasons, Reason{Code: ReasonLicenceUse})
@@ -194,7 +175,7 @@ func Score(p dialogs.Profile, v Vacancy, fb *Feedback, now time.Time) (Match, bo
 	if km, ok := Distance(home(p), v.Postcode); ok {
 		m.Km = km
 		radius := float64(RadiusWithoutLicence)
-		if licence == dialogs.LicenceB || licence == dialogs.LicenceC {
+		if licence == orientation.LicenceB || licence == orientation.LicenceC {
 			radius = RadiusWithLicence
 		}
 		if km > radius {
@@ -203,7 +184,7 @@ func Score(p dialogs.Profile, v Vacancy, fb *Feedback, now time.Time) (Match, bo
 		m.Score -= int(km)
 		m.Reasons = append(m.Reasons, Reason{Code: ReasonNear, Km: int(math.Round(km)), Place: homeName(p)})
 	}
-	wantsFull, wantsPart := slices.Contains(p.Availability, dialogs.AvailFullTime), slices.Contains(p.Availability, dialogs.AvailPartTime)
+	wantsFull, wantsPart := slices.Contains(p.Availability, orientation.AvailFullTime), slices.Contains(p.Availability, orientation.AvailPartTime)
 	switch {
 	case v.FullTime && !v.PartTime && wantsPart && !wantsFull:
 		return m, false
@@ -212,40 +193,40 @@ func Score(p dialogs.Profile, v Vacancy, fb *Feedback, now time.Time) (Match, bo
 	case v.PartTime && !v.FullTime && wantsFull && !wantsPart:
 		m.Score -= 15
 	}
-	if v.Shifts && !slices.Contains(p.Availability, dialogs.AvailShifts) {
+	if v.Shifts && !slices.Contains(p.Availability, orientation.AvailShifts) {
 		m.Score -= 15
 	}
-	if v.Weekends && !slices.Contains(p.Availability, dialogs.AvailWeekends) {
+	if v.Weekends && !slices.Contains(p.Availability, orientation.AvailWeekends) {
 		m.Score -= 10
 	}
 	switch {
-	case v.Education == dialogs.EducationHigher && p.Education != "" && p.Education != dialogs.EducationHigher:
+	case v.Education == orientation.EducationHigher && p.Education != "" && p.Education != orientation.EducationHigher:
 		return m, false
-	case v.Education == dialogs.EducationSecondary && (p.Education == dialogs.EducationPrimary || p.Education == dialogs.EducationSecondaryUnfinished):
+	case v.Education == orientation.EducationSecondary && (p.Education == orientation.EducationPrimary || p.Education == orientation.EducationSecondaryUnfinished):
 		m.Score -= 20
 	case v.Education == "":
 		m.Reasons = append(m.Reasons, Reason{Code: ReasonNoDiploma})
 	}
-	chose := slices.DeleteFunc(slices.Clone(p.Sectors), func(s string) bool { return s == dialogs.SectorOther })
+	chose := slices.DeleteFunc(slices.Clone(p.Sectors), func(s string) bool { return s == orientation.SectorOther })
 	switch {
 	case slices.Contains(chose, v.Sector):
 		m.Score += 30
 		m.Reasons = append([]Reason{{Code: ReasonSector, Sector: v.Sector}}, m.Reasons...)
-	case len(chose) > 0 && !slices.Contains(p.Sectors, dialogs.SectorOther):
+	case len(chose) > 0 && !slices.Contains(p.Sectors, orientation.SectorOther):
 		m.Score -= 40
 	}
 	if fb != nil {
 		for _, r := range fb.Rejected {
 			switch r.Why {
-			case WrongSector:
+			case vacancies.WrongSector:
 				if r.Sector == v.Sector {
 					m.Score -= 30
 				}
-			case TooFar:
+			case vacancies.TooFar:
 				if m.Km >= 0 && m.Km >= r.Km-1 {
 					m.Score -= 20
 				}
-			case WrongHours:
+			case vacancies.WrongHours:
 				if r.Hours == hoursOf(v) && r.Shifts == v.Shifts {
 					m.Score -= 20
 				}
@@ -261,7 +242,7 @@ func Score(p dialogs.Profile, v Vacancy, fb *Feedback, now time.Time) (Match, bo
 
 // Best ranks vacancies for a person: the fitting ones, best first (nearer
 // first among equals, then the newest), from offset, at most n.
-func Best(p dialogs.Profile, vacancies []Vacancy, fb *Feedback, now time.Time, offset, n int) []Match {
+func Best(p orientation.Profile, vacancies []Vacancy, fb *Feedback, now time.Time, offset, n int) []Match {
 	var out []Match
 	for _, v := range vacancies {
 		if m, ok := Score(p, v, fb, now); ok {

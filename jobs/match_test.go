@@ -6,7 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
+	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
 	"github.com/werkwijzer/werkwijzer/jobs"
 	"github.com/werkwijzer/werkwijzer/locales"
 )
@@ -14,15 +15,15 @@ import (
 // amira lives in Deurne, speaks a little Dutch, has no licence, wants
 // full-time work in construction or the port, and finished secondary
 // school.
-func amira() dialogs.Profile {
-	return dialogs.Profile{District: "deurne", Postcode: "2100", Dutch: dialogs.DutchLittle, Licence: dialogs.LicenceNone,
-		Availability: []string{dialogs.AvailFullTime}, Sectors: []string{dialogs.SectorConstruction, dialogs.SectorPort},
-		Education: dialogs.EducationSecondary}
+func amira() orientation.Profile {
+	return orientation.Profile{District: "deurne", Postcode: "2100", Dutch: orientation.DutchLittle, Licence: orientation.LicenceNone,
+		Availability: []string{orientation.AvailFullTime}, Sectors: []string{orientation.SectorConstruction, orientation.SectorPort},
+		Education: orientation.EducationSecondary}
 }
 
 func vacancy(mod func(*jobs.Vacancy)) jobs.Vacancy {
-	v := jobs.Vacancy{ID: "v", Title: "Metselaar", Employer: "E", Postcode: "2000", Sector: dialogs.SectorConstruction,
-		FullTime: true, Dutch: dialogs.DutchLittle, Licence: dialogs.LicenceNone}
+	v := jobs.Vacancy{ID: "v", Title: "Metselaar", Employer: "E", Postcode: "2000", Sector: orientation.SectorConstruction,
+		FullTime: true, Dutch: orientation.DutchLittle, Licence: orientation.LicenceNone}
 	if mod != nil {
 		mod(&v)
 	}
@@ -33,23 +34,23 @@ func vacancy(mod func(*jobs.Vacancy)) jobs.Vacancy {
 func TestHardMismatchesExclude(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		p    func(*dialogs.Profile)
+		p    func(*orientation.Profile)
 		v    func(*jobs.Vacancy)
 		fits bool
 	}{
-		{"licence C without C", nil, func(v *jobs.Vacancy) { v.Licence = dialogs.LicenceC }, false},
-		{"near miss: licence C with C", func(p *dialogs.Profile) { p.Licence = dialogs.LicenceC }, func(v *jobs.Vacancy) { v.Licence = dialogs.LicenceC }, true},
-		{"licence B without licence", nil, func(v *jobs.Vacancy) { v.Licence = dialogs.LicenceB }, false},
-		{"near miss: licence B with C", func(p *dialogs.Profile) { p.Licence = dialogs.LicenceC }, func(v *jobs.Vacancy) { v.Licence = dialogs.LicenceB }, true},
-		{"fluent Dutch for a little", nil, func(v *jobs.Vacancy) { v.Dutch = dialogs.DutchFluent }, false},
-		{"near miss: conversational for a little", nil, func(v *jobs.Vacancy) { v.Dutch = dialogs.DutchConversational }, true},
-		{"conversational for none", func(p *dialogs.Profile) { p.Dutch = dialogs.DutchNone }, func(v *jobs.Vacancy) { v.Dutch = dialogs.DutchConversational }, false},
+		{"licence C without C", nil, func(v *jobs.Vacancy) { v.Licence = orientation.LicenceC }, false},
+		{"near miss: licence C with C", func(p *orientation.Profile) { p.Licence = orientation.LicenceC }, func(v *jobs.Vacancy) { v.Licence = orientation.LicenceC }, true},
+		{"licence B without licence", nil, func(v *jobs.Vacancy) { v.Licence = orientation.LicenceB }, false},
+		{"near miss: licence B with C", func(p *orientation.Profile) { p.Licence = orientation.LicenceC }, func(v *jobs.Vacancy) { v.Licence = orientation.LicenceB }, true},
+		{"fluent Dutch for a little", nil, func(v *jobs.Vacancy) { v.Dutch = orientation.DutchFluent }, false},
+		{"near miss: conversational for a little", nil, func(v *jobs.Vacancy) { v.Dutch = orientation.DutchConversational }, true},
+		{"conversational for none", func(p *orientation.Profile) { p.Dutch = orientation.DutchNone }, func(v *jobs.Vacancy) { v.Dutch = orientation.DutchConversational }, false},
 		{"too far without licence (Mechelen, 22 km)", nil, func(v *jobs.Vacancy) { v.Postcode = "2800" }, false},
-		{"near miss: Mechelen with licence B", func(p *dialogs.Profile) { p.Licence = dialogs.LicenceB }, func(v *jobs.Vacancy) { v.Postcode = "2800" }, true},
-		{"full-time only for part-time only", func(p *dialogs.Profile) { p.Availability = []string{dialogs.AvailPartTime} }, nil, false},
-		{"near miss: full or part time for part-time only", func(p *dialogs.Profile) { p.Availability = []string{dialogs.AvailPartTime} }, func(v *jobs.Vacancy) { v.PartTime = true }, true},
-		{"degree for secondary", nil, func(v *jobs.Vacancy) { v.Education = dialogs.EducationHigher }, false},
-		{"near miss: secondary for secondary", nil, func(v *jobs.Vacancy) { v.Education = dialogs.EducationSecondary }, true},
+		{"near miss: Mechelen with licence B", func(p *orientation.Profile) { p.Licence = orientation.LicenceB }, func(v *jobs.Vacancy) { v.Postcode = "2800" }, true},
+		{"full-time only for part-time only", func(p *orientation.Profile) { p.Availability = []string{orientation.AvailPartTime} }, nil, false},
+		{"near miss: full or part time for part-time only", func(p *orientation.Profile) { p.Availability = []string{orientation.AvailPartTime} }, func(v *jobs.Vacancy) { v.PartTime = true }, true},
+		{"degree for secondary", nil, func(v *jobs.Vacancy) { v.Education = orientation.EducationHigher }, false},
+		{"near miss: secondary for secondary", nil, func(v *jobs.Vacancy) { v.Education = orientation.EducationSecondary }, true},
 		{"expired", nil, func(v *jobs.Vacancy) { v.ValidThrough = now.Add(-time.Minute) }, false},
 		{"near miss: valid a minute more", nil, func(v *jobs.Vacancy) { v.ValidThrough = now.Add(time.Minute) }, true},
 	} {
@@ -74,21 +75,21 @@ func TestSoftRulesRankAndReasonsExplain(t *testing.T) {
 	for _, r := range m.Reasons {
 		codes[r.Code] = r
 	}
-	if r := codes[jobs.ReasonSector]; r.Sector != dialogs.SectorConstruction || m.Reasons[0].Code != jobs.ReasonSector {
+	if r := codes[jobs.ReasonSector]; r.Sector != orientation.SectorConstruction || m.Reasons[0].Code != jobs.ReasonSector {
 		t.Fatalf("sector reason first: %+v", m.Reasons)
 	}
 	if r := codes[jobs.ReasonNear]; r.Place != "Deurne" || r.Km < 3 || r.Km > 6 {
 		t.Fatalf("distance reason: %+v (Antwerpen is about 4 km from Deurne)", r)
 	}
-	if r := codes[jobs.ReasonDutch]; r.Dutch != dialogs.DutchLittle {
+	if r := codes[jobs.ReasonDutch]; r.Dutch != orientation.DutchLittle {
 		t.Fatalf("Dutch reason: %+v", m.Reasons)
 	}
 	base := m.Score
 	for name, mod := range map[string]func(*jobs.Vacancy){
-		"another sector":          func(v *jobs.Vacancy) { v.Sector = dialogs.SectorRetail },
+		"another sector":          func(v *jobs.Vacancy) { v.Sector = orientation.SectorRetail },
 		"shifts not chosen":       func(v *jobs.Vacancy) { v.Shifts = true },
 		"weekends not chosen":     func(v *jobs.Vacancy) { v.Weekends = true },
-		"Dutch one level up":      func(v *jobs.Vacancy) { v.Dutch = dialogs.DutchConversational },
+		"Dutch one level up":      func(v *jobs.Vacancy) { v.Dutch = orientation.DutchConversational },
 		"farther (Hoboken)":       func(v *jobs.Vacancy) { v.Postcode = "2660" },
 		"part-time for full-time": func(v *jobs.Vacancy) { v.FullTime, v.PartTime = false, true },
 	} {
@@ -98,9 +99,9 @@ func TestSoftRulesRankAndReasonsExplain(t *testing.T) {
 	}
 	// "other" is open to any sector.
 	open := amira()
-	open.Sectors = []string{dialogs.SectorOther}
+	open.Sectors = []string{orientation.SectorOther}
 	a, _ := jobs.Score(open, vacancy(nil), nil, now)
-	b, _ := jobs.Score(open, vacancy(func(v *jobs.Vacancy) { v.Sector = dialogs.SectorRetail }), nil, now)
+	b, _ := jobs.Score(open, vacancy(func(v *jobs.Vacancy) { v.Sector = orientation.SectorRetail }), nil, now)
 	if a.Score != b.Score {
 		t.Errorf("someone open to any sector ranks sectors apart: %d vs %d", a.Score, b.Score)
 	}
@@ -111,11 +112,11 @@ func TestNotForMeLowersSimilarAndHidesTheVacancy(t *testing.T) {
 	near := vacancy(func(v *jobs.Vacancy) { v.ID, v.Postcode = "near", "2140" })
 	far := vacancy(func(v *jobs.Vacancy) { v.ID, v.Postcode = "far", "2660" })
 	farther := vacancy(func(v *jobs.Vacancy) { v.ID, v.Postcode = "farther", "2630" }) // Aartselaar, beyond Hoboken
-	port := vacancy(func(v *jobs.Vacancy) { v.ID, v.Sector = "port", dialogs.SectorPort })
+	port := vacancy(func(v *jobs.Vacancy) { v.ID, v.Sector = "port", orientation.SectorPort })
 	all := []jobs.Vacancy{near, far, farther, port}
 	var fb jobs.Feedback
 	before := scores(p, all, &fb)
-	fb.Reject(p, far, jobs.TooFar)
+	fb.Reject(p, far, vacancies.TooFar)
 	after := scores(p, all, &fb)
 	if _, shown := after["far"]; shown {
 		t.Fatal("a vacancy marked not for me is shown again")
@@ -123,14 +124,14 @@ func TestNotForMeLowersSimilarAndHidesTheVacancy(t *testing.T) {
 	if after["farther"] >= before["farther"] || after["near"] != before["near"] {
 		t.Fatalf("too far: farther %d→%d (want lower), near %d→%d (want same)", before["farther"], after["farther"], before["near"], after["near"])
 	}
-	fb.Reject(p, near, jobs.WrongSector)
+	fb.Reject(p, near, vacancies.WrongSector)
 	after2 := scores(p, all, &fb)
 	if after2["port"] != after["port"] || after2["farther"] >= after["farther"] {
 		t.Fatalf("not this sector: port %d→%d (want same), construction %d→%d (want lower)", after["port"], after2["port"], after["farther"], after2["farther"])
 	}
 }
 
-func scores(p dialogs.Profile, vs []jobs.Vacancy, fb *jobs.Feedback) map[string]int {
+func scores(p orientation.Profile, vs []jobs.Vacancy, fb *jobs.Feedback) map[string]int {
 	out := map[string]int{}
 	for _, m := range jobs.Best(p, vs, fb, now, 0, 100) {
 		out[m.Vacancy.ID] = m.Score
@@ -188,21 +189,21 @@ func manyVacancies(n int) []jobs.Vacancy {
 	out := make([]jobs.Vacancy, n)
 	for i := range out {
 		out[i] = vacancy(func(v *jobs.Vacancy) {
-			v.ID, v.Postcode, v.Sector = fmt.Sprint(i), pcs[i%len(pcs)], dialogs.Sectors[i%len(dialogs.Sectors)]
+			v.ID, v.Postcode, v.Sector = fmt.Sprint(i), pcs[i%len(pcs)], orientation.Sectors[i%len(orientation.Sectors)]
 			v.Shifts, v.PartTime = i%3 == 0, i%4 == 0
 		})
 	}
 	return out
 }
 
-func manyProfiles(n int) []dialogs.Profile {
-	out := make([]dialogs.Profile, n)
-	levels := []string{dialogs.DutchNone, dialogs.DutchLittle, dialogs.DutchConversational, dialogs.DutchFluent}
+func manyProfiles(n int) []orientation.Profile {
+	out := make([]orientation.Profile, n)
+	levels := []string{orientation.DutchNone, orientation.DutchLittle, orientation.DutchConversational, orientation.DutchFluent}
 	for i := range out {
 		p := amira()
-		p.District, p.Postcode = dialogs.Districts[i%len(dialogs.Districts)].ID, dialogs.Districts[i%len(dialogs.Districts)].Postcode
+		p.District, p.Postcode = orientation.Districts[i%len(orientation.Districts)].ID, orientation.Districts[i%len(orientation.Districts)].Postcode
 		p.Dutch = levels[i%4]
-		p.Sectors = []string{dialogs.Sectors[i%len(dialogs.Sectors)]}
+		p.Sectors = []string{orientation.Sectors[i%len(orientation.Sectors)]}
 		out[i] = p
 	}
 	return out
@@ -212,10 +213,10 @@ func manyProfiles(n int) []dialogs.Profile {
 func TestReasonsReadInEveryLanguage(t *testing.T) {
 	texts := locales.MustLoad()
 	reasons := []jobs.Reason{
-		{Code: jobs.ReasonSector, Sector: dialogs.SectorPort}, {Code: jobs.ReasonNear, Km: 6, Place: "Deurne"},
+		{Code: jobs.ReasonSector, Sector: orientation.SectorPort}, {Code: jobs.ReasonNear, Km: 6, Place: "Deurne"},
 		{Code: jobs.ReasonNoDutch}, {Code: jobs.ReasonHours}, {Code: jobs.ReasonNoDiploma}, {Code: jobs.ReasonLicenceUse},
 	}
-	for _, level := range []string{dialogs.DutchLittle, dialogs.DutchConversational, dialogs.DutchFluent} {
+	for _, level := range []string{orientation.DutchLittle, orientation.DutchConversational, orientation.DutchFluent} {
 		reasons = append(reasons, jobs.Reason{Code: jobs.ReasonDutch, Dutch: level})
 	}
 	for _, l := range locales.Languages {

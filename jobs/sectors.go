@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
 )
 
 // sectorWords maps words found in a posting's industry, occupational
@@ -18,24 +18,24 @@ var sectorWords = []struct {
 	sector string
 	words  []string
 }{
-	{dialogs.SectorConstruction, []string{"bouw", "construct", "metsel", "maçon", "masonry", "bekist", "dakwerk", "couvreur", "roofer",
+	{orientation.SectorConstruction, []string{"bouw", "construct", "metsel", "maçon", "masonry", "bekist", "dakwerk", "couvreur", "roofer",
 		"schilder", "peintre", "painter", "tegel", "carrel", "stukad", "plafonn", "timmer", "charpent", "carpenter", "elektricien",
 		"électricien", "electrician", "loodgiet", "plombier", "plumber", "grondwerk", "wegenbouw", "kraanman", "grutier", "crane"}},
-	{dialogs.SectorPort, []string{"haven", "=port", "logist", "heftruck", "chariot", "forklift", "magazijn", "magasin", "warehouse",
+	{orientation.SectorPort, []string{"haven", "=port", "logist", "heftruck", "chariot", "forklift", "magazijn", "magasin", "warehouse",
 		"entrepôt", "orderpick", "préparateur", "picker", "chauffeur", "driver", "vrachtwagen", "camion", "truck", "dokwerk",
 		"docker", "straddle", "expeditie", "transport", "koerier", "courier"}},
-	{dialogs.SectorIndustry, []string{"industrie", "industry", "industrial", "productie", "production", "operator", "opérateur",
+	{orientation.SectorIndustry, []string{"industrie", "industry", "industrial", "productie", "production", "operator", "opérateur",
 		"procesoperator", "chemie", "chimie", "chemical", "metaal", "métal", "metal", "lasser", "soud", "weld", "machine",
 		"onderhoudstechnieker", "maintenance", "technician", "mechanic", "mécanicien", "monteur", "assembl"}},
-	{dialogs.SectorHospitality, []string{"horeca", "hospitality", "hôtel", "hotel", "restaurant", "keuken", "cuisine", "kitchen",
+	{orientation.SectorHospitality, []string{"horeca", "hospitality", "hôtel", "hotel", "restaurant", "keuken", "cuisine", "kitchen",
 		"=kok", "cuisinier", "=cook", "=chef", "afwas", "plongeur", "dishwasher", "zaalmedewerker", "serveur", "waiter", "barista", "=bar"}},
-	{dialogs.SectorEducation, []string{"onderwijs", "enseignement", "education", "leerkracht", "enseignant", "teacher", "school",
+	{orientation.SectorEducation, []string{"onderwijs", "enseignement", "education", "leerkracht", "enseignant", "teacher", "school",
 		"école", "kinderbegeleider", "puéricult", "childcare worker", "opvoeder", "éducateur", "educator"}},
-	{dialogs.SectorCare, []string{"zorg", "soins", "=care", "caregiver", "verpleeg", "infirmi", "nurse", "zorgkundige", "aide-soignant",
+	{orientation.SectorCare, []string{"zorg", "soins", "=care", "caregiver", "verpleeg", "infirmi", "nurse", "zorgkundige", "aide-soignant",
 		"verzorgende", "gezinszorg", "woonzorg", "ziekenhuis", "hôpital", "hospital", "poetshulp-zorg"}},
-	{dialogs.SectorCleaning, []string{"schoonmaak", "nettoyage", "cleaning", "cleaner", "poets", "technicien de surface",
+	{orientation.SectorCleaning, []string{"schoonmaak", "nettoyage", "cleaning", "cleaner", "poets", "technicien de surface",
 		"glazenwasser", "laveur de vitres", "window clean", "huishoud", "ménage"}},
-	{dialogs.SectorRetail, []string{"retail", "winkel", "magasin de détail", "shop", "store", "verkoper", "vendeur", "sales assistant",
+	{orientation.SectorRetail, []string{"retail", "winkel", "magasin de détail", "shop", "store", "verkoper", "vendeur", "sales assistant",
 		"kassier", "caissier", "cashier", "rekkenvuller", "réassort", "shelf", "supermarkt", "supermarché", "supermarket"}},
 }
 

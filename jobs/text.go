@@ -2,19 +2,14 @@ package jobs
 
 import (
 	"strings"
-	"time"
 	_ "time/tzdata" // Europe/Brussels must load on machines without zoneinfo
 
 	"golang.org/x/net/html"
+
+	"github.com/werkwijzer/werkwijzer/clock"
 )
 
-var brussels = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Brussels")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+var brussels = clock.Brussels
 
 // blocks are the elements after which text goes on a new line.
 var blocks = map[string]bool{"p": true, "br": true, "div": true, "li": true, "ul": true, "ol": true, "tr": true,

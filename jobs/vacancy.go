@@ -15,7 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
 )
 
 // Vacancy is one job offer, as much of schema.org's JobPosting as we use,
@@ -36,10 +36,10 @@ type Vacancy struct {
 	// Shifts and Weekends: the job needs them.
 	Shifts   bool   `json:"shifts,omitempty"`
 	Weekends bool   `json:"weekends,omitempty"`
-	Sector   string `json:"sector"` // a dialogs.Sectors value
+	Sector   string `json:"sector"` // a orientation.Sectors value
 	// Dutch is the level needed (a dialogs Dutch value; "" for none said).
 	Dutch string `json:"dutch,omitempty"`
-	// Licence needed: dialogs.LicenceNone, LicenceB or LicenceC.
+	// Licence needed: orientation.LicenceNone, LicenceB or LicenceC.
 	Licence string `json:"licence,omitempty"`
 	// Education needed (a dialogs Education value; "" for none).
 	Education  string  `json:"education,omitempty"`
@@ -66,12 +66,12 @@ func (e *RecordError) Error() string { return e.Record + ": " + e.Reason }
 
 // dutchOrder ranks the Dutch levels, so "needed" can be compared with
 // "spoken".
-var dutchOrder = []string{dialogs.DutchNone, dialogs.DutchLittle, dialogs.DutchConversational, dialogs.DutchFluent}
+var dutchOrder = []string{orientation.DutchNone, orientation.DutchLittle, orientation.DutchConversational, orientation.DutchFluent}
 
 func dutchRank(level string) int { return slices.Index(dutchOrder, level) }
 
 // educationOrder ranks education levels.
-var educationOrder = []string{dialogs.EducationPrimary, dialogs.EducationSecondaryUnfinished, dialogs.EducationSecondary, dialogs.EducationHigher}
+var educationOrder = []string{orientation.EducationPrimary, orientation.EducationSecondaryUnfinished, orientation.EducationSecondary, orientation.EducationHigher}
 
 // validate checks what every vacancy needs, whatever format it came in.
 func (v *Vacancy) validate() error {
@@ -86,11 +86,11 @@ func (v *Vacancy) validate() error {
 		return fmt.Errorf("no hiringOrganization")
 	case !validPostcode(v.Postcode):
 		return fmt.Errorf("postal code %q: want a Belgian postcode of four digits", v.Postcode)
-	case !slices.Contains(dialogs.Sectors, v.Sector):
+	case !slices.Contains(orientation.Sectors, v.Sector):
 		return fmt.Errorf("no sector: give industry or occupationalCategory, or a title the sector words know (see FORMAT.md)")
 	case v.Dutch != "" && dutchRank(v.Dutch) < 0:
 		return fmt.Errorf("Dutch level %q: want none, little, conversational or fluent", v.Dutch)
-	case v.Licence != "" && !slices.Contains([]string{dialogs.LicenceNone, dialogs.LicenceB, dialogs.LicenceC}, v.Licence):
+	case v.Licence != "" && !slices.Contains([]string{orientation.LicenceNone, orientation.LicenceB, orientation.LicenceC}, v.Licence):
 		return fmt.Errorf("driving licence %q: want none, b or c", v.Licence)
 	}
 	if !v.FullTime && !v.PartTime {

@@ -14,7 +14,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/signup"
 )
 
 // Stage is a step of the funnel.
@@ -45,15 +47,56 @@ type Funnel struct {
 	rdb    redis.UniversalClient
 	prefix string
 	loc    *time.Location
+	// Partners names the partners in the weekly digest; nil shows ids.
+	Partners *Registry
 }
 
 // NewFunnel returns the funnel under prefix.
 func NewFunnel(rdb redis.UniversalClient, prefix string) *Funnel {
-	loc, err := time.LoadLocation("Europe/Brussels")
+	return &Funnel{rdb: rdb, prefix: prefix, loc: clock.Brussels}
+}
+
+// StageLabels name the funnel's stages for staff, in Dutch.
+var StageLabels = map[Stage]string{
+	StageOpened: "Link geopend", StageReturned: "Teruggekomen", StageAgreed: "Ingeschreven",
+	StageOriented: "Oriëntatie afgerond", StageBooked: "Afspraak geboekt",
+	StageAttended: "Afspraak bijgewoond", StageInterested: "Interesse in een vacature",
+}
+
+// PartnerWeek is one partner's figures for a week, labelled for staff.
+type PartnerWeek struct {
+	Partner string // the partner's id
+	Name    string // and name, as staff know it
+	Stages  []Labelled
+}
+
+// Labelled is one count with its Dutch label.
+type Labelled struct {
+	Label string
+	Count int
+}
+
+// Digest is the funnel of the ISO week from monday, per partner; partners
+// without any count are left out.
+func (f *Funnel) Digest(ctx context.Context, monday time.Time) ([]PartnerWeek, error) {
+	rows, _, err := f.Report(ctx, ByPartner, monday, monday)
 	if err != nil {
-		panic(err) // embedded
+		return nil, err
 	}
-	return &Funnel{rdb: rdb, prefix: prefix, loc: loc}
+	var out []PartnerWeek
+	for _, r := range rows {
+		w := PartnerWeek{Partner: r.Partner, Name: r.Partner}
+		if f.Partners != nil {
+			if p, err := f.Partners.Get(ctx, r.Partner); err == nil && p != nil {
+				w.Name = p.Name
+			}
+		}
+		for _, st := range Stages {
+			w.Stages = append(w.Stages, Labelled{Label: StageLabels[st], Count: r.Counts[st]})
+		}
+		out = append(out, w)
+	}
+	return out, nil
 }
 
 // Week is the ISO week of t in Brussels, as "2026-W48".
@@ -92,7 +135,7 @@ func (f *Funnel) Count(ctx context.Context, src dialogs.Source, stage Stage, at 
 }
 
 // CountBad counts a /start payload that was not a valid link.
-func (f *Funnel) CountBad(ctx context.Context, problem dialogs.LinkProblem, at time.Time, id string) error {
+func (f *Funnel) CountBad(ctx context.Context, problem signup.Problem, at time.Time, id string) error {
 	return countScript.Run(ctx, f.rdb, []string{f.weekKey(f.Week(at)), f.seenKey(id)},
 		"bad:"+string(problem)+"|||", int(funnelTTL.Seconds()), id).Err()
 }
@@ -106,7 +149,7 @@ func (f *Funnel) Deliver(ctx context.Context, turn *dialogs.Turn) error {
 		var stage Stage
 		switch n.Kind {
 		case dialogs.NoteLinkBad:
-			if err := f.CountBad(ctx, dialogs.LinkProblem(n.Text), n.At, n.ID); err != nil {
+			if err := f.CountBad(ctx, signup.Problem(n.Text), n.At, n.ID); err != nil {
 				return err
 			}
 			continue
@@ -160,7 +203,7 @@ type Row struct {
 // BadRow counts the payloads that were not valid links, per week.
 type BadRow struct {
 	Week   string
-	Counts map[dialogs.LinkProblem]int
+	Counts map[signup.Problem]int
 }
 
 // Report reads the weeks from since to now, grouped by.
@@ -182,7 +225,7 @@ func (f *Funnel) Report(ctx context.Context, by By, since, now time.Time) ([]Row
 			return nil, nil, err
 		}
 		groups := map[string]*Row{}
-		badWeek := BadRow{Week: week, Counts: map[dialogs.LinkProblem]int{}}
+		badWeek := BadRow{Week: week, Counts: map[signup.Problem]int{}}
 		for k, v := range m {
 			n, _ := strconv.Atoi(v)
 			parts := strings.SplitN(k, "|", 4)
@@ -190,7 +233,7 @@ func (f *Funnel) Report(ctx context.Context, by By, since, now time.Time) ([]Row
 				continue
 			}
 			if p, ok := strings.CutPrefix(parts[0], "bad:"); ok {
-				badWeek.Counts[dialogs.LinkProblem(p)] += n
+				badWeek.Counts[signup.Problem(p)] += n
 				continue
 			}
 			r := Row{Week: week, Partner: parts[1]}

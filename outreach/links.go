@@ -17,7 +17,10 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
+	"github.com/werkwijzer/werkwijzer/dialogs/signup"
 	"github.com/werkwijzer/werkwijzer/locales"
 )
 
@@ -38,7 +41,7 @@ var b64 = base64.RawURLEncoding
 
 // Link is a sign-up link as staff made it.
 type Link struct {
-	dialogs.Link
+	signup.Link
 	Created time.Time `json:"created"`
 	// Expires is when the link stops counting as a link; zero for never.
 	Expires time.Time `json:"expires,omitzero"`
@@ -49,7 +52,7 @@ type Spec struct {
 	Partner string
 	Place   string
 	Lang    string // a locales code, or ""
-	Sector  string // a dialogs.Sectors value, or ""
+	Sector  string // a orientation.Sectors value, or ""
 	// Expires ends the link; zero for a link that does not expire.
 	Expires time.Time
 }
@@ -63,16 +66,17 @@ type Links struct {
 	prefix   string
 	secret   []byte
 	partners *Registry
-	Now      func() time.Time
+	// Clock tells when a link was made and whether it expired.
+	Clock clock.Clock
 }
 
 // NewLinks returns Links under prefix, signing codes with secret. Changing
 // the secret makes every printed code count as tampered.
 func NewLinks(rdb redis.UniversalClient, prefix string, secret []byte, partners *Registry) *Links {
-	return &Links{rdb: rdb, prefix: prefix, secret: secret, partners: partners, Now: time.Now}
+	return &Links{rdb: rdb, prefix: prefix, secret: secret, partners: partners, Clock: clock.Real()}
 }
 
-var _ dialogs.LinkResolver = (*Links)(nil)
+var _ signup.Resolver = (*Links)(nil)
 
 func (l *Links) key(id string) string { return l.prefix + ":outreach:link:" + id }
 
@@ -84,8 +88,8 @@ func (l *Links) tag(id string) string {
 
 // Errors of Create that staff can fix.
 var (
-	ErrNoPartner = errors.New("outreach: no such partner; import the partner registry first")
-	ErrBadSpec   = errors.New("outreach: bad link")
+	ErrNoPartner = dialogs.E(dialogs.ErrNotFound, "outreach: link", errors.New("no such partner; import the partner registry first"))
+	ErrBadSpec   = dialogs.E(dialogs.ErrInvalid, "outreach: link", errors.New("bad link"))
 )
 
 // Create makes a link for spec and stores what it stands for.
@@ -94,11 +98,11 @@ func (l *Links) Create(ctx context.Context, spec Spec) (Link, error) {
 	switch {
 	case spec.Lang != "" && !locales.Supported(spec.Lang):
 		return Link{}, fmt.Errorf("%w: language %q is not one of the bot's", ErrBadSpec, spec.Lang)
-	case spec.Sector != "" && !slices.Contains(dialogs.Sectors, spec.Sector):
-		return Link{}, fmt.Errorf("%w: sector %q is not one of %v", ErrBadSpec, spec.Sector, dialogs.Sectors)
+	case spec.Sector != "" && !slices.Contains(orientation.Sectors, spec.Sector):
+		return Link{}, fmt.Errorf("%w: sector %q is not one of %v", ErrBadSpec, spec.Sector, orientation.Sectors)
 	case utf8.RuneCountInString(spec.Place) > MaxPlace || strings.ContainsAny(spec.Place, "|\n\r"):
 		return Link{}, fmt.Errorf("%w: place must be one line of at most %d characters, without |", ErrBadSpec, MaxPlace)
-	case !spec.Expires.IsZero() && !spec.Expires.After(l.Now()):
+	case !spec.Expires.IsZero() && !spec.Expires.After(l.Clock.Now()):
 		return Link{}, fmt.Errorf("%w: it would expire before it is handed out", ErrBadSpec)
 	}
 	p, err := l.partners.Get(ctx, spec.Partner)
@@ -113,8 +117,8 @@ func (l *Links) Create(ctx context.Context, spec Spec) (Link, error) {
 		return Link{}, err
 	}
 	id := b64.EncodeToString(raw)
-	link := Link{Link: dialogs.Link{Code: id + l.tag(id), Partner: p.ID, Place: spec.Place, Lang: spec.Lang, Sector: spec.Sector},
-		Created: l.Now(), Expires: spec.Expires}
+	link := Link{Link: signup.Link{Code: id + l.tag(id), Partner: p.ID, Place: spec.Place, Lang: spec.Lang, Sector: spec.Sector},
+		Created: l.Clock.Now(), Expires: spec.Expires}
 	fields := map[string]any{"partner": link.Partner, "place": link.Place, "lang": link.Lang, "sector": link.Sector,
 		"created": link.Created.UnixMilli()}
 	if !spec.Expires.IsZero() {
@@ -136,7 +140,7 @@ func (l *Links) Create(ctx context.Context, spec Spec) (Link, error) {
 var codeShape = regexp.MustCompile(`^[A-Za-z0-9_-]{16}$`)
 
 // ResolveLink tells what code stands for, or why it stands for nothing.
-func (l *Links) ResolveLink(ctx context.Context, code string) (*dialogs.Link, dialogs.LinkProblem, error) {
+func (l *Links) ResolveLink(ctx context.Context, code string) (*signup.Link, signup.Problem, error) {
 	link, problem, err := l.Resolve(ctx, code)
 	if link == nil {
 		return nil, problem, err
@@ -145,22 +149,22 @@ func (l *Links) ResolveLink(ctx context.Context, code string) (*dialogs.Link, di
 }
 
 // Resolve is ResolveLink with the link's dates.
-func (l *Links) Resolve(ctx context.Context, code string) (*Link, dialogs.LinkProblem, error) {
+func (l *Links) Resolve(ctx context.Context, code string) (*Link, signup.Problem, error) {
 	if !codeShape.MatchString(code) {
-		return nil, dialogs.LinkMalformed, nil
+		return nil, signup.Malformed, nil
 	}
 	id, tag := code[:idLen], code[idLen:]
 	if subtle.ConstantTimeCompare([]byte(tag), []byte(l.tag(id))) != 1 {
-		return nil, dialogs.LinkTampered, nil
+		return nil, signup.Tampered, nil
 	}
 	m, err := l.rdb.HGetAll(ctx, l.key(id)).Result()
 	if err != nil {
 		return nil, "", err
 	}
 	if len(m) == 0 {
-		return nil, dialogs.LinkUnknown, nil
+		return nil, signup.Unknown, nil
 	}
-	link := &Link{Link: dialogs.Link{Code: code, Partner: m["partner"], Place: m["place"], Lang: m["lang"], Sector: m["sector"]}}
+	link := &Link{Link: signup.Link{Code: code, Partner: m["partner"], Place: m["place"], Lang: m["lang"], Sector: m["sector"]}}
 	var ms int64
 	if _, err := fmt.Sscan(m["created"], &ms); err == nil {
 		link.Created = time.UnixMilli(ms)
@@ -169,8 +173,8 @@ func (l *Links) Resolve(ctx context.Context, code string) (*Link, dialogs.LinkPr
 		if _, err := fmt.Sscan(m["expires"], &ms); err == nil {
 			link.Expires = time.UnixMilli(ms)
 		}
-		if !l.Now().Before(link.Expires) {
-			return nil, dialogs.LinkExpired, nil
+		if !l.Clock.Now().Before(link.Expires) {
+			return nil, signup.Expired, nil
 		}
 	}
 	return link, "", nil
@@ -199,4 +203,32 @@ func Secret(ctx context.Context, rdb redis.UniversalClient, prefix, configured s
 	}
 	s, err := rdb.Get(ctx, key).Result()
 	return []byte(s), err
+}
+
+// Maker makes a sign-up link ready to hand out: its URL and a QR code.
+type Maker struct {
+	Links *Links
+	// Username is the bot's Telegram username (asked of Telegram when
+	// not configured).
+	Username func(ctx context.Context) (string, error)
+}
+
+// QRSize is the side of a link's QR code, in pixels: enough to print on A4.
+const QRSize = 1024
+
+// Make makes a link for spec: its URL and a PNG of its QR code. Errors
+// of kind dialogs.ErrNotFound (no such partner) and dialogs.ErrInvalid
+// (a bad spec) are for staff to fix.
+func (m Maker) Make(ctx context.Context, spec Spec) (url string, qr []byte, err error) {
+	link, err := m.Links.Create(ctx, spec)
+	if err != nil {
+		return "", nil, err
+	}
+	username, err := m.Username(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	url = URL(username, link.Code)
+	qr, err = QRPNG(url, QRSize)
+	return url, qr, err
 }

@@ -17,7 +17,11 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	zxqr "github.com/makiuchi-d/gozxing/qrcode"
 
+	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/dialogstest"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
+	"github.com/werkwijzer/werkwijzer/dialogs/signup"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/locales"
 	"github.com/werkwijzer/werkwijzer/outreach"
@@ -68,7 +72,7 @@ func TestBadRegistryIsRefusedWithLineAndReason(t *testing.T) {
 	}
 }
 
-func setup(t *testing.T) (*outreach.Registry, *outreach.Links, *time.Time) {
+func setup(t *testing.T) (*outreach.Registry, *outreach.Links, *clock.Fake) {
 	t.Helper()
 	rdb, prefix := redistest.Client(t)
 	reg := outreach.NewRegistry(rdb, prefix)
@@ -82,8 +86,9 @@ func setup(t *testing.T) (*outreach.Registry, *outreach.Links, *time.Time) {
 	}
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	links := outreach.NewLinks(rdb, prefix, []byte("test-secret"), reg)
-	links.Now = func() time.Time { return now }
-	return reg, links, &now
+	clk := clock.NewFake(now)
+	links.Clock = clk
+	return reg, links, clk
 }
 
 var telegramPayload = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -93,7 +98,7 @@ func TestLinkCodesFitTelegramAndResolve(t *testing.T) {
 	ctx := context.Background()
 	seen := map[string]bool{}
 	for _, lang := range append([]string{""}, codes()...) {
-		for _, sector := range append([]string{""}, dialogs.Sectors...) {
+		for _, sector := range append([]string{""}, orientation.Sectors...) {
 			spec := outreach.Spec{Partner: "moskee-attaqwa", Place: strings.Repeat("Borgerhout ", 7), Lang: lang, Sector: sector}
 			l, err := links.Create(ctx, spec)
 			if err != nil {
@@ -134,17 +139,17 @@ func TestAlteredCodesAreRejected(t *testing.T) {
 				continue
 			}
 			altered := a.Code[:i] + string(c) + a.Code[i+1:]
-			if l, problem, _ := links.ResolveLink(ctx, altered); l != nil || problem != dialogs.LinkTampered {
+			if l, problem, _ := links.ResolveLink(ctx, altered); l != nil || problem != signup.Tampered {
 				t.Fatalf("altered code %q: %+v, %q; want tampered", altered, l, problem)
 			}
 		}
 	}
 	swapped := b.Code[:8] + a.Code[8:]
-	if l, problem, _ := links.ResolveLink(ctx, swapped); l != nil || problem != dialogs.LinkTampered {
+	if l, problem, _ := links.ResolveLink(ctx, swapped); l != nil || problem != signup.Tampered {
 		t.Fatalf("b's id with a's tag: %+v, %q", l, problem)
 	}
 	for _, bad := range []string{"", "short", a.Code + "x", "has space in it!", "ÄÖÜ" + a.Code[3:]} {
-		if _, problem, _ := links.ResolveLink(ctx, bad); problem != dialogs.LinkMalformed {
+		if _, problem, _ := links.ResolveLink(ctx, bad); problem != signup.Malformed {
 			t.Errorf("%q: %q, want malformed", bad, problem)
 		}
 	}
@@ -155,8 +160,9 @@ func TestUnknownAndExpiredCodes(t *testing.T) {
 	reg := outreach.NewRegistry(rdb, prefix)
 	reg.Replace(context.Background(), []outreach.Partner{{ID: "p1", Name: "P", Kind: outreach.KindOutreach}})
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	clk := clock.NewFake(now)
 	links := outreach.NewLinks(rdb, prefix, []byte("s"), reg)
-	links.Now = func() time.Time { return now }
+	links.Clock = clk
 	ctx := context.Background()
 	l, err := links.Create(ctx, outreach.Spec{Partner: "p1", Expires: now.Add(24 * time.Hour)})
 	if err != nil {
@@ -165,14 +171,14 @@ func TestUnknownAndExpiredCodes(t *testing.T) {
 	if _, problem, _ := links.ResolveLink(ctx, l.Code); problem != "" {
 		t.Fatalf("fresh link: %q", problem)
 	}
-	now = now.Add(25 * time.Hour)
-	if _, problem, _ := links.ResolveLink(ctx, l.Code); problem != dialogs.LinkExpired {
+	clk.Advance(25 * time.Hour)
+	if _, problem, _ := links.ResolveLink(ctx, l.Code); problem != signup.Expired {
 		t.Fatalf("after its expiry: %q, want expired", problem)
 	}
 	// A well-signed code whose record is gone (another deployment's secret
 	// happens to match, or the record was removed) is unknown.
 	other := outreach.NewLinks(rdb, prefix+"x", []byte("s"), reg)
-	if _, problem, _ := other.ResolveLink(ctx, l.Code); problem != dialogs.LinkUnknown {
+	if _, problem, _ := other.ResolveLink(ctx, l.Code); problem != signup.Unknown {
 		t.Fatalf("no record: %q, want unknown", problem)
 	}
 	if _, err := links.Create(ctx, outreach.Spec{Partner: "nobody"}); !errors.Is(err, outreach.ErrNoPartner) {
@@ -306,7 +312,7 @@ func TestFunnelCountsPerStageWeekAndGroup(t *testing.T) {
 			}
 		}
 	}
-	if len(bad) != 1 || bad[0].Counts[dialogs.LinkTampered] != 1 {
+	if len(bad) != 1 || bad[0].Counts[signup.Tampered] != 1 {
 		t.Fatalf("bad links: %+v", bad)
 	}
 	// By link: Kiel's two links apart; since Monday: week 49 only.
@@ -340,4 +346,17 @@ func TestCSVDefusesFormulas(t *testing.T) {
 	if err != nil || recs[1][2] != "'=HYPERLINK(\"http://x\")" || recs[1][3] != "1" {
 		t.Fatalf("CSV: %q %v", recs, err)
 	}
+}
+
+// Links over Redis keep the contract the in-memory fake of dialogstest
+// keeps.
+func TestLinksResolverContract(t *testing.T) {
+	dialogstest.ResolverContract(t, func(tb testing.TB) (signup.Resolver, string, signup.Link) {
+		_, links, _ := setup(tb.(*testing.T))
+		l, err := links.Create(context.Background(), outreach.Spec{Partner: "buurthuis-kiel", Place: "Kiel", Lang: "ar", Sector: "port"})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return links, l.Code, l.Link
+	})
 }

@@ -4,7 +4,7 @@
 // place a jobseeker came from, and the funnel that counts, per partner,
 // place and link, how far people got. It counts; it never records who.
 //
-// It implements dialogs.LinkResolver and takes the dialogs' notes for the
+// It implements signup.Resolver and takes the dialogs' notes for the
 // funnel; it must not import Telegram or Slack packages (the staff side
 // answers "/werkwijzer link" through it).
 //

@@ -4,37 +4,38 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/booking"
 )
 
-// Booker is the Store as the dialogs book through it (dialogs.Scheduler),
-// reading the time from Now so that tests can move it.
+// Booker is the Store as the booking flow books through it
+// (booking.Scheduler), reading the time from Clock so that tests can move
+// it.
 type Booker struct {
 	Store *Store
-	Now   func() time.Time
+	Clock clock.Clock
 	// OnNews, when set, hears of news queued for someone else (a seat
 	// given from the waiting list), so that it is sent without waiting
 	// for the next tick.
 	OnNews func()
 }
 
-var _ dialogs.Scheduler = (*Booker)(nil)
+var _ booking.Scheduler = (*Booker)(nil)
 
-func (b *Booker) now() time.Time {
-	if b.Now == nil {
-		return time.Now()
-	}
-	return b.Now()
-}
+func (b *Booker) now() time.Time { return clock.Or(b.Clock).Now() }
 
 // slotOf is it as the dialogs show it.
-func slotOf(it Item) dialogs.Slot {
-	s := dialogs.Slot{ID: it.ID, Version: it.Version, Session: it.Kind == KindSession, Start: it.Start,
+func slotOf(it Item) booking.Slot {
+	s := booking.Slot{ID: it.ID, Version: it.Version, Session: it.Kind == KindSession, Start: it.Start,
 		Duration: it.Duration, Address: it.Address, Coach: it.Coach, Languages: it.Languages,
 		Title: it.Title, House: it.House, Sector: it.Sector}
 	if it.Mode == ModePhone || it.Mode == ModeVideo {
@@ -46,8 +47,8 @@ func slotOf(it Item) dialogs.Slot {
 	return s
 }
 
-func slots(ls []Listed) []dialogs.Slot {
-	out := make([]dialogs.Slot, 0, len(ls))
+func slots(ls []Listed) []booking.Slot {
+	out := make([]booking.Slot, 0, len(ls))
 	for _, l := range ls {
 		s := slotOf(l.Item)
 		s.SeatsFree = l.SeatsFree
@@ -57,21 +58,21 @@ func slots(ls []Listed) []dialogs.Slot {
 }
 
 // Free lists free coaching slots, the coach speaking lang first.
-func (b *Booker) Free(ctx context.Context, lang string, offset, n int) ([]dialogs.Slot, error) {
+func (b *Booker) Free(ctx context.Context, lang string, offset, n int) ([]booking.Slot, error) {
 	ls, err := b.Store.FreeSlots(ctx, lang, b.now(), offset, n)
 	return slots(ls), err
 }
 
 // Sessions lists info sessions, those of sectors first.
-func (b *Booker) Sessions(ctx context.Context, sectors []string, offset, n int) ([]dialogs.Slot, error) {
+func (b *Booker) Sessions(ctx context.Context, sectors []string, offset, n int) ([]booking.Slot, error) {
 	ls, err := b.Store.Sessions(ctx, sectors, b.now(), offset, n)
 	return slots(ls), err
 }
 
 // Mine lists chat's future bookings and waiting-list places.
-func (b *Booker) Mine(ctx context.Context, chat int64) ([]dialogs.Slot, error) {
+func (b *Booker) Mine(ctx context.Context, chat int64) ([]booking.Slot, error) {
 	as, err := b.Store.Appointments(ctx, chat, b.now())
-	out := make([]dialogs.Slot, 0, len(as))
+	out := make([]booking.Slot, 0, len(as))
 	for _, a := range as {
 		s := slotOf(a.Item)
 		s.Held, s.Waiting = !a.Waiting, a.Waiting
@@ -82,7 +83,7 @@ func (b *Booker) Mine(ctx context.Context, chat int64) ([]dialogs.Slot, error) {
 
 // Slot is id as chat stands with it; an item staff cancelled comes back
 // marked so, for a while, so that its news can name it.
-func (b *Booker) Slot(ctx context.Context, chat int64, id string) (*dialogs.Slot, error) {
+func (b *Booker) Slot(ctx context.Context, chat int64, id string) (*booking.Slot, error) {
 	st := b.Store
 	it, err := st.Get(ctx, id)
 	if err != nil {
@@ -117,8 +118,8 @@ func (b *Booker) Slot(ctx context.Context, chat int64, id string) (*dialogs.Slot
 	return &s, nil
 }
 
-func (b *Booker) booking(ctx context.Context, r Result, id string) (dialogs.Booking, error) {
-	out := dialogs.Booking{Outcome: string(r.Outcome)}
+func (b *Booker) booking(ctx context.Context, r Result, id string) (booking.Result, error) {
+	out := booking.Result{Outcome: r.Outcome}
 	if r.Promoted != 0 && b.OnNews != nil {
 		b.OnNews()
 	}
@@ -132,68 +133,149 @@ func (b *Booker) booking(ctx context.Context, r Result, id string) (dialogs.Book
 }
 
 // Book gives chat a seat on id as it was listed.
-func (b *Booker) Book(ctx context.Context, chat int64, id, version string) (dialogs.Booking, error) {
+func (b *Booker) Book(ctx context.Context, chat int64, id, version string) (booking.Result, error) {
 	r, _, err := b.Store.Book(ctx, chat, id, version, b.now())
 	if err != nil {
-		return dialogs.Booking{}, err
+		return booking.Result{}, err
 	}
 	return b.booking(ctx, r, id)
 }
 
 // Wait puts chat on a full session's waiting list.
-func (b *Booker) Wait(ctx context.Context, chat int64, id string) (dialogs.Booking, error) {
+func (b *Booker) Wait(ctx context.Context, chat int64, id string) (booking.Result, error) {
 	r, err := b.Store.JoinWaitlist(ctx, chat, id, b.now())
 	if err != nil {
-		return dialogs.Booking{}, err
+		return booking.Result{}, err
 	}
 	return b.booking(ctx, r, id)
 }
 
 // Cancel gives chat's seat (or waiting place) on id back.
-func (b *Booker) Cancel(ctx context.Context, chat int64, id string) (dialogs.Booking, error) {
+func (b *Booker) Cancel(ctx context.Context, chat int64, id string) (booking.Result, error) {
 	r, err := b.Store.Cancel(ctx, chat, id, b.now())
 	if err != nil {
-		return dialogs.Booking{}, err
+		return booking.Result{}, err
 	}
 	return b.booking(ctx, r, id)
 }
 
 // Move swaps chat's seat on from for one on to.
-func (b *Booker) Move(ctx context.Context, chat int64, from, to, version string) (dialogs.Booking, error) {
+func (b *Booker) Move(ctx context.Context, chat int64, from, to, version string) (booking.Result, error) {
 	r, err := b.Store.Move(ctx, chat, from, to, version, b.now())
 	if err != nil {
-		return dialogs.Booking{}, err
+		return booking.Result{}, err
 	}
 	return b.booking(ctx, r, to)
 }
 
-// Calendar is the calendar file of s for chat (dialogs.Engine.Calendar).
-func (b *Booker) Calendar(s dialogs.Slot, chat int64, text dialogs.CalendarText) []byte {
+// Calendar is the calendar file of s for chat (booking.Calendar).
+func (b *Booker) Calendar(s booking.Slot, chat int64, text booking.CalendarText) []byte {
 	it := Item{ID: s.ID, Start: s.Start, Duration: s.Duration}
 	return ICS(it, chat, CalendarText{Key: text.Key, Summary: text.Summary, Description: text.Description, Location: text.Location}, b.now())
 }
 
-// Deliver is the schedule's share of a turn's notes: a person who used
-// /forget gives back every seat and leaves no trace (bot.NoteSink).
-func (b *Booker) Deliver(ctx context.Context, turn *dialogs.Turn) error {
-	for _, n := range turn.Notes {
-		if n.Kind != dialogs.NoteForget {
-			continue
-		}
-		promoted, err := b.Store.Forget(ctx, turn.ChatID, b.now())
-		if err != nil {
-			return err
-		}
-		if len(promoted) > 0 && b.OnNews != nil {
-			b.OnNews()
-		}
+// Forget is the schedule's share of /forget: the person gives back every
+// seat (to whoever waits, who is told) and leaves no trace.
+func (b *Booker) Forget(ctx context.Context, chat int64) error {
+	promoted, err := b.Store.Forget(ctx, chat, b.now())
+	if err != nil {
+		return err
+	}
+	if len(promoted) > 0 && b.OnNews != nil {
+		b.OnNews()
 	}
 	return nil
 }
 
+// Holder is one person with a seat on an item, by reference, and what staff
+// marked: Came is nil until marked.
+type Holder struct {
+	Ref  string
+	Came *bool
+}
+
+// Roll is who holds a seat on item, by reference (refOf of their chat id),
+// sorted, with what is marked; it is nil when the item is unknown.
+func (b *Booker) Roll(ctx context.Context, item string, refOf func(int64) string) (*Item, []Holder, error) {
+	it, err := b.Store.Get(ctx, item)
+	if err != nil || it == nil {
+		return nil, nil, err
+	}
+	holders, err := b.Store.Holders(ctx, item)
+	if err != nil {
+		return nil, nil, err
+	}
+	marked, err := b.Store.Attendance(ctx, item)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]Holder, 0, len(holders))
+	for _, c := range holders {
+		h := Holder{Ref: refOf(c)}
+		if came, ok := marked[c]; ok {
+			h.Came = &came
+		}
+		out = append(out, h)
+	}
+	slices.SortFunc(out, func(a, b Holder) int { return strings.Compare(a.Ref, b.Ref) })
+	return it, out, nil
+}
+
+// AttendAll records, for each reference in marks, whether that person came
+// to item, all or nothing: a reference without a seat records none of them
+// (ErrNotBooked). It returns, per reference, whether it changed anything.
+func (b *Booker) AttendAll(ctx context.Context, item string, marks map[string]bool, refOf func(int64) string) (map[string]bool, error) {
+	holders, err := b.Store.Holders(ctx, item)
+	if err != nil {
+		return nil, err
+	}
+	byRef := map[string]int64{}
+	for _, c := range holders {
+		byRef[refOf(c)] = c
+	}
+	for ref := range marks {
+		if _, ok := byRef[ref]; !ok {
+			return nil, fmt.Errorf("%s: %w", ref, ErrNotBooked)
+		}
+	}
+	changed := map[string]bool{}
+	for ref, came := range marks {
+		ch, err := b.Store.Attend(ctx, item, byRef[ref], came, b.now())
+		if err != nil {
+			return changed, err
+		}
+		changed[ref] = ch
+	}
+	if b.OnNews != nil {
+		b.OnNews()
+	}
+	return changed, nil
+}
+
+// Attend records whether the holder whose reference (refOf of their chat
+// id) is ref came to item; changed is false when it was so marked already.
+// Someone without a seat is ErrNotBooked.
+func (b *Booker) Attend(ctx context.Context, item, ref string, refOf func(int64) string, came bool) (bool, error) {
+	holders, err := b.Store.Holders(ctx, item)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range holders {
+		if refOf(c) == ref {
+			changed, err := b.Store.Attend(ctx, item, c, came, b.now())
+			if err == nil && changed && b.OnNews != nil {
+				b.OnNews()
+			}
+			return changed, err
+		}
+	}
+	return false, ErrNotBooked
+}
+
 // ErrNotBooked is attendance marked for someone who holds no seat on the
-// item (cancelled or moved since the notification).
-var ErrNotBooked = errors.New("schedule: this person has no seat on this appointment")
+// item (cancelled or moved since the notification): of kind
+// dialogs.ErrNotFound, which is what the staff side answers.
+var ErrNotBooked = dialogs.E(dialogs.ErrNotFound, "schedule: attendance", errors.New("this person has no seat on this appointment"))
 
 // Holders are the people with a seat on id.
 func (s *Store) Holders(ctx context.Context, id string) ([]int64, error) {

@@ -66,7 +66,7 @@ func ICS(it Item, chat int64, text CalendarText, now time.Time) []byte {
 }
 
 // ref keeps the chat id out of the file (it is shared with calendar apps):
-// a short hash in its place.
-func ref(chat int64) string {
-	return strings.ToLower(strings.TrimPrefix(chatRef(chat), "x"))
-}
+// a short hash in its place, whole: trimming a leading "x" (once taken for
+// a prefix) made two people's references, and UIDs, the same, since x is
+// a digit in base 36.
+func ref(chat int64) string { return chatRef(chat) }

@@ -39,7 +39,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/clock"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
 	"github.com/werkwijzer/werkwijzer/locales"
 )
 
@@ -62,13 +63,13 @@ const (
 	ModeVideo   Mode = "video"
 )
 
-// Houses maps each Talentenhuis to the sector (dialogs.Sectors) whose jobs
+// Houses maps each Talentenhuis to the sector (orientation.Sectors) whose jobs
 // and trainings its info sessions present.
 var Houses = map[string]string{
-	"talentenwerf":    dialogs.SectorConstruction,
-	"talentenstroom":  dialogs.SectorPort,
-	"talentenfabriek": dialogs.SectorIndustry,
-	"onderwijstalent": dialogs.SectorEducation,
+	"talentenwerf":    orientation.SectorConstruction,
+	"talentenstroom":  orientation.SectorPort,
+	"talentenfabriek": orientation.SectorIndustry,
+	"onderwijstalent": orientation.SectorEducation,
 }
 
 // Item is a coaching slot or an info session: something with a start, an
@@ -114,13 +115,7 @@ func fnv(s string) uint32 {
 }
 
 // Brussels is where every time in a file is read and every time shown.
-var Brussels = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Brussels")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+var Brussels = clock.Brussels
 
 // LineError is a refused file: the line and the reason.
 type LineError struct {

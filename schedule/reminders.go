@@ -2,30 +2,35 @@ package schedule
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/werkwijzer/werkwijzer/clock"
+	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/booking"
 	"github.com/werkwijzer/werkwijzer/internal/lease"
 )
 
-// ReminderKind says which reminder: the day before, or two hours before.
-type ReminderKind string
+// ReminderKind says which reminder or news: the booking flow's notices,
+// queued as they are shown.
+type ReminderKind = booking.Notice
 
 // The reminders of a booking.
 const (
-	DayBefore   ReminderKind = "day"
-	HoursBefore ReminderKind = "hours"
+	DayBefore   = booking.DayBefore
+	HoursBefore = booking.HoursBefore
 )
 
 // The schedule's other news for a person, queued with the reminders and
-// handed out the same way; the values are dialogs' Notice names.
+// handed out the same way.
 const (
-	Promoted      ReminderKind = "promoted"  // a seat from the waiting list
-	NoShow        ReminderKind = "noshow"    // staff marked them absent
-	Attended      ReminderKind = "attended"  // staff marked them present
-	ItemCancelled ReminderKind = "cancelled" // staff took the item out
-	ItemMoved     ReminderKind = "moved"     // staff changed its time or place
+	Promoted      = booking.Promoted
+	NoShow        = booking.NoShow
+	Attended      = booking.Attended
+	ItemCancelled = booking.ItemCancel
+	ItemMoved     = booking.ItemMoved
 )
 
 var reminderKinds = []ReminderKind{DayBefore, HoursBefore}
@@ -37,13 +42,9 @@ var allKinds = []ReminderKind{DayBefore, HoursBefore, Promoted, NoShow, Attended
 // of the quiet hours, unless the item starts too soon after that for the
 // news to wait.
 func newsDue(now, start time.Time) time.Time {
-	if !quiet(now) {
+	morning := clock.AfterQuiet(now)
+	if morning.Equal(now) {
 		return now
-	}
-	l := now.In(Brussels)
-	morning := time.Date(l.Year(), l.Month(), l.Day(), QuietTo, 0, 0, 0, Brussels)
-	if l.Hour() >= QuietFrom {
-		morning = time.Date(l.Year(), l.Month(), l.Day()+1, QuietTo, 0, 0, 0, Brussels)
 	}
 	if !start.IsZero() && start.Sub(morning) < time.Hour {
 		return now
@@ -51,15 +52,9 @@ func newsDue(now, start time.Time) time.Time {
 	return morning
 }
 
-// Quiet hours, Brussels time: no message from QuietFrom until QuietTo,
-// except a reminder that cannot wait.
-const (
-	QuietFrom = 21
-	QuietTo   = 8
-	// DayBeforeHour is when the day-before reminder goes: early evening,
-	// when people plan tomorrow.
-	DayBeforeHour = 18
-)
+// DayBeforeHour is when the day-before reminder goes: early evening, when
+// people plan tomorrow.
+const DayBeforeHour = 18
 
 // Reminder is one reminder to send.
 type Reminder struct {
@@ -82,8 +77,8 @@ func Plan(it Item, now time.Time) []Reminder {
 		out = append(out, Reminder{Item: it.ID, Kind: DayBefore, Due: eve})
 	}
 	two := start.Add(-2 * time.Hour)
-	if quiet(two) {
-		morning := time.Date(start.Year(), start.Month(), start.Day(), QuietTo, 0, 0, 0, Brussels)
+	if clock.Quiet(two) {
+		morning := time.Date(start.Year(), start.Month(), start.Day(), clock.QuietTo, 0, 0, 0, Brussels)
 		if start.Sub(morning) >= 30*time.Minute && morning.After(two) {
 			two = morning
 		}
@@ -92,11 +87,6 @@ func Plan(it Item, now time.Time) []Reminder {
 		out = append(out, Reminder{Item: it.ID, Kind: HoursBefore, Due: two})
 	}
 	return out
-}
-
-func quiet(t time.Time) bool {
-	h := t.In(Brussels).Hour()
-	return h >= QuietFrom || h < QuietTo
 }
 
 func reminderMember(chat int64, item string, kind ReminderKind) string {
@@ -109,7 +99,8 @@ func parseMember(m string) (Reminder, bool) {
 		return Reminder{}, false
 	}
 	chat, err := strconv.ParseInt(parts[0], 10, 64)
-	return Reminder{Chat: chat, Item: parts[1], Kind: ReminderKind(parts[2])}, err == nil
+	kind := ReminderKind(parts[2])
+	return Reminder{Chat: chat, Item: parts[1], Kind: kind}, err == nil && slices.Contains(allKinds, kind)
 }
 
 // queue is the reminders and news, handed out under a lease.
@@ -159,7 +150,7 @@ func chatRef(chat int64) string {
 // unless the appointment is too soon for that, and what cannot wait (the
 // two-hour reminder, a mark of attendance that says nothing) goes.
 func Hold(r Reminder, it *Item, now time.Time) (until time.Time, drop bool) {
-	if !quiet(now) {
+	if !clock.Quiet(now) {
 		return time.Time{}, false
 	}
 	switch r.Kind {
@@ -176,6 +167,24 @@ func Hold(r Reminder, it *Item, now time.Time) (until time.Time, drop bool) {
 		return due, false
 	}
 	return time.Time{}, false
+}
+
+// Event is what a claimed reminder or news item shows its person now
+// (lease.Source): sent as is, dropped, or put back until the morning when
+// it was found overdue in the quiet hours (a sender was down).
+func (s *Store) Event(ctx context.Context, r Reminder, now time.Time) (dialogs.Event, lease.Action, error) {
+	it, err := s.Get(ctx, r.Item)
+	if err != nil {
+		return dialogs.Event{}, lease.Keep, err
+	}
+	until, drop := Hold(r, it, now)
+	switch {
+	case drop:
+		return dialogs.Event{}, lease.Drop, nil
+	case !until.IsZero():
+		return dialogs.Event{}, lease.Keep, s.Later(ctx, r, until)
+	}
+	return booking.NoticeEvent(r.Chat, r.Kind, r.Item), lease.Send, nil
 }
 
 // Later puts a claimed reminder back in the queue until t.

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/werkwijzer/werkwijzer/dialogs/booking"
 )
 
 // Store keeps items, seats, waiting lists and reminders in Redis.
@@ -207,24 +209,28 @@ func (s *Store) cancelItem(ctx context.Context, id string, now time.Time) (*Chan
 	return ch, err
 }
 
-// Outcome is what a press on "book" came to.
-type Outcome string
+// Outcome is what a press on "book" came to: the booking flow's own
+// vocabulary, which the scripts below speak.
+type Outcome = booking.Outcome
 
 // The outcomes of Book, JoinWaitlist, Cancel and Move.
 const (
-	Booked      Outcome = "booked"
-	Full        Outcome = "full"         // offer the waiting list
-	Already     Outcome = "already"      // holds this one already
-	HasCoaching Outcome = "has_coaching" // holds another future coaching slot
-	Gone        Outcome = "gone"         // removed since it was listed
-	Changed     Outcome = "changed"      // moved since it was listed
-	Past        Outcome = "past"
-	Waiting     Outcome = "waiting"      // on the waiting list
-	NotFull     Outcome = "not_full"     // a seat is free: book it instead
-	Cancelled   Outcome = "cancelled"    // the seat is given back
-	LeftWait    Outcome = "left_waiting" // off the waiting list
-	NotBooked   Outcome = "not_booked"
+	Booked      = booking.Booked
+	Full        = booking.Full
+	Already     = booking.Already
+	HasCoaching = booking.HasCoaching
+	Gone        = booking.Gone
+	Changed     = booking.Changed
+	Past        = booking.Past
+	Waiting     = booking.Waiting
+	NotFull     = booking.NotFull
+	Cancelled   = booking.Cancelled
+	LeftWait    = booking.LeftWait
+	NotBooked   = booking.NotBooked
 )
+
+// outcomes are the values a script may answer.
+var outcomes = []Outcome{Booked, Full, Already, HasCoaching, Gone, Changed, Past, Waiting, NotFull, Cancelled, LeftWait, NotBooked}
 
 // opScript books, joins a waiting list, cancels or moves, atomically.
 //
@@ -384,6 +390,9 @@ func (s *Store) run(ctx context.Context, op string, chat int64, target Item, ver
 		}
 		if res[0] == "retry" {
 			continue // the waiting list changed under us
+		}
+		if !slices.Contains(outcomes, Outcome(res[0])) {
+			return Result{}, fmt.Errorf("schedule: the booking script answered %q", res[0])
 		}
 		r := Result{Outcome: Outcome(res[0])}
 		if len(res) > 1 && res[1] != "" {
