@@ -4,12 +4,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 	"golang.org/x/time/rate"
+
+	"github.com/werkwijzer/werkwijzer/clock"
 )
 
 // Quota keeps all instances together within one rate (Telegram's ~30
@@ -25,6 +28,9 @@ type Quota struct {
 	id    string
 	total float64
 	Beat  time.Duration
+	// Clock paces and beats; the wall clock unless a test sets another
+	// before Run.
+	Clock clock.Clock
 
 	mu      sync.Mutex
 	limiter *rate.Limiter
@@ -37,7 +43,7 @@ func NewQuota(rdb redis.UniversalClient, key string, perSecond float64) *Quota {
 	b := make([]byte, 8)
 	rand.Read(b)
 	return &Quota{rdb: rdb, key: key, id: hex.EncodeToString(b), total: perSecond, Beat: 2 * time.Second,
-		limiter: rate.NewLimiter(rate.Limit(perSecond), 1), share: 1}
+		Clock: clock.Real(), limiter: rate.NewLimiter(rate.Limit(perSecond), 1), share: 1}
 }
 
 // Wait blocks until this instance may send one more message.
@@ -45,8 +51,12 @@ func (q *Quota) Wait(ctx context.Context) error {
 	q.mu.Lock()
 	l := q.limiter
 	q.mu.Unlock()
-	return l.Wait(ctx)
+	return waitFor(ctx, q.Clock, l)
 }
+
+// ID is this instance's name in the instances set: chat locks carry it, so
+// that another instance can tell a dead holder from a live one.
+func (q *Quota) ID() string { return q.id }
 
 // Instances is how many instances shared the rate at the last beat.
 func (q *Quota) Instances() int {
@@ -57,7 +67,7 @@ func (q *Quota) Instances() int {
 
 // Heartbeat announces this instance once and takes its new share.
 func (q *Quota) Heartbeat(ctx context.Context) error {
-	now := time.Now()
+	now := q.Clock.Now()
 	var card *redis.IntCmd
 	_, err := q.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.ZAdd(ctx, q.key, redis.Z{Score: float64(now.UnixMilli()), Member: q.id})
@@ -85,17 +95,17 @@ func (q *Quota) Heartbeat(ctx context.Context) error {
 // Run beats until ctx ends, then withdraws this instance so the others
 // take its share at once.
 func (q *Quota) Run(ctx context.Context) {
-	t := time.NewTicker(q.Beat)
+	t := q.Clock.NewTicker(q.Beat)
 	defer t.Stop()
 	for {
 		q.Heartbeat(ctx)
 		select {
 		case <-ctx.Done():
-			c, cancel := context.WithTimeout(context.Background(), time.Second)
+			c, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 			q.rdb.ZRem(c, q.key, q.id)
 			cancel()
 			return
-		case <-t.C:
+		case <-t.C():
 		}
 	}
 }
@@ -106,6 +116,7 @@ func (q *Quota) Run(ctx context.Context) {
 type chatLimits struct {
 	limit rate.Limit
 	burst int
+	clock clock.Clock
 
 	mu    sync.Mutex
 	m     map[int64]*chatLimit
@@ -118,7 +129,7 @@ type chatLimit struct {
 }
 
 func (c *chatLimits) wait(ctx context.Context, chatID int64) error {
-	now := time.Now()
+	now := c.clock.Now()
 	c.mu.Lock()
 	if c.m == nil {
 		c.m = map[int64]*chatLimit{}
@@ -138,5 +149,28 @@ func (c *chatLimits) wait(ctx context.Context, chatID int64) error {
 		c.swept = now
 	}
 	c.mu.Unlock()
-	return l.Wait(ctx)
+	return waitFor(ctx, c.clock, l.Limiter)
+}
+
+// waitFor is rate.Limiter.Wait on clk: the limiter's own Wait reads the
+// wall clock, so the reservation is taken at clk's now and waited out on
+// clk's timer.
+func waitFor(ctx context.Context, clk clock.Clock, l *rate.Limiter) error {
+	now := clk.Now()
+	r := l.ReserveN(now, 1)
+	if !r.OK() {
+		return fmt.Errorf("rate: a burst of %d cannot take one message", l.Burst())
+	}
+	delay := r.DelayFrom(now)
+	if deadline, ok := ctx.Deadline(); ok && delay > time.Until(deadline) {
+		// As rate.Limiter.Wait: fail now rather than hold a slot the
+		// caller cannot use.
+		r.CancelAt(now)
+		return fmt.Errorf("rate: waiting %v would pass the deadline", delay)
+	}
+	if err := clock.Sleep(ctx, clk, delay); err != nil {
+		r.CancelAt(clk.Now())
+		return err
+	}
+	return nil
 }

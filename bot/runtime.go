@@ -21,11 +21,54 @@ import (
 	"github.com/werkwijzer/werkwijzer/locales"
 )
 
-// Runtime runs events through the dialogs service, one chat at a time and
-// chats in parallel, and never lets one conversation's bug stop another.
+// Runtime runs one event at a time through the dialogs service, never
+// lets one conversation's bug stop another, and hands each turn's notes to
+// the components that act on them. The channels order events per chat
+// (Telegram.HandleUpdates, the chat locks) and share one Runtime, so that
+// Telegram and the terminal deliver notes the same way.
 type Runtime struct {
 	Service *dialogs.Service
 	Log     *slog.Logger
+	// Receivers act on each turn's notes (staff in Slack, the funnel,
+	// alerts), before its replies go out.
+	Receivers []NoteReceiver
+	// Forgetters drop what they hold of a person whose turn erased them
+	// (/forget), before the goodbye goes out.
+	Forgetters []Forgetter
+}
+
+// NoteReceiver acts on a turn's notes. Delivering the same turn again
+// (after a crash) must not count or tell anything twice.
+type NoteReceiver interface {
+	Deliver(ctx context.Context, turn *dialogs.Turn) error
+}
+
+// Forgetter is a component that holds personal data: Forget drops all it
+// holds of chat. It must be safe to call again (a turn delivered twice).
+type Forgetter interface {
+	Forget(ctx context.Context, chat int64) error
+}
+
+// Notes hands turn's notes to every receiver and, when the turn erased the
+// person, has every forgetter drop them. It does nothing for a turn whose
+// delivery had already begun (its notes went with the first reply).
+func (r *Runtime) Notes(ctx context.Context, turn *dialogs.Turn) error {
+	if len(turn.Notes) == 0 || turn.Sent > 0 {
+		return nil
+	}
+	for _, rc := range r.Receivers {
+		if err := rc.Deliver(ctx, turn); err != nil {
+			return err
+		}
+	}
+	if turn.Forgets() {
+		for _, f := range r.Forgetters {
+			if err := f.Forget(ctx, turn.ChatID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Handle runs one event and returns the turn to deliver, or nil for a

@@ -9,6 +9,8 @@ import (
 
 	tg "github.com/go-telegram/bot"
 	"golang.org/x/time/rate"
+
+	"github.com/werkwijzer/werkwijzer/clock"
 )
 
 // Telegram's limits for bots: about 30 messages a second in all and about
@@ -48,29 +50,15 @@ type Sender struct {
 
 	Reach      Reachability
 	MaxRetries int // retries after a 429; 0 means 5
-	// Sleep waits; tests replace it to observe waits without sleeping.
-	Sleep func(ctx context.Context, d time.Duration) error
+	// Clock paces and times the waits; nil is the wall clock.
+	Clock clock.Clock
 	// Observe, when set, learns the outcome of every call: "ok", an HTTP
 	// status such as "429" or "403", or "error".
 	Observe func(outcome string)
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 func (s *Sender) sleep(ctx context.Context, d time.Duration) error {
-	if s.Sleep != nil {
-		return s.Sleep(ctx, d)
-	}
-	return sleepCtx(ctx, d)
+	return clock.Sleep(ctx, clock.Or(s.Clock), d)
 }
 
 func (s *Sender) observe(outcome string) {
@@ -87,7 +75,7 @@ func (s *Sender) pace(ctx context.Context, chatID int64) error {
 			if burst < 1 {
 				burst = 1
 			}
-			s.chats.limit, s.chats.burst = rate.Limit(s.PerChat), burst
+			s.chats.limit, s.chats.burst, s.chats.clock = rate.Limit(s.PerChat), burst, clock.Or(s.Clock)
 		})
 		if err := s.chats.wait(ctx, chatID); err != nil {
 			return err

@@ -29,7 +29,7 @@ func BenchmarkSender(b *testing.B) {
 	var mu sync.Mutex
 	var window []time.Time
 	var refused atomic.Int64
-	fake.Fault = func(method string, chat int64) *telegramtest.Fault {
+	fake.SetFault(func(method string, chat int64) *telegramtest.Fault {
 		mu.Lock()
 		defer mu.Unlock()
 		now := time.Now()
@@ -42,7 +42,7 @@ func BenchmarkSender(b *testing.B) {
 		}
 		window = append(window, now)
 		return nil
-	}
+	})
 	api, err := tg.New(fake.Token, tg.WithServerURL(fake.URL), tg.WithSkipGetMe())
 	if err != nil {
 		b.Fatal(err)

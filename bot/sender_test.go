@@ -15,6 +15,7 @@ import (
 
 	"github.com/werkwijzer/werkwijzer/bot"
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
+	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/locales"
@@ -29,7 +30,8 @@ type channel struct {
 	tg    *telegramtest.Server
 	tgm   *bot.Telegram
 	reach *store.Reach
-	slept []time.Duration
+	// clock records the Sender's waits without spending them.
+	clock *clock.Fake
 	mu    sync.Mutex
 }
 
@@ -44,13 +46,8 @@ func newChannel(t *testing.T) *channel {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tgm.Sender = &bot.Sender{Global: bot.NewQuota(rdb, keys.Instances(), 1000), PerChat: 1000, Reach: c.reach,
-		Sleep: func(ctx context.Context, d time.Duration) error {
-			c.mu.Lock()
-			c.slept = append(c.slept, d)
-			c.mu.Unlock()
-			return nil
-		}}
+	c.clock = clock.NewJumping(time.Now())
+	tgm.Sender = &bot.Sender{Global: bot.NewQuota(rdb, keys.Instances(), 1000), PerChat: 1000, Reach: c.reach, Clock: c.clock}
 	c.tgm = tgm
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -62,24 +59,32 @@ func newChannel(t *testing.T) *channel {
 func TestTooManyRequestsIsWaitedOutAndRetried(t *testing.T) {
 	c := newChannel(t)
 	var refused atomic.Int32
-	c.tg.Fault = func(method string, chat int64) *telegramtest.Fault {
+	c.tg.SetFault(func(method string, chat int64) *telegramtest.Fault {
 		if method == "sendMessage" && refused.Add(1) == 1 {
 			return &telegramtest.Fault{Status: 429, RetryAfter: 7, Desc: "Too Many Requests: retry after 7"}
 		}
 		return nil
-	}
+	})
 	msgs := c.tg.Chat(t, 21, "en").Send("/start")
 	if len(msgs) != 2 {
 		t.Fatalf("after a 429 the greeting and picker should arrive once each, got %d messages", len(msgs))
 	}
-	if len(c.slept) != 1 || c.slept[0] != 7*time.Second {
-		t.Fatalf("waited %v, want retry_after's 7s once", c.slept)
+	// The pace between two messages to one chat is a millisecond here;
+	// a second or more is waiting out a 429.
+	var long []time.Duration
+	for _, d := range c.clock.Slept() {
+		if d >= time.Second {
+			long = append(long, d)
+		}
+	}
+	if len(long) != 1 || long[0] != 7*time.Second {
+		t.Fatalf("waited %v, want retry_after's 7s once", long)
 	}
 }
 
 func TestWrappedTooManyRequestsIsRecognised(t *testing.T) {
-	var slept []time.Duration
-	s := &bot.Sender{Sleep: func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }}
+	clk := clock.NewJumping(time.Now())
+	s := &bot.Sender{Clock: clk}
 	calls := 0
 	err := s.Do(context.Background(), 1, func(context.Context) error {
 		calls++
@@ -88,11 +93,11 @@ func TestWrappedTooManyRequestsIsRecognised(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil || calls != 3 || len(slept) != 2 || slept[1] != 2*time.Second {
-		t.Fatalf("err %v, calls %d, slept %v; want success on the third call after waiting 1s and 2s", err, calls, slept)
+	if slept := clk.Slept(); err != nil || calls != 3 || len(slept) != 2 || slept[1] != 2*time.Second {
+		t.Fatalf("err %v, calls %d, slept %v; want success on the third call after waiting 1s and 2s", err, calls, clk.Slept())
 	}
 	calls = 0
-	err = (&bot.Sender{MaxRetries: 2, Sleep: func(context.Context, time.Duration) error { return nil }}).Do(context.Background(), 1,
+	err = (&bot.Sender{MaxRetries: 2, Clock: clock.NewJumping(time.Now())}).Do(context.Background(), 1,
 		func(context.Context) error { calls++; return &tg.TooManyRequestsError{RetryAfter: 1} })
 	if err == nil || calls != 3 {
 		t.Fatalf("endless 429: err %v after %d calls, want an error after 3", err, calls)
@@ -103,12 +108,12 @@ func TestBlockedUserIsMarkedUnreachable(t *testing.T) {
 	c := newChannel(t)
 	ctx := context.Background()
 	blocked := atomic.Bool{}
-	c.tg.Fault = func(method string, chat int64) *telegramtest.Fault {
+	c.tg.SetFault(func(method string, chat int64) *telegramtest.Fault {
 		if chat == 31 && blocked.Load() && method == "sendMessage" {
 			return &telegramtest.Fault{Status: 403, Desc: "Forbidden: bot was blocked by the user"}
 		}
 		return nil
-	}
+	})
 	chat := c.tg.Chat(t, 31, "nl")
 	chat.Send("/start")
 	chat.Press("lang:nl")

@@ -15,6 +15,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/locales"
 	"github.com/werkwijzer/werkwijzer/ops"
@@ -23,12 +24,6 @@ import (
 // ChatLocker gives one instance at a time a chat.
 type ChatLocker interface {
 	Lock(ctx context.Context, chatID int64) (unlock func(), err error)
-}
-
-// NoteSink takes a turn's notes. Delivering the same turn again (after a
-// crash) must not count or tell anything twice.
-type NoteSink interface {
-	Deliver(ctx context.Context, turn *dialogs.Turn) error
 }
 
 // DefaultAPIURL is Telegram's public Bot API.
@@ -52,14 +47,8 @@ type Telegram struct {
 	Locks ChatLocker
 	// Metrics, when set, counts what the channel does.
 	Metrics *ops.Metrics
-	// Staff and Funnel, when set, receive the notes of every turn (for
-	// staff in Slack, and the sign-up funnel's counts) before its replies
-	// go out.
-	Staff, Funnel NoteSink
-	// Alerts, when set, keeps the list of people who want vacancy alerts.
-	Alerts NoteSink
-	// Schedule, when set, gives back the seats of people who use /forget.
-	Schedule NoteSink
+	// Clock times the waits between attempts; nil is the wall clock.
+	Clock clock.Clock
 
 	local     *chatLocks
 	localOnce sync.Once
@@ -77,7 +66,9 @@ func NewTelegram(token, apiURL string, rt *Runtime, texts *locales.Catalog, log 
 		apiURL = DefaultAPIURL
 	}
 	apiURL = strings.TrimRight(apiURL, "/")
-	client := &http.Client{Timeout: 70 * time.Second}
+	// Its own transport, so that Close can drop its idle connections and
+	// nothing of the channel outlives it.
+	client := &http.Client{Timeout: 70 * time.Second, Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	api, err := tg.New(token, tg.WithServerURL(apiURL), tg.WithSkipGetMe(),
 		tg.WithHTTPClient(time.Minute, client), tg.WithErrorsHandler(func(err error) {
 			log.Warn("telegram library", "err", redact(err.Error(), token))
@@ -88,6 +79,10 @@ func NewTelegram(token, apiURL string, rt *Runtime, texts *locales.Catalog, log 
 	return &Telegram{Runtime: rt, API: api, Texts: texts, Log: log, token: token, apiURL: apiURL,
 		http: client, PollTimeout: 50 * time.Second}, nil
 }
+
+// Close drops the channel's idle connections to the Bot API: call it once
+// nothing uses the channel any more.
+func (t *Telegram) Close() { t.http.CloseIdleConnections() }
 
 func redact(s, token string) string {
 	if token == "" {
@@ -129,12 +124,8 @@ func (t *Telegram) Poll(ctx context.Context) error {
 	var offset int64
 	backoff := time.Duration(0)
 	for ctx.Err() == nil {
-		if backoff > 0 {
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-time.After(backoff):
-			}
+		if backoff > 0 && clock.Sleep(ctx, clock.Or(t.Clock), backoff) != nil {
+			return nil
 		}
 		updates, err := t.getUpdates(ctx, offset, t.PollTimeout)
 		if err != nil {
@@ -347,19 +338,12 @@ func (t *Telegram) Inject(ctx context.Context, ev dialogs.Event) error {
 	return t.deliver(ctx, turn)
 }
 
-// deliver sends what a turn still owes and records it as delivered. Staff
-// hear first: while a staff member has the conversation, a turn's only
+// deliver sends what a turn still owes and records it as delivered. Notes
+// go first: while a staff member has the conversation, a turn's only
 // output is the person's words in their Slack thread.
 func (t *Telegram) deliver(ctx context.Context, turn *dialogs.Turn) error {
-	if len(turn.Notes) > 0 && turn.Sent == 0 {
-		for _, sink := range []NoteSink{t.Staff, t.Funnel, t.Alerts, t.Schedule} {
-			if sink == nil {
-				continue
-			}
-			if err := sink.Deliver(ctx, turn); err != nil {
-				return err
-			}
-		}
+	if err := t.Runtime.Notes(ctx, turn); err != nil {
+		return err
 	}
 	for i := turn.Sent; i < len(turn.Replies); i++ {
 		err := t.Send(ctx, turn.ChatID, turn.Ref, turn.Replies[i])
@@ -389,6 +373,20 @@ func (t *Telegram) deliver(ctx context.Context, turn *dialogs.Turn) error {
 // permanent reports a refusal that retrying will not change.
 func permanent(err error) bool {
 	return errors.Is(err, tg.ErrorBadRequest) || errors.Is(err, tg.ErrorNotFound)
+}
+
+// errNotModified is Telegram refusing an edit that changes nothing (a
+// press that toggled a choice twice quickly): the message already shows
+// what it should. Telegram says so only in the text of a 400, so this is
+// the one place that reads it.
+var errNotModified = dialogs.E(dialogs.ErrConflict, "telegram: edit", errors.New("message is not modified"))
+
+// classify maps what the library returns for an edit to our kinds.
+func classify(err error) error {
+	if err != nil && errors.Is(err, tg.ErrorBadRequest) && strings.Contains(err.Error(), "message is not modified") {
+		return errors.Join(errNotModified, err)
+	}
+	return err
 }
 
 // membership follows Telegram's word on whether the person blocked the bot
@@ -424,12 +422,12 @@ func (t *Telegram) Send(ctx context.Context, chatID int64, msgID int, r dialogs.
 		if r.Replace && msgID != 0 {
 			err := t.do(ctx, chatID, func(ctx context.Context) error {
 				_, err := t.API.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: chatID, MessageID: msgID, Text: r.Text, ReplyMarkup: markup})
-				return err
+				return classify(err)
 			})
 			if errors.Is(err, ErrUnreachable) {
 				return err
 			}
-			sent = err == nil || strings.Contains(err.Error(), "message is not modified")
+			sent = err == nil || errors.Is(err, errNotModified)
 		}
 		if !sent {
 			p := &tg.SendMessageParams{ChatID: chatID, Text: r.Text}

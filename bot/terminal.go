@@ -21,9 +21,6 @@ type Terminal struct {
 	ChatID  int64
 	Lang    string // reported like Telegram's language_code, may be empty
 	Echo    bool   // print each input line, for piped transcripts
-	// Sinks receive each turn's notes, as on Telegram (the funnel, the
-	// schedule's share of /forget).
-	Sinks []NoteSink
 }
 
 // Run greets as /start would and then chats until In ends or ctx is done.
@@ -35,10 +32,8 @@ func (t *Terminal) Run(ctx context.Context) error {
 		if err != nil || turn == nil {
 			return err
 		}
-		for _, sink := range t.Sinks {
-			if err := sink.Deliver(ctx, turn); err != nil {
-				return err
-			}
+		if err := t.Runtime.Notes(ctx, turn); err != nil {
+			return err
 		}
 		for _, r := range turn.Replies {
 			t.print(r)

@@ -131,7 +131,7 @@ func (t *Telegram) lockChat(ctx context.Context, chat int64) (unlock func(), err
 	release, err := t.Locks.Lock(ctx, chat)
 	if err != nil {
 		unlockLocal()
-		t.Log.Warn("chat busy elsewhere; it is tried again", "chat", ChatRef(chat), "err", err)
+		t.Log.Error("cannot take the chat (busy elsewhere, or Redis down); it is tried again", "chat", ChatRef(chat), "err", err)
 		return nil, err
 	}
 	return func() { release(); unlockLocal() }, nil

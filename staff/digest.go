@@ -3,20 +3,9 @@ package staff
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 )
-
-// DigestItem is one partner's figures for the weekly digest, with Dutch
-// labels.
-type DigestItem struct {
-	Partner string // the partner's id
-	Name    string // and name, as staff know it
-	Fields  []Field
-}
-
-// DigestSource gives every partner's figures for the ISO week that starts
-// on monday (Brussels); cmd wires the sign-up funnel in.
-type DigestSource func(ctx context.Context, monday time.Time) ([]DigestItem, error)
 
 // DigestHour is when, on Monday morning, last week's digest goes out.
 const DigestHour = 9
@@ -29,7 +18,7 @@ func (s *Staff) WeeklyDigest(ctx context.Context) error {
 	if s.Digest == nil {
 		return nil
 	}
-	now := s.Now().In(brussels)
+	now := s.Clock.Now().In(brussels)
 	if now.Weekday() != time.Monday || now.Hour() < DigestHour {
 		return nil
 	}
@@ -37,20 +26,23 @@ func (s *Staff) WeeklyDigest(ctx context.Context) error {
 	last := today.AddDate(0, 0, -7)
 	y, w := last.ISOWeek()
 	week := fmt.Sprintf("%d-W%02d", y, w)
-	done := staffKey(s.Desk.prefix, "digest:"+week)
-	if n, err := s.Desk.rdb.Exists(ctx, done).Result(); err != nil || n == 1 {
+	done := staffKey(s.Requests.prefix, "digest:"+week)
+	if n, err := s.Requests.rdb.Exists(ctx, done).Result(); err != nil || n == 1 {
 		return err
 	}
-	items, err := s.Digest(ctx, last)
+	items, err := s.Digest.Digest(ctx, last)
 	if err != nil {
 		return err
 	}
 	for _, it := range items {
-		fields := append([]Field{{Label: labelPartner, Value: it.Name + " (" + it.Partner + ")"}, {Label: labelWeek, Value: week}}, it.Fields...)
+		fields := []Field{{Label: labelPartner, Value: it.Name + " (" + it.Partner + ")"}, {Label: labelWeek, Value: week}}
+		for _, st := range it.Stages {
+			fields = append(fields, Field{Label: st.Label, Value: strconv.Itoa(st.Count)})
+		}
 		if err := s.Outbox.Enqueue(ctx, Notification{ID: "digest." + week + "." + it.Partner, Kind: KindDigest,
 			Lang: "nl", At: now, Fields: fields}); err != nil {
 			return err
 		}
 	}
-	return s.Desk.rdb.Set(ctx, done, "1", 8*24*time.Hour).Err()
+	return s.Requests.rdb.Set(ctx, done, "1", 8*24*time.Hour).Err()
 }

@@ -16,7 +16,7 @@
 //
 // A person can ask to talk to someone: the request appears in Slack with a
 // button "Overnemen"; the staff member who presses it has the conversation
-// (Desk keeps that atomic), the person's messages go into the message's
+// (Requests keeps that atomic), the person's messages go into the message's
 // thread and the staff member's thread replies back to the person through
 // the bot (Injector), until "Teruggeven aan de bot" or /done in the thread.
 // A request nobody takes is raised again (Staff.Run). Slack reaches us over

@@ -6,12 +6,13 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
-	"strings"
 	"time"
 	_ "time/tzdata" // Europe/Brussels must load on machines without zoneinfo
 
 	"github.com/redis/go-redis/v9"
 	"github.com/slack-go/slack"
+
+	"github.com/werkwijzer/werkwijzer/clock"
 )
 
 // Group is the consumer group of the outbox stream. Every instance reads as
@@ -85,9 +86,6 @@ type Outbox struct {
 	// ClaimAfter is how long an entry may stay unacknowledged with one
 	// consumer before another claims it; see DefaultClaimAfter.
 	ClaimAfter time.Duration
-	// Sleep waits d or until ctx ends; injected so tests of retries and
-	// backoff do not sleep for real.
-	Sleep func(ctx context.Context, d time.Duration) error
 
 	rdb    redis.UniversalClient
 	prefix string
@@ -97,9 +95,9 @@ type Outbox struct {
 	// OnPosted, when set, learns where Slack put each posted notification,
 	// so that a handover can be found again and /forget can redact posts.
 	OnPosted func(ctx context.Context, n Notification, channel, ts string)
-	// Now tells the day a notification counts for in the statistics.
-	Now func() time.Time
-	loc *time.Location
+	// Clock times the waits between attempts (Slack's Retry-After is in
+	// real seconds): the wall clock unless a test sets another.
+	Clock clock.Clock
 }
 
 // NewOutbox returns an Outbox on rdb under prefix that posts through api to
@@ -112,9 +110,7 @@ func NewOutbox(rdb redis.UniversalClient, prefix string, api *slack.Client, cfg 
 	return &Outbox{
 		Retention:  DefaultRetention,
 		ClaimAfter: DefaultClaimAfter,
-		Sleep:      sleep,
-		Now:        time.Now,
-		loc:        brussels,
+		Clock:      clock.Real(),
 		rdb:        rdb,
 		prefix:     prefix,
 		api:        api,
@@ -143,7 +139,7 @@ func (o *Outbox) Enqueue(ctx context.Context, n Notification) error {
 			stat = string(n.Kind)
 		}
 	}
-	keys := []string{StreamKey(o.prefix), staffKey(o.prefix, "seen:"+n.ID), StatsKey(o.prefix, o.Now().In(o.loc))}
+	keys := []string{StreamKey(o.prefix), staffKey(o.prefix, "seen:"+n.ID), StatsKey(o.prefix, n.At.In(clock.Brussels))}
 	id, err := enqueueScript.Run(ctx, o.rdb, keys, body, n.ID, stat, seenTTL.Milliseconds(), statsTTL.Seconds()).Text()
 	if err != nil {
 		return err
@@ -246,7 +242,7 @@ func (o *Outbox) Run(ctx context.Context, consumer string) {
 					ownCursor = msgs[len(msgs)-1].ID
 				}
 			}
-		case time.Since(lastClaim) >= o.claimAfter()/2:
+		case o.Clock.Now().Sub(lastClaim) >= o.claimAfter()/2:
 			var next string
 			msgs, next, err = o.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
 				Stream: stream, Group: Group, Consumer: consumer,
@@ -255,7 +251,7 @@ func (o *Outbox) Run(ctx context.Context, consumer string) {
 			if err == nil {
 				claimCursor = next
 				if next == "0-0" { // scanned to the end; rest a while
-					lastClaim = time.Now()
+					lastClaim = o.Clock.Now()
 				}
 			}
 		default:
@@ -265,7 +261,7 @@ func (o *Outbox) Run(ctx context.Context, consumer string) {
 			if ctx.Err() != nil {
 				return
 			}
-			if strings.Contains(err.Error(), "NOGROUP") {
+			if redis.HasErrorPrefix(err, "NOGROUP") {
 				// The stream was removed (a Redis without persistence
 				// restarted); make the group again.
 				err = o.ensureGroup(ctx)
@@ -303,7 +299,7 @@ func (o *Outbox) ensureGroup(ctx context.Context) error {
 	// From "0", not "$": entries enqueued before any poster ran must be
 	// posted too.
 	err := o.rdb.XGroupCreateMkStream(ctx, StreamKey(o.prefix), Group, "0").Err()
-	if err != nil && strings.Contains(err.Error(), "BUSYGROUP") {
+	if redis.HasErrorPrefix(err, "BUSYGROUP") {
 		return nil
 	}
 	return err
@@ -472,10 +468,7 @@ func transient(err error) bool {
 }
 
 func (o *Outbox) sleep(ctx context.Context, d time.Duration) error {
-	if o.Sleep != nil {
-		return o.Sleep(ctx, d)
-	}
-	return sleep(ctx, d)
+	return clock.Sleep(ctx, o.Clock, d)
 }
 
 func (o *Outbox) retention() time.Duration {
@@ -492,24 +485,7 @@ func (o *Outbox) claimAfter() time.Duration {
 	return DefaultClaimAfter
 }
 
-var brussels = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Brussels")
-	if err != nil {
-		panic(err) // time/tzdata is embedded
-	}
-	return loc
-}()
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+var brussels = clock.Brussels
 
 // backoff doubles from backoffStart up to backoffMax.
 type backoff struct{ d time.Duration }

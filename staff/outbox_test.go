@@ -13,6 +13,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/staff"
 )
@@ -105,33 +106,13 @@ func TestEachKindPostsOnceToItsChannel(t *testing.T) {
 	}
 }
 
-// sleepRecorder is an injected Sleep that returns at once and remembers
-// what it was asked to wait.
-type sleepRecorder struct {
-	mu sync.Mutex
-	ds []time.Duration
-}
-
-func (s *sleepRecorder) Sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.ds = append(s.ds, d)
-	s.mu.Unlock()
-	return ctx.Err()
-}
-
-func (s *sleepRecorder) Waits() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.ds...)
-}
-
 func TestRateLimitAndServerErrorPostOnce(t *testing.T) {
 	t.Parallel()
 	rdb, prefix := redistest.Client(t)
 	f := newFakeSlack(t, http.StatusTooManyRequests, http.StatusInternalServerError)
 	o := newOutbox(t, rdb, prefix, f, staff.Config{DefaultChannel: "C1"})
-	var sl sleepRecorder
-	o.Sleep = sl.Sleep
+	sl := clock.NewJumping(time.Now()) // the waits are recorded, not spent
+	o.Clock = sl
 	mustEnqueue(t, o, staff.Notification{Kind: staff.KindSignup, ChatRef: "r1", ChatID: 1, Lang: "tr", At: time.Now()})
 	stop := run(t, o, "p1")
 	waitPosted(t, f, rdb, prefix, 1)
@@ -144,7 +125,7 @@ func TestRateLimitAndServerErrorPostOnce(t *testing.T) {
 		t.Errorf("requests to Slack: got %d, want 3 (429, 500, 200)", got)
 	}
 	want := []time.Duration{2 * time.Second, 500 * time.Millisecond}
-	if got := sl.Waits(); !slices.Equal(got, want) {
+	if got := sl.Slept(); !slices.Equal(got, want) {
 		t.Errorf("waits: got %v, want %v (Retry-After, then the first backoff)", got, want)
 	}
 }

@@ -16,13 +16,17 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/handover"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
+	"github.com/werkwijzer/werkwijzer/outreach"
+	"github.com/werkwijzer/werkwijzer/schedule"
 	"github.com/werkwijzer/werkwijzer/staff"
 	"github.com/werkwijzer/werkwijzer/staff/slacktest"
 )
 
-var brussels, _ = time.LoadLocation("Europe/Brussels")
+var brussels = clock.Brussels
 
 // world is Redis, a fake Slack and a clock shared by the staff sides of
 // several instances, and the staff events they inject.
@@ -31,22 +35,22 @@ type world struct {
 	rdb      redis.UniversalClient
 	prefix   string
 	f        *fakeSlack
+	clock    *clock.Fake
 	mu       sync.Mutex
-	now      time.Time
 	injected []dialogs.Event
 }
 
 func newWorld(t testing.TB, now time.Time) *world {
 	t.Helper()
 	rdb, prefix := redistest.Client(t)
-	return &world{t: t, rdb: rdb, prefix: prefix, f: newFakeSlack(t), now: now}
+	return &world{t: t, rdb: rdb, prefix: prefix, f: newFakeSlack(t), clock: clock.NewFake(now)}
 }
 
 // staff is one instance's staff side in w.
 func (w *world) staff() *staff.Staff {
-	s := staff.New(w.rdb, w.prefix, w.f.Client(), staff.Config{DefaultChannel: "C1"}, slog.New(slog.NewTextHandler(w.t.Output(), nil)))
-	s.Now = func() time.Time { w.mu.Lock(); defer w.mu.Unlock(); return w.now }
-	s.Outbox.Now = s.Now
+	hours, _ := clock.ParseOfficeHours(clock.DefaultOfficeHours)
+	s := staff.New(w.rdb, w.prefix, w.f.Client(), staff.Config{DefaultChannel: "C1"}, handover.Desk{Hours: hours, Wait: 30 * time.Minute},
+		w.clock, slog.New(slog.NewTextHandler(w.t.Output(), nil)))
 	s.Inject = func(ctx context.Context, ev dialogs.Event) error {
 		w.mu.Lock()
 		defer w.mu.Unlock()
@@ -56,7 +60,7 @@ func (w *world) staff() *staff.Staff {
 	return s
 }
 
-func (w *world) setNow(t time.Time) { w.mu.Lock(); w.now = t; w.mu.Unlock() }
+func (w *world) setNow(t time.Time) { w.clock.Set(t) }
 
 func (w *world) events() []dialogs.Event {
 	w.mu.Lock()
@@ -152,7 +156,7 @@ func TestUntakenRequestIsRaisedAgainOnce(t *testing.T) {
 		t.Fatalf("raised before the wait was over: %d, told %d", again(), len(w.events()))
 	}
 	raise(asked.Add(31 * time.Minute))
-	if ev := w.events(); again() != 1 || len(ev) != 1 || ev[0].Command != dialogs.StaffStillWaiting || ev[0].ChatID != 88 {
+	if ev := w.events(); again() != 1 || len(ev) != 1 || ev[0].Command != handover.StaffStillWaiting || ev[0].ChatID != 88 {
 		t.Fatalf("after the wait: %d raised, person told %+v; want once each", again(), ev)
 	}
 	raise(asked.Add(40 * time.Minute))
@@ -205,7 +209,7 @@ func TestSameTurnDeliveredTwiceNotifiesOnce(t *testing.T) {
 	w := newWorld(t, time.Date(2026, 11, 23, 10, 0, 0, 0, brussels))
 	s, rdb, prefix, f := w.staff(), w.rdb, w.prefix, w.f
 	ctx := context.Background()
-	turn := &dialogs.Turn{ChatID: 5, Update: 9, Notes: []dialogs.Note{{ID: "x.0", Kind: dialogs.NoteSignup, Lang: "pl", At: w.now}}}
+	turn := &dialogs.Turn{ChatID: 5, Update: 9, Notes: []dialogs.Note{{ID: "x.0", Kind: dialogs.NoteSignup, Lang: "pl", At: w.clock.Now()}}}
 	for i := 0; i < 2; i++ {
 		if err := s.Deliver(ctx, turn); err != nil {
 			t.Fatal(err)
@@ -232,8 +236,8 @@ func TestSignupSaysWhereThePersonCameFrom(t *testing.T) {
 	s := w.staff()
 	src := &dialogs.Source{Code: "c1", Partner: "moskee-attaqwa", Place: "Borgerhout"}
 	if err := s.Deliver(context.Background(), &dialogs.Turn{ChatID: 3, Update: 1, Notes: []dialogs.Note{
-		{ID: "s1", Kind: dialogs.NoteSignup, Lang: "ar", At: w.now, Source: src},
-		{ID: "s2", Kind: dialogs.NoteLinkOpened, Lang: "ar", At: w.now, Source: src}, // for the funnel, not staff
+		{ID: "s1", Kind: dialogs.NoteSignup, Lang: "ar", At: w.clock.Now(), Source: src},
+		{ID: "s2", Kind: dialogs.NoteLinkOpened, Lang: "ar", At: w.clock.Now(), Source: src}, // for the funnel, not staff
 	}}); err != nil {
 		t.Fatal(err)
 	}
@@ -249,16 +253,10 @@ func TestSignupSaysWhereThePersonCameFrom(t *testing.T) {
 // partner, however many instances tick.
 func TestWeeklyDigestOncePerPartner(t *testing.T) {
 	w := newWorld(t, time.Date(2026, 11, 30, 8, 59, 0, 0, brussels)) // Monday, before nine
-	var asked []time.Time
-	digest := func(ctx context.Context, monday time.Time) ([]staff.DigestItem, error) {
-		w.mu.Lock()
-		asked = append(asked, monday)
-		w.mu.Unlock()
-		return []staff.DigestItem{
-			{Partner: "buurthuis-kiel", Name: "Buurthuis Kiel", Fields: []staff.Field{{Label: "Link geopend", Value: "4"}}},
-			{Partner: "moskee-attaqwa", Name: "Moskee At-Taqwa", Fields: []staff.Field{{Label: "Link geopend", Value: "2"}}},
-		}, nil
-	}
+	digest := &digester{w: w, weeks: []outreach.PartnerWeek{
+		{Partner: "buurthuis-kiel", Name: "Buurthuis Kiel", Stages: []outreach.Labelled{{Label: "Link geopend", Count: 4}}},
+		{Partner: "moskee-attaqwa", Name: "Moskee At-Taqwa", Stages: []outreach.Labelled{{Label: "Link geopend", Count: 2}}},
+	}}
 	a, b := w.staff(), w.staff()
 	a.Digest, b.Digest = digest, digest
 	ctx := context.Background()
@@ -281,8 +279,8 @@ func TestWeeklyDigestOncePerPartner(t *testing.T) {
 	if got := queued(); got != 2 {
 		t.Fatalf("%d digest messages queued, want one per partner (2)", got)
 	}
-	if want := time.Date(2026, 11, 23, 0, 0, 0, 0, brussels); !asked[0].Equal(want) {
-		t.Fatalf("digest of the week from %s, want last week's Monday %s", asked[0], want)
+	if want := time.Date(2026, 11, 23, 0, 0, 0, 0, brussels); !digest.asked[0].Equal(want) {
+		t.Fatalf("digest of the week from %s, want last week's Monday %s", digest.asked[0], want)
 	}
 	w.setNow(time.Date(2026, 12, 1, 9, 0, 0, 0, brussels)) // Tuesday: nothing new
 	tick()
@@ -309,7 +307,7 @@ func TestTakeThatCannotReachThePersonIsUndone(t *testing.T) {
 		return nil
 	}
 	ctx := context.Background()
-	if err := s.Deliver(ctx, handoverTurn(12, 1, w.now)); err != nil {
+	if err := s.Deliver(ctx, handoverTurn(12, 1, w.clock.Now())); err != nil {
 		t.Fatal(err)
 	}
 	press := func() int {
@@ -333,5 +331,42 @@ func TestTakeThatCannotReachThePersonIsUndone(t *testing.T) {
 	press()
 	if r, _ := s.Requests.Get(ctx, staff.Ref(12)); r == nil || !r.Active || r.Name != "Lotte" {
 		t.Fatalf("second press: %+v", r)
+	}
+}
+
+// digester hands out fixed weeks and remembers which Mondays it was asked.
+type digester struct {
+	w     *world
+	weeks []outreach.PartnerWeek
+	asked []time.Time
+}
+
+func (d *digester) Digest(_ context.Context, monday time.Time) ([]outreach.PartnerWeek, error) {
+	d.w.mu.Lock()
+	defer d.w.mu.Unlock()
+	d.asked = append(d.asked, monday)
+	return d.weeks, nil
+}
+
+// attendance answers every mark with err.
+type attendance struct{ err error }
+
+func (a attendance) Attend(context.Context, string, string, func(int64) string, bool) (bool, error) {
+	return false, a.err
+}
+
+// The schedule says "not booked" in its own words (the person cancelled
+// between the notification and the press); staff hear that the person has
+// no seat, not that their press did not arrive.
+func TestAttendanceOfSomeoneWithoutASeat(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 11, 23, 10, 0, 0, 0, brussels))
+	s := w.staff()
+	s.SigningSecret = "shh"
+	s.Attendance = attendance{err: schedule.ErrNotBooked}
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, slacktest.Signed("shh", "/slack/actions", slacktest.Form,
+		slacktest.BlockAction("U1", "C1", "1.1", staff.ActionNoShow, "talk|"+staff.Ref(12)), time.Now()))
+	if e := w.f.Ephemerals(); len(e) != 1 || !strings.Contains(e[0].Text, "geen plaats (meer)") {
+		t.Fatalf("staff were told %+v, want that the person has no seat (any more)", e)
 	}
 }

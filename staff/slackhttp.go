@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +18,10 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/handover"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
+	"github.com/werkwijzer/werkwijzer/locales"
+	"github.com/werkwijzer/werkwijzer/outreach"
 )
 
 // Dutch texts for staff in Slack (see blocks.go for why they are not in
@@ -43,6 +48,10 @@ const (
 	textLinkMade      = "Inschrijflink voor *%s*%s:\n%s\nDe QR-code staat hieronder in het kanaal; druk hem af of stuur hem door."
 	textLinkNoQR      = "\n(De QR-code kon niet in het kanaal geplaatst worden; maak hem met `werkwijzer link --qr`.)"
 	textLinksOff      = "Inschrijflinks zijn hier niet ingesteld."
+	textLinkBadLang   = "Taal `%s` kent de bot niet. Kies uit: %s."
+	textLinkBadSector = "Sector `%s` bestaat niet. Kies uit: %s."
+	textLinkNoPartner = "Partner `%s` staat niet in het partnerregister (werkwijzer import partners)."
+	textLinkBadPlace  = "De plaats mag één regel van hoogstens %d tekens zijn, zonder |."
 	textUnknownAction = "Onbekende opdracht `%s`.\n\n"
 )
 
@@ -53,6 +62,12 @@ var dutchMonths = []string{"", "januari", "februari", "maart", "april", "mei", "
 // MaxSlackBody bounds what we read of one request from Slack; its payloads
 // are a few kilobytes.
 const MaxSlackBody = 1 << 20
+
+// RequestTimeout bounds the handling of one request from Slack, over HTTP
+// or Socket Mode. It runs detached from the caller, so that Slack hanging
+// up, or a stop, cannot cut it between changing a conversation and saying
+// so.
+const RequestTimeout = 30 * time.Second
 
 // Handler serves Slack's requests: the Events API at /slack/events
 // (url_verification, and replies in a taken-over conversation's thread),
@@ -96,7 +111,7 @@ func (s *Staff) verified(next func(w http.ResponseWriter, r *http.Request, body 
 			return
 		}
 		// Slack waits three seconds; our work must not end when it hangs up.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Second)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), RequestTimeout)
 		defer cancel()
 		next(w, r.WithContext(ctx), body)
 	}
@@ -148,14 +163,14 @@ func (s *Staff) event(ctx context.Context, body []byte) (status int, reply strin
 	if ev.Type != "message" || ev.SubType != "" || ev.BotID != "" || ev.User == "" || ev.ThreadTS == "" {
 		return http.StatusOK, ""
 	}
-	req, err := s.Desk.ByThread(ctx, ev.Channel, ev.ThreadTS)
+	req, err := s.Requests.ByThread(ctx, ev.Channel, ev.ThreadTS)
 	if err != nil {
 		return http.StatusInternalServerError, "try again"
 	}
 	if req == nil {
 		return http.StatusOK, "" // a thread of ours that is not a live conversation
 	}
-	first, err := s.Desk.firstTime(ctx, outer.EventID)
+	first, err := s.Requests.firstTime(ctx, outer.EventID)
 	if err != nil {
 		return http.StatusInternalServerError, "try again"
 	}
@@ -174,13 +189,13 @@ func (s *Staff) event(ctx context.Context, body []byte) (status int, reply strin
 		if ev.User != req.Staff {
 			name = s.firstName(ctx, ev.User, "") // a colleague answering in the thread
 		}
-		err = s.inject(ctx, dialogs.Event{ChatID: req.Chat, Kind: dialogs.KindStaff, Command: dialogs.StaffSay, Text: text, Data: name})
+		err = s.inject(ctx, dialogs.Event{ChatID: req.Chat, Kind: dialogs.KindStaff, Command: handover.StaffSay, Text: text, Data: name})
 		if err != nil {
 			s.post(ctx, ev.Channel, ev.ThreadTS, textNotDelivered)
 		}
 	}
 	if err != nil {
-		s.Desk.unsee(ctx, outer.EventID)
+		s.Requests.unsee(ctx, outer.EventID)
 		return http.StatusInternalServerError, "not delivered"
 	}
 	return http.StatusOK, ""
@@ -228,13 +243,13 @@ func (s *Staff) interaction(ctx context.Context, payload []byte) int {
 // buttons with who marked what, so the next reader sees it is done.
 func (s *Staff) attend(ctx context.Context, value string, came bool, user, channel, ts string, shown slack.Blocks) {
 	item, ref, ok := strings.Cut(value, "|")
-	if !ok || s.Attend == nil {
+	if !ok || s.Attendance == nil {
 		s.ephemeral(ctx, channel, user, textAttendOff)
 		return
 	}
-	changed, err := s.Attend(ctx, item, ref, came)
+	changed, err := s.Attendance.Attend(ctx, item, ref, Ref, came)
 	switch {
-	case errors.Is(err, ErrNoSeat):
+	case errors.Is(err, dialogs.ErrNotFound):
 		s.ephemeral(ctx, channel, user, textNoSeat)
 		return
 	case err != nil:
@@ -275,12 +290,12 @@ func isAttendanceQuestion(b slack.Block) bool {
 // take gives a waiting request to user, or tells them who has it.
 func (s *Staff) take(ctx context.Context, ref, user, username, channel, ts string) {
 	name := s.firstName(ctx, user, username)
-	req, err := s.Desk.Take(ctx, ref, user, name, channel, ts)
+	req, err := s.Requests.Take(ctx, ref, user, name, channel, ts)
 	switch {
-	case err == ErrTaken:
+	case errors.Is(err, ErrTaken):
 		s.ephemeral(ctx, channel, user, fmt.Sprintf(textAlreadyTaken, req.Staff))
 		return
-	case err == ErrClosed:
+	case errors.Is(err, ErrClosed):
 		s.ephemeral(ctx, channel, user, textNotOpen)
 		return
 	case err != nil:
@@ -290,10 +305,10 @@ func (s *Staff) take(ctx context.Context, ref, user, username, channel, ts strin
 	}
 	s.update(ctx, channel, ts, BlocksTaken(req.Notification, user), Fallback(req.Notification))
 	s.post(ctx, channel, ts, fmt.Sprintf(textThreadTaken, user))
-	if err := s.inject(ctx, dialogs.Event{ChatID: req.Chat, Kind: dialogs.KindStaff, Command: dialogs.StaffTake, Data: name}); err != nil {
+	if err := s.inject(ctx, dialogs.Event{ChatID: req.Chat, Kind: dialogs.KindStaff, Command: handover.StaffTake, Data: name}); err != nil {
 		// The person was not told, so their messages would not reach
 		// the thread: put the request back for another press.
-		if err := s.Desk.Release(ctx, ref, s.Now()); err != nil {
+		if err := s.Requests.Release(ctx, ref, s.Clock.Now()); err != nil {
 			s.Log.Warn("staff: cannot put the request back", "err", err)
 		}
 		s.update(ctx, channel, ts, Blocks(req.Notification), Fallback(req.Notification))
@@ -303,7 +318,7 @@ func (s *Staff) take(ctx context.Context, ref, user, username, channel, ts strin
 
 // handBack ends a taken conversation; the bot picks up where it was.
 func (s *Staff) handBack(ctx context.Context, ref, user, channel string) error {
-	req, err := s.Desk.Back(ctx, ref)
+	req, err := s.Requests.Back(ctx, ref)
 	if err != nil {
 		return err
 	}
@@ -313,7 +328,7 @@ func (s *Staff) handBack(ctx context.Context, ref, user, channel string) error {
 	}
 	s.update(ctx, req.Channel, req.TS, BlocksClosed(req.Notification, fmt.Sprintf(textHandedBack, user)), Fallback(req.Notification))
 	s.post(ctx, req.Channel, req.TS, textThreadBack)
-	s.inject(ctx, dialogs.Event{ChatID: req.Chat, Kind: dialogs.KindStaff, Command: dialogs.StaffBack})
+	s.inject(ctx, dialogs.Event{ChatID: req.Chat, Kind: dialogs.KindStaff, Command: handover.StaffBack})
 	return nil
 }
 
@@ -355,15 +370,10 @@ func (s *Staff) command(ctx context.Context, text, channel string) (string, erro
 	return fmt.Sprintf(textUnknownAction, escape(args[0])) + textCommandsHelp, nil
 }
 
-// LinkMaker makes a sign-up link for "/werkwijzer link": the link and a PNG
-// of its QR code, or problem, a Dutch explanation for staff of what is wrong
-// with the request. err is for failures staff cannot fix.
-type LinkMaker func(ctx context.Context, partner, place, lang, sector string) (url string, qr []byte, problem string, err error)
-
 // link makes a sign-up link from "link PARTNER [place...] [lang=..]
 // [sector=..]" and shares its QR code in channel.
 func (s *Staff) link(ctx context.Context, args []string, channel string) (string, error) {
-	if s.MakeLink == nil {
+	if s.Links == nil {
 		return textLinksOff, nil
 	}
 	if len(args) == 0 {
@@ -382,9 +392,26 @@ func (s *Staff) link(ctx context.Context, args []string, channel string) (string
 		}
 	}
 	where := strings.Join(place, " ")
-	url, qr, problem, err := s.MakeLink(ctx, partner, where, lang, sector)
-	if err != nil {
-		return "", err
+	problem := ""
+	switch {
+	case lang != "" && !locales.Supported(lang):
+		problem = fmt.Sprintf(textLinkBadLang, escape(lang), strings.Join(languageCodes(), ", "))
+	case sector != "" && !slices.Contains(orientation.Sectors, sector):
+		problem = fmt.Sprintf(textLinkBadSector, escape(sector), strings.Join(orientation.Sectors, ", "))
+	}
+	var url string
+	var qr []byte
+	var err error
+	if problem == "" {
+		url, qr, err = s.Links.Make(ctx, outreach.Spec{Partner: partner, Place: where, Lang: lang, Sector: sector})
+		switch {
+		case errors.Is(err, dialogs.ErrNotFound):
+			problem = fmt.Sprintf(textLinkNoPartner, escape(partner))
+		case errors.Is(err, dialogs.ErrInvalid):
+			problem = fmt.Sprintf(textLinkBadPlace, outreach.MaxPlace)
+		case err != nil:
+			return "", err
+		}
 	}
 	if problem != "" {
 		return problem + "\n" + textLinkUsage, nil
@@ -413,11 +440,11 @@ type Stats struct {
 // Stats counts today and this week (from Monday, in Brussels).
 func (s *Staff) Stats(ctx context.Context) (Stats, error) {
 	var st Stats
-	today := s.Now().In(brussels)
+	today := s.Clock.Now().In(brussels)
 	back := (int(today.Weekday()) + 6) % 7 // days since Monday
 	for i := 0; i <= back; i++ {
 		day := today.AddDate(0, 0, -i)
-		m, err := s.Desk.rdb.HGetAll(ctx, StatsKey(s.Desk.prefix, day)).Result()
+		m, err := s.Requests.rdb.HGetAll(ctx, StatsKey(s.Requests.prefix, day)).Result()
 		if err != nil {
 			return st, err
 		}
@@ -431,7 +458,7 @@ func (s *Staff) Stats(ctx context.Context) (Stats, error) {
 		}
 	}
 	var err error
-	st.Waiting, st.Active, err = s.Desk.Counts(ctx)
+	st.Waiting, st.Active, err = s.Requests.Counts(ctx)
 	return st, err
 }
 
@@ -440,7 +467,7 @@ func (s *Staff) stats(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	today := s.Now().In(brussels)
+	today := s.Clock.Now().In(brussels)
 	monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
 	day := func(t time.Time) string {
 		return fmt.Sprintf("%s %d %s", dutchDays[t.Weekday()], t.Day(), dutchMonths[t.Month()])
@@ -476,4 +503,12 @@ func Plain(s string) string {
 	})
 	s = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
 	return strings.TrimSpace(s)
+}
+
+func languageCodes() []string {
+	var out []string
+	for _, l := range locales.Languages {
+		out = append(out, l.Code)
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"sync"
 
 	"github.com/slack-go/slack/socketmode"
 )
@@ -12,37 +13,61 @@ import (
 // sites that cannot expose a URL to Slack, the bot opens a WebSocket to
 // Slack instead (an app-level token, xapp-…, authenticates it, so there is
 // no signature to check). Events, button presses and the slash command are
-// handled exactly as Handler handles them over HTTP. An event whose
-// handling failed is not acknowledged, so Slack delivers it again.
+// handled exactly as Handler handles them over HTTP, each on a context
+// that outlives a stop (so that a request half done is finished, not cut
+// between saving a state and answering) but is bounded in time, as HTTP
+// requests are. An event whose handling failed is not acknowledged, so
+// Slack delivers it again.
+//
+// It returns once the connection and every request it started are done.
 func (s *Staff) RunSocket(ctx context.Context, client *socketmode.Client) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	conn := make(chan error, 1)
+	wg.Add(1)
 	go func() {
-		if err := client.RunContext(ctx); err != nil && ctx.Err() == nil {
-			s.Log.Error("staff: Socket Mode stopped", "err", err)
-		}
+		defer wg.Done()
+		conn <- client.RunContext(ctx)
 	}()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case err := <-conn:
+			if ctx.Err() == nil {
+				s.Log.Error("staff: Socket Mode stopped", "err", err)
+			}
+			return
 		case evt := <-client.Events:
 			if evt.Request == nil {
 				continue // connection news: connecting, connected, errors
 			}
-			go s.socketRequest(ctx, client, evt)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), RequestTimeout)
+				defer cancel()
+				s.socketRequest(rctx, client, evt)
+			}()
 		}
 	}
 }
 
 func (s *Staff) socketRequest(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
 	req := *evt.Request
+	ack := func(payload any) {
+		if err := client.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
+			s.Log.Warn("staff: Socket Mode acknowledgement not sent", "err", err)
+		}
+	}
 	switch evt.Type {
 	case socketmode.EventTypeEventsAPI:
 		if status, _ := s.event(ctx, req.Payload); status >= http.StatusInternalServerError {
 			return // not acknowledged: Slack tries again
 		}
-		client.Ack(req)
+		ack(nil)
 	case socketmode.EventTypeInteractive:
-		client.Ack(req)
+		ack(nil)
 		s.interaction(ctx, req.Payload)
 	case socketmode.EventTypeSlashCommand:
 		var cmd struct {
@@ -54,8 +79,8 @@ func (s *Staff) socketRequest(ctx context.Context, client *socketmode.Client, ev
 		if err != nil {
 			text = textNotDelivered
 		}
-		client.Ack(req, commandReply(text))
+		ack(commandReply(text))
 	default:
-		client.Ack(req)
+		ack(nil)
 	}
 }

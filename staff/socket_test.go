@@ -9,7 +9,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
-	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/handover"
 	"github.com/werkwijzer/werkwijzer/staff"
 	"github.com/werkwijzer/werkwijzer/staff/slacktest"
 )
@@ -22,7 +22,7 @@ func TestSocketModeServesStaff(t *testing.T) {
 	s := w.staff()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := s.Deliver(ctx, handoverTurn(31, 1, w.now)); err != nil {
+	if err := s.Deliver(ctx, handoverTurn(31, 1, w.clock.Now())); err != nil {
 		t.Fatal(err)
 	}
 	api := slack.New("xoxb-test", slack.OptionAppLevelToken("xapp-test"), slack.OptionAPIURL(w.f.URL))
@@ -33,12 +33,12 @@ func TestSocketModeServesStaff(t *testing.T) {
 	}
 	waitFor(t, "the person told Lotte took over", func() bool {
 		ev := w.events()
-		return len(ev) == 1 && ev[0].Command == dialogs.StaffTake && ev[0].Data == "Lotte" && ev[0].ChatID == 31
+		return len(ev) == 1 && ev[0].Command == handover.StaffTake && ev[0].Data == "Lotte" && ev[0].ChatID == 31
 	})
 	if _, ok := w.f.Envelope("events_api", slacktest.ThreadReply("Ev9", "U-LOTTE", "C1", "1.7", "Hoi!")); !ok {
 		t.Fatal("thread reply not acknowledged")
 	}
-	if ev := w.events(); len(ev) != 2 || ev[1].Command != dialogs.StaffSay || ev[1].Text != "Hoi!" {
+	if ev := w.events(); len(ev) != 2 || ev[1].Command != handover.StaffSay || ev[1].Text != "Hoi!" {
 		t.Fatalf("thread reply did not reach the person: %+v", ev)
 	}
 	ack, ok := w.f.Envelope("slash_commands", []byte(`{"command":"/werkwijzer","text":"stats","user_id":"U-LOTTE"}`))

@@ -12,7 +12,10 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/slack-go/slack"
 
+	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/handover"
+	"github.com/werkwijzer/werkwijzer/outreach"
 )
 
 // Injector runs an event from the staff side through a person's
@@ -24,59 +27,73 @@ type Injector func(ctx context.Context, ev dialogs.Event) error
 // conversations tell staff, relays a taken-over conversation both ways,
 // raises requests nobody took, and serves Slack's requests (Handler).
 type Staff struct {
-	Outbox *Outbox
-	Desk   *Desk
-	API    *slack.Client
-	// Hours and Wait are the dialogs' Desk: when staff answer, and how
-	// soon; a request still untaken after Wait (counted in office hours) is
-	// raised again.
-	Hours dialogs.OfficeHours
-	Wait  time.Duration
+	Outbox   *Outbox
+	Requests *Requests
+	API      *slack.Client
+	// Desk is when staff answer, and how soon, as the person is told; a
+	// request still untaken after Desk.Wait (counted in office hours) is
+	// raised again. The handover flow is given the same value.
+	Desk handover.Desk
 	// SigningSecret proves that a request to Handler comes from our Slack
 	// app.
 	SigningSecret string
 	// Inject delivers staff events to people; nil drops them (tests of the
 	// Slack side alone).
 	Inject Injector
-	Now    func() time.Time
+	Clock  clock.Clock
 	Log    *slog.Logger
 	// Tick is how often Run looks for requests to raise again.
 	Tick time.Duration
-	// MakeLink makes sign-up links for "/werkwijzer link"; nil turns the
+	// Links makes sign-up links for "/werkwijzer link"; nil turns the
 	// command off.
-	MakeLink LinkMaker
+	Links Linker
 	// Digest gives the weekly figures per partner; nil for no digest.
-	Digest DigestSource
-	// Attend records attendance from the buttons on a booking: whether
-	// the person with ref came to item. nil leaves the buttons dead.
-	Attend Attender
+	Digest Digester
+	// Attendance records attendance from the buttons on a booking; nil
+	// leaves the buttons dead.
+	Attendance Attendance
 
 	names sync.Map // Slack user id → first name
 }
 
-// Attender records whether the person with ref came to item; changed is
-// false when it was so marked already. An error wrapping ErrNoSeat means
-// they hold no seat on it (any more).
-type Attender func(ctx context.Context, item, ref string, came bool) (changed bool, err error)
+// Attendance records whether the person whose reference (refOf of their
+// chat id) is ref came to item; changed is false when it was so marked
+// already. An error of kind dialogs.ErrNotFound means they hold no seat on
+// it (any more). The schedule implements it.
+type Attendance interface {
+	Attend(ctx context.Context, item, ref string, refOf func(int64) string, came bool) (changed bool, err error)
+}
 
-// ErrNoSeat is attendance marked for someone without a seat on the item.
-var ErrNoSeat = errors.New("staff: no seat on this appointment")
+// Linker makes a sign-up link (its URL and QR code) for "/werkwijzer
+// link"; errors of kind dialogs.ErrNotFound (no such partner) and
+// dialogs.ErrInvalid (a bad place) are told to staff. Package outreach
+// implements it.
+type Linker interface {
+	Make(ctx context.Context, spec outreach.Spec) (url string, qr []byte, err error)
+}
 
-// New returns a Staff posting through api, with its outbox and desk on rdb
-// under prefix. Set Inject, SigningSecret, Hours and Wait before use.
-func New(rdb redis.UniversalClient, prefix string, api *slack.Client, cfg Config, log *slog.Logger) *Staff {
+// Digester gives every partner's figures for the ISO week that starts on
+// monday (Brussels). The funnel implements it.
+type Digester interface {
+	Digest(ctx context.Context, monday time.Time) ([]outreach.PartnerWeek, error)
+}
+
+// New returns a Staff posting through api, with its outbox and requests
+// on rdb under prefix, answering by desk and reading the time from clk.
+// Set Inject and SigningSecret before use.
+func New(rdb redis.UniversalClient, prefix string, api *slack.Client, cfg Config, desk handover.Desk, clk clock.Clock, log *slog.Logger) *Staff {
 	if log == nil {
 		log = slog.Default()
 	}
+	clk = clock.Or(clk)
 	s := &Staff{
-		Outbox: NewOutbox(rdb, prefix, api, cfg, log),
-		Desk:   NewDesk(rdb, prefix),
-		API:    api, Wait: 30 * time.Minute, Now: time.Now, Tick: 15 * time.Second,
+		Outbox:   NewOutbox(rdb, prefix, api, cfg, log),
+		Requests: NewRequests(rdb, prefix),
+		API:      api, Desk: desk, Clock: clk, Tick: 15 * time.Second,
 		Log: log.With("component", "staff"),
 	}
-	s.Hours, _ = dialogs.ParseOfficeHours(dialogs.DefaultOfficeHours)
 	s.Outbox.OnPosted = func(ctx context.Context, n Notification, channel, ts string) {
-		if err := s.Desk.Posted(ctx, n, channel, ts); err != nil {
+		if err := s.Requests.Posted(ctx, n, channel, ts); err != nil {
 			s.Log.Warn("staff: cannot record where a notification was posted", "err", err)
 		}
 	}
@@ -86,13 +103,13 @@ func New(rdb redis.UniversalClient, prefix string, api *slack.Client, cfg Config
 // SetRetention makes everything kept about a person expire with the rest of
 // their data.
 func (s *Staff) SetRetention(d time.Duration) {
-	s.Outbox.Retention, s.Desk.Retention = d, d
+	s.Outbox.Retention, s.Requests.Retention = d, d
 }
 
 // Deliver hands a turn's notes to staff: notifications into the outbox,
-// a person's words into the thread of the staff member who took them over,
-// and /forget into every place that still holds something of them. It is
-// safe to call again for the same turn (after a crash): notes carry ids.
+// and a person's words into the thread of the staff member who took them
+// over. It is safe to call again for the same turn (after a crash): notes
+// carry ids.
 func (s *Staff) Deliver(ctx context.Context, turn *dialogs.Turn) error {
 	for _, n := range turn.Notes {
 		var err error
@@ -103,7 +120,7 @@ func (s *Staff) Deliver(ctx context.Context, turn *dialogs.Turn) error {
 			// taken as soon as staff see it.
 			note := s.notification(turn.ChatID, n)
 			if note.Kind == KindHandover {
-				err = s.Desk.Open(ctx, note, s.due(n.At))
+				err = s.Requests.Open(ctx, note, s.due(n.At))
 			}
 			if err == nil {
 				err = s.Outbox.Enqueue(ctx, note)
@@ -112,8 +129,6 @@ func (s *Staff) Deliver(ctx context.Context, turn *dialogs.Turn) error {
 			err = s.cancelled(ctx, turn.ChatID)
 		case dialogs.NoteRelay:
 			err = s.relay(ctx, turn.ChatID, n)
-		case dialogs.NoteForget:
-			err = s.forget(ctx, turn.ChatID)
 		}
 		if err != nil {
 			return fmt.Errorf("staff: deliver %s: %w", n.Kind, err)
@@ -150,14 +165,14 @@ func (s *Staff) notification(chatID int64, n dialogs.Note) Notification {
 // due is when a request made at at is raised again if nobody took it: Wait
 // after at, or after the next opening when at is outside office hours.
 func (s *Staff) due(at time.Time) time.Time {
-	if open := s.Hours.NextOpen(at.In(brussels)); !open.IsZero() {
-		return open.Add(s.Wait)
+	if open := s.Desk.Hours.NextOpen(at.In(brussels)); !open.IsZero() {
+		return open.Add(s.Desk.Wait)
 	}
-	return at.Add(s.Wait)
+	return at.Add(s.Desk.Wait)
 }
 
 func (s *Staff) cancelled(ctx context.Context, chatID int64) error {
-	r, err := s.Desk.Cancel(ctx, Ref(chatID))
+	r, err := s.Requests.Cancel(ctx, Ref(chatID))
 	if err != nil || r == nil || r.TS == "" {
 		return err
 	}
@@ -169,7 +184,7 @@ func (s *Staff) cancelled(ctx context.Context, chatID int64) error {
 // has them; with no thread (handed back a moment ago), as a notification of
 // its own, so that nothing they say is lost.
 func (s *Staff) relay(ctx context.Context, chatID int64, n dialogs.Note) error {
-	r, err := s.Desk.Get(ctx, Ref(chatID))
+	r, err := s.Requests.Get(ctx, Ref(chatID))
 	if err != nil {
 		return err
 	}
@@ -177,9 +192,9 @@ func (s *Staff) relay(ctx context.Context, chatID int64, n dialogs.Note) error {
 		return s.Outbox.Enqueue(ctx, Notification{ID: n.ID, Kind: KindMessage, ChatRef: Ref(chatID), ChatID: chatID,
 			Lang: n.Lang, At: n.At, Fields: []Field{{Label: labelMessage, Value: n.Text}}})
 	}
-	seen := staffKey(s.Desk.prefix, "seen:"+n.ID)
+	seen := staffKey(s.Requests.prefix, "seen:"+n.ID)
 	if n.ID != "" {
-		if done, err := s.Desk.rdb.Exists(ctx, seen).Result(); err != nil || done == 1 {
+		if done, err := s.Requests.rdb.Exists(ctx, seen).Result(); err != nil || done == 1 {
 			return err // posted before a crash: not again
 		}
 	}
@@ -188,20 +203,21 @@ func (s *Staff) relay(ctx context.Context, chatID int64, n dialogs.Note) error {
 		return err
 	}
 	if n.ID != "" {
-		s.Desk.rdb.Set(context.WithoutCancel(ctx), seen, "1", seenTTL)
+		s.Requests.rdb.Set(context.WithoutCancel(ctx), seen, "1", seenTTL)
 	}
 	return nil
 }
 
-// forget removes what staff hold of a person who used /forget: unposted
-// notifications, an open request, and the readable content of what was
-// posted (replaced by a notice). Redacting Slack messages is best effort:
-// a failure is logged, not retried.
-func (s *Staff) forget(ctx context.Context, chatID int64) error {
+// Forget removes what staff hold of a person who used /forget: unposted
+// notifications, an open request (a conversation in progress is ended),
+// and the readable content of what was posted (replaced by a notice).
+// Redacting Slack messages is best effort: a failure is logged, not
+// retried.
+func (s *Staff) Forget(ctx context.Context, chatID int64) error {
 	if err := s.Outbox.Forget(ctx, chatID); err != nil {
 		return err
 	}
-	r, posted, err := s.Desk.Forget(ctx, chatID)
+	r, posted, err := s.Requests.Forget(ctx, chatID)
 	if err != nil {
 		return err
 	}
@@ -235,7 +251,7 @@ func (s *Staff) ephemeral(ctx context.Context, channel, user, text string) {
 // Run raises requests nobody took, and posts the weekly digest, until ctx
 // ends.
 func (s *Staff) Run(ctx context.Context) {
-	t := time.NewTicker(s.Tick)
+	t := s.Clock.NewTicker(s.Tick)
 	defer t.Stop()
 	for {
 		if err := s.RaiseAgain(ctx); err != nil && ctx.Err() == nil {
@@ -247,7 +263,7 @@ func (s *Staff) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-t.C():
 		}
 	}
 }
@@ -257,11 +273,11 @@ func (s *Staff) Run(ctx context.Context) {
 // person they have not been forgotten. Outside office hours it waits: no
 // one would see it.
 func (s *Staff) RaiseAgain(ctx context.Context) error {
-	now := s.Now()
-	if !s.Hours.Open(now.In(brussels)) {
+	now := s.Clock.Now()
+	if !s.Desk.Hours.Open(now.In(brussels)) {
 		return nil
 	}
-	reqs, err := s.Desk.Due(ctx, now, now.Add(s.Wait), 20)
+	reqs, err := s.Requests.Due(ctx, now, now.Add(s.Desk.Wait), 20)
 	for _, r := range reqs {
 		n := r.Notification
 		n.Again++
@@ -270,7 +286,7 @@ func (s *Staff) RaiseAgain(ctx context.Context) error {
 			err = errors.Join(err, e)
 			continue
 		}
-		s.inject(ctx, dialogs.Event{ChatID: r.Chat, Kind: dialogs.KindStaff, Command: dialogs.StaffStillWaiting})
+		s.inject(ctx, dialogs.Event{ChatID: r.Chat, Kind: dialogs.KindStaff, Command: handover.StaffStillWaiting})
 	}
 	return err
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/store"
 )
@@ -72,8 +73,8 @@ func TestSessionsOnCluster(t *testing.T) {
 
 	var turns []*dialogs.Turn
 	for _, id := range ids {
-		st := &dialogs.State{V: dialogs.StateVersion, Lang: "uk", Step: dialogs.StepSectors,
-			Profile: dialogs.Profile{Name: "Олена " + strconv.FormatInt(id, 10), Sectors: []string{"care"}}, LastUpdate: id}
+		st := &dialogs.State{V: dialogs.StateVersion, Lang: "uk", Step: orientation.StepSectors, LastUpdate: id}
+		orientation.Part.Write(st, orientation.State{Profile: orientation.Profile{Name: "Олена " + strconv.FormatInt(id, 10), Sectors: []string{"care"}}})
 		turn := &dialogs.Turn{ChatID: id, Update: id, Replies: []dialogs.Reply{{Text: "привіт"}}, Lang: "uk"}
 		if err := s.Save(ctx, id, st, time.Hour, turn); err != nil {
 			t.Fatalf("Save %d: %v", id, err)
@@ -110,7 +111,7 @@ func TestSessionsOnCluster(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Load %d: %v", id, err)
 		}
-		if st == nil || st.Profile.Name != "Олена "+strconv.FormatInt(id, 10) || st.LastUpdate != id || st.Lang != "uk" {
+		if o, _ := orientation.Part.Read(st); st == nil || o.Profile.Name != "Олена "+strconv.FormatInt(id, 10) || st.LastUpdate != id || st.Lang != "uk" {
 			t.Fatalf("Load %d: state %+v", id, st)
 		}
 		if out == nil || out.ChatID != id || len(out.Replies) != 1 || out.Replies[0].Text != "привіт" {

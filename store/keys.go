@@ -2,8 +2,10 @@
 // conversations now, and the queues and schedules later features add.
 //
 // It implements the interfaces dialogs defines and must not be imported by
-// dialogs. Every key is built here, in Keys, so that the layout below is the
-// whole truth about what Redis holds.
+// dialogs. The keys below are built here, in Keys; every other package that
+// keeps keys in Redis (jobs, schedule, staff, outreach, the lease queues)
+// documents its own in its package doc, and the README's table lists them
+// all.
 //
 // # Key layout
 //
@@ -28,9 +30,9 @@
 //	<p>:instances          zset    the instances sharing the send rate, scored
 //	                               by their last heartbeat. TTL: 20 s.
 //
-// Nothing else names a person. /forget deletes every key in UserKeys; the
-// lock is not among them, since it lives only while a turn is handled and
-// is gone when it ends.
+// /forget (a Save with a nil state) deletes the conversation and the
+// unreachable mark at once; the outbox goes once the goodbye is sent; the
+// lock lives only while a turn is handled.
 package store
 
 import (
@@ -64,8 +66,3 @@ func (k Keys) Unreachable(chatID int64) string { return k.user(chatID) + ":unrea
 
 // Instances lists the live instances that share Telegram's rate.
 func (k Keys) Instances() string { return k.Prefix + ":instances" }
-
-// UserKeys lists every key that may hold data of chatID.
-func (k Keys) UserKeys(chatID int64) []string {
-	return []string{k.Conversation(chatID), k.Unreachable(chatID), k.Outbox(chatID)}
-}

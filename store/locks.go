@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -20,6 +22,15 @@ type Locks struct {
 	// TTL frees a lock whose holder died; it must exceed the longest
 	// handling of one update.
 	TTL time.Duration
+	// Owner, when set, names this instance in its locks: the id it
+	// announces in the instances set (Keys.Instances) with a heartbeat.
+	// A lock whose owner has not beaten for Stale is taken over at once
+	// rather than after its TTL, so that an instance killed mid-turn holds
+	// up its chats for seconds, not most of a minute.
+	Owner string
+	Stale time.Duration
+
+	mine sync.Map // tokens of the locks this instance holds now
 }
 
 // NewLocks returns Locks on rdb.
@@ -43,6 +54,9 @@ func (l *Locks) Lock(ctx context.Context, chatID int64) (unlock func(), err erro
 	b := make([]byte, 12)
 	rand.Read(b)
 	token := hex.EncodeToString(b)
+	if l.Owner != "" {
+		token = l.Owner + "|" + token
+	}
 	key := l.keys.Lock(chatID)
 	wait := 2 * time.Millisecond
 	for {
@@ -51,11 +65,21 @@ func (l *Locks) Lock(ctx context.Context, chatID int64) (unlock func(), err erro
 			return nil, err
 		}
 		if ok {
+			l.mine.Store(token, true)
 			return func() {
+				l.mine.Delete(token)
 				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 				defer cancel()
 				releaseIfMine.Run(ctx, l.rdb, []string{key}, token)
 			}, nil
+		}
+		if l.Owner != "" {
+			if stolen, err := l.takeFromDead(ctx, key); err != nil || stolen {
+				if err != nil {
+					return nil, err
+				}
+				continue
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -66,4 +90,39 @@ func (l *Locks) Lock(ctx context.Context, chatID int64) (unlock func(), err erro
 			wait *= 2
 		}
 	}
+}
+
+// takeFromDead removes the lock at key when the instance that holds it has
+// stopped beating; it reports whether it did.
+func (l *Locks) takeFromDead(ctx context.Context, key string) (bool, error) {
+	held, err := l.rdb.Get(ctx, key).Result()
+	if errors.Is(err, redis.Nil) {
+		return true, nil // released meanwhile: try again at once
+	}
+	if err != nil {
+		return false, err
+	}
+	owner, _, ok := strings.Cut(held, "|")
+	if !ok {
+		return false, nil // an instance that does not announce itself
+	}
+	if _, holding := l.mine.Load(held); owner == l.Owner && !holding {
+		// Ours, but not held by any turn of ours: its release failed
+		// (Redis was down), and it would block us until its TTL.
+		n, err := releaseIfMine.Run(ctx, l.rdb, []string{key}, held).Int()
+		return n == 1, err
+	}
+	beat, err := l.rdb.ZScore(ctx, l.keys.Instances(), owner).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return false, err
+	}
+	stale := l.Stale
+	if stale <= 0 {
+		stale = 6 * time.Second
+	}
+	if err == nil && time.Since(time.UnixMilli(int64(beat))) < stale {
+		return false, nil // alive: wait for it
+	}
+	n, err := releaseIfMine.Run(ctx, l.rdb, []string{key}, held).Int()
+	return n == 1, err
 }

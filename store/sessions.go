@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -80,8 +81,8 @@ end
 return 1`)
 
 // Save stores st for ttl together with the turn's undelivered replies. A
-// nil st erases the chat (every key in UserKeys) but for the outbox, which
-// Delivered removes.
+// nil st erases the chat (its conversation and unreachable mark) but for the
+// outbox, which Delivered removes.
 func (s *Sessions) Save(ctx context.Context, chatID int64, st *dialogs.State, ttl time.Duration, out *dialogs.Turn) error {
 	var conv, box []byte
 	var err error
@@ -141,4 +142,43 @@ func (s *Sessions) Delivered(ctx context.Context, turns []*dialogs.Turn) error {
 		}
 	}
 	return nil
+}
+
+// statesChunk bounds the GETs of one pipeline when reading many
+// conversations, so that 100,000 people cost a hundred round trips, not
+// 100,000 (and a Redis Cluster splits each pipeline by node).
+const statesChunk = 1000
+
+// States reads the stored conversations of chats (nil for one we hold
+// nothing on), in order: what alert planning reads (jobs.Conversations).
+func (s *Sessions) States(ctx context.Context, chats []int64) ([]*dialogs.State, error) {
+	out := make([]*dialogs.State, len(chats))
+	for from := 0; from < len(chats); from += statesChunk {
+		part := chats[from:min(len(chats), from+statesChunk)]
+		cmds := make([]*redis.StringCmd, len(part))
+		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, c := range part {
+				cmds[i] = p.Get(ctx, s.keys.Conversation(c))
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return nil, err
+		}
+		for i, cmd := range cmds {
+			b, err := cmd.Bytes()
+			if errors.Is(err, redis.Nil) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			st := &dialogs.State{}
+			if err := json.Unmarshal(b, st); err != nil {
+				return nil, fmt.Errorf("store: decode conversation: %w", err)
+			}
+			out[from+i] = st
+		}
+	}
+	return out, nil
 }

@@ -10,6 +10,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/dialogstest"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
+	"github.com/werkwijzer/werkwijzer/dialogs/privacy"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/locales"
 	"github.com/werkwijzer/werkwijzer/store"
@@ -45,10 +48,10 @@ func TestSessionsContract(t *testing.T) {
 			if err != nil || st != nil || out != nil {
 				t.Fatalf("Load of an unknown chat = %v, %v, %v; want nothing", st, out, err)
 			}
-			want := &dialogs.State{V: dialogs.StateVersion, Lang: "ar", Step: dialogs.StepSectors,
-				Agreed:  time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC),
-				Profile: dialogs.Profile{Name: "سارة", Sectors: []string{"care", "port"}, Skipped: []dialogs.Step{"sit"}},
-				Picked:  []string{"care"}, LastUpdate: 99}
+			want := &dialogs.State{V: dialogs.StateVersion, Lang: "ar", Step: orientation.StepSectors,
+				Agreed: time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC), LastUpdate: 99}
+			orientation.Part.Write(want, orientation.State{Picked: []string{"care"},
+				Profile: orientation.Profile{Name: "سارة", Sectors: []string{"care", "port"}, Skipped: []dialogs.Step{"sit"}}})
 			turn := &dialogs.Turn{ChatID: 7, Update: 99, Ref: 5, Replies: []dialogs.Reply{{Text: "مرحبا", Buttons: [][]dialogs.Button{{{Text: "x", Data: "a:sec:care"}}}}}}
 			if err := s.Save(ctx, 7, want, time.Hour, turn); err != nil {
 				t.Fatal(err)
@@ -66,8 +69,9 @@ func TestSessionsContract(t *testing.T) {
 			if _, gotOut, _ = s.Load(ctx, 7); gotOut != nil {
 				t.Fatalf("outbox after delivery: %+v", gotOut)
 			}
-			if got.Lang != "ar" || got.Profile.Name != "سارة" || !got.Agreed.Equal(want.Agreed) ||
-				strings.Join(got.Profile.Sectors, ",") != "care,port" || got.LastUpdate != 99 || got.Profile.Skipped[0] != "sit" {
+			o, _ := orientation.Part.Read(got)
+			if got.Lang != "ar" || o.Profile.Name != "سارة" || !got.Agreed.Equal(want.Agreed) ||
+				strings.Join(o.Profile.Sectors, ",") != "care,port" || got.LastUpdate != 99 || o.Profile.Skipped[0] != "sit" {
 				t.Fatalf("round trip: got %+v", got)
 			}
 			ttl := rdb.TTL(ctx, store.Keys{Prefix: prefix}.Conversation(7)).Val()
@@ -110,8 +114,9 @@ func TestTwoRoundTripsPerAnswer(t *testing.T) {
 			rdb, prefix := open(t)
 			rdb.Ping(ctx) // connection set-up (HELLO, CLIENT SETINFO) is not per answer
 			rt := store.CountRoundTrips(rdb)
-			svc := &dialogs.Service{Engine: dialogs.NewEngine(locales.MustLoad(), nil),
-				Sessions: store.NewSessions(rdb, store.Keys{Prefix: prefix})}
+			engine := dialogs.NewEngine(locales.MustLoad(), nil)
+			engine.Register(orientation.Flow{}, privacy.Flow{})
+			svc := &dialogs.Service{Engine: engine, Sessions: store.NewSessions(rdb, store.Keys{Prefix: prefix})}
 			events := []dialogs.Event{
 				{Kind: dialogs.KindCommand, Command: "start"},
 				{Kind: dialogs.KindButton, Data: "lang:en"},
@@ -156,5 +161,17 @@ func TestDuplicateUpdateIsNotHandledTwice(t *testing.T) {
 	turn, err = svc.Handle(ctx, dialogs.Event{ChatID: 3, UpdateID: 11, Kind: dialogs.KindButton, Data: "consent:yes"})
 	if err != dialogs.ErrDuplicate || turn != nil {
 		t.Fatalf("redelivered delivered update: %+v, %v; want nothing and ErrDuplicate", turn, err)
+	}
+}
+
+// The Redis store keeps the Sessions contract the in-memory fake keeps.
+func TestDialogsSessionsContract(t *testing.T) {
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			dialogstest.SessionsContract(t, func(tb testing.TB) dialogs.Sessions {
+				rdb, prefix := open(tb.(*testing.T))
+				return store.NewSessions(rdb, store.Keys{Prefix: prefix})
+			})
+		})
 	}
 }

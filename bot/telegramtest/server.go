@@ -57,18 +57,31 @@ type Server struct {
 	nextMsgID int
 	calls     map[string]int
 	commands  map[string][]map[string]string // language_code -> commands
-	// Fault, when set, is asked before every call; a non-nil answer is
-	// returned as a Bot API error.
-	Fault func(method string, chatID int64) *Fault
-	// Hold, when set and true for a call, keeps the call unanswered and
-	// unrecorded until the client goes away: a process killed then has
-	// messages in flight that never arrived.
-	Hold    func(method string) bool
-	held    int
-	closing chan struct{}
+	fault     func(method string, chatID int64) *Fault
+	hold      func(method string) bool
+	held      int
+	closing   chan struct{}
 }
 
-// Held counts calls kept unanswered by Hold.
+// SetFault makes the fake ask f before every call but getUpdates; a non-nil
+// answer is returned as a Bot API error. It may be called while the bot
+// runs.
+func (s *Server) SetFault(f func(method string, chatID int64) *Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fault = f
+}
+
+// SetHold makes the fake keep a call for which f is true unanswered and
+// unrecorded until the client goes away: a process killed then has messages
+// in flight that never arrived. It may be called while the bot runs.
+func (s *Server) SetHold(f func(method string) bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hold = f
+}
+
+// Held counts calls kept unanswered by SetHold's function.
 func (s *Server) Held() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -147,7 +160,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	chatID, _ := strconv.ParseInt(p.values["chat_id"], 10, 64)
 	s.mu.Lock()
 	s.calls[method]++
-	fault, hold := s.Fault, s.Hold
+	fault, hold := s.fault, s.hold
 	s.mu.Unlock()
 	if hold != nil && method != "getUpdates" && hold(method) {
 		s.mu.Lock()

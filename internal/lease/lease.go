@@ -4,7 +4,9 @@
 // back to whoever claims next if it is not acknowledged by then. Several
 // instances sharing Redis, and restarts, therefore send each reminder or
 // alert once, or, when a sender dies between sending and acknowledging,
-// again after the lease (which the conversations then show once).
+// again after the lease (which the conversations then show once). Sender
+// is the one loop that turns any such queue (vacancy alerts, reminders and
+// booking news) into messages.
 package lease
 
 import (

@@ -90,6 +90,7 @@ type Server struct {
 	Port int
 	Dir  string
 	Args []string
+	mu   sync.Mutex // a test stops it from one goroutine and restarts it from another
 	cmd  *exec.Cmd
 }
 
@@ -109,6 +110,8 @@ func Start(extra ...string) (*Server, error) {
 
 // Restart starts the server (again) on its port.
 func (s *Server) Restart() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		return err
@@ -134,6 +137,8 @@ func (s *Server) Restart() error {
 
 // Stop kills the server.
 func (s *Server) Stop() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.cmd != nil && s.cmd.Process != nil {
 		s.cmd.Process.Kill()
 		s.cmd.Wait()
