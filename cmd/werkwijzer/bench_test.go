@@ -15,7 +15,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
+	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/jobs"
 	"github.com/werkwijzer/werkwijzer/locales"
@@ -119,12 +121,12 @@ func BenchmarkConversationMemory(b *testing.B) {
 	}
 	sessions := store.NewSessions(rdb, store.Keys{Prefix: store.DefaultPrefix})
 	now := time.Now()
-	st := &dialogs.State{V: dialogs.StateVersion, Lang: "ar", Step: dialogs.StepMenu, Agreed: now, Oriented: now,
-		Created: now, LastSeen: now, LastUpdate: 123456789,
-		Profile: dialogs.Profile{Name: "Amira", Age: dialogs.Age25to49, Dutch: dialogs.DutchLittle, Situation: dialogs.SituationOCMW,
-			Education: dialogs.EducationSecondary, Diploma: dialogs.DiplomaNotRecognised, Sectors: []string{"care", "cleaning"},
-			Licence: dialogs.LicenceB, Availability: []string{"parttime", "weekends"}, District: "deurne", Postcode: "2100",
-			Goal: dialogs.GoalLearn, Support: []string{"childcare"}}}
+	st := conversation(b, &dialogs.State{V: dialogs.StateVersion, Lang: "ar", Step: dialogs.StepMenu, Agreed: now,
+		Created: now, LastSeen: now, LastUpdate: 123456789}, orientation.State{Oriented: now,
+		Profile: orientation.Profile{Name: "Amira", Age: orientation.Age25to49, Dutch: orientation.DutchLittle, Situation: orientation.SituationOCMW,
+			Education: orientation.EducationSecondary, Diploma: orientation.DiplomaNotRecognised, Sectors: []string{"care", "cleaning"},
+			Licence: orientation.LicenceB, Availability: []string{"parttime", "weekends"}, District: "deurne", Postcode: "2100",
+			Goal: orientation.GoalLearn, Support: []string{"childcare"}}}, false)
 	before := used()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -148,7 +150,7 @@ func BenchmarkAlertsOneVacancyStoredProfiles(b *testing.B) {
 		b.Fatal(err)
 	}
 	sessions := store.NewSessions(rdb, store.Keys{Prefix: prefix})
-	now := time.Date(2026, 11, 23, 10, 0, 0, 0, brussels)
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, clock.Brussels)
 	const people = 100000
 	var wg sync.WaitGroup
 	work := make(chan int)
@@ -157,10 +159,11 @@ func BenchmarkAlertsOneVacancyStoredProfiles(b *testing.B) {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				d := dialogs.Districts[i%len(dialogs.Districts)]
-				st := &dialogs.State{V: dialogs.StateVersion, Lang: "nl", Step: dialogs.StepMenu, Agreed: now, Oriented: now, Alerts: true,
-					Profile: dialogs.Profile{District: d.ID, Postcode: d.Postcode, Dutch: []string{"none", "little", "conversational", "fluent"}[i%4],
-						Licence: "none", Sectors: []string{dialogs.Sectors[i%len(dialogs.Sectors)]}, Availability: []string{"fulltime"}}}
+				d := orientation.Districts[i%len(orientation.Districts)]
+				st := conversation(b, &dialogs.State{V: dialogs.StateVersion, Lang: "nl", Step: dialogs.StepMenu, Agreed: now},
+					orientation.State{Oriented: now, Profile: orientation.Profile{District: d.ID, Postcode: d.Postcode,
+						Dutch: []string{"none", "little", "conversational", "fluent"}[i%4], Licence: "none",
+						Sectors: []string{orientation.Sectors[i%len(orientation.Sectors)]}, Availability: []string{"fulltime"}}}, true)
 				if err := sessions.Save(ctx, int64(i+1), st, time.Hour, nil); err != nil {
 					b.Error(err)
 				}
@@ -173,7 +176,7 @@ func BenchmarkAlertsOneVacancyStoredProfiles(b *testing.B) {
 	}
 	close(work)
 	wg.Wait()
-	v := jobs.Vacancy{ID: "new", Title: "Operator", Employer: "E", Postcode: "2000", Sector: dialogs.SectorIndustry, FullTime: true}
+	v := jobs.Vacancy{ID: "new", Title: "Operator", Employer: "E", Postcode: "2000", Sector: orientation.SectorIndustry, FullTime: true}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		m.Alerts = jobs.NewAlerts(rdb, prefix) // same people, queue anew
@@ -189,20 +192,20 @@ func BenchmarkAlertsOneVacancyStoredProfiles(b *testing.B) {
 func BenchmarkJobsForMeFromRedis(b *testing.B) {
 	rdb, prefix := redistest.Client(b)
 	cat := jobs.NewCatalogue(rdb, prefix)
-	now := time.Date(2026, 11, 23, 10, 0, 0, 0, brussels)
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, clock.Brussels)
 	var vs []jobs.Vacancy
 	pcs := []string{"2000", "2018", "2030", "2100", "2140", "2600", "2660", "2800"}
 	for i := 0; i < 10000; i++ {
 		vs = append(vs, jobs.Vacancy{ID: fmt.Sprint("v", i), Title: "T", Employer: "E", Postcode: pcs[i%len(pcs)],
-			Sector: dialogs.Sectors[i%len(dialogs.Sectors)], FullTime: true})
+			Sector: orientation.Sectors[i%len(orientation.Sectors)], FullTime: true})
 	}
 	if _, err := cat.Import(context.Background(), "bench", vs, now); err != nil {
 		b.Fatal(err)
 	}
 	texts := locales.MustLoad()
-	f := &jobs.Finder{Catalogue: cat, T: texts.T, Now: func() time.Time { return now }}
-	p := dialogs.Profile{District: "deurne", Postcode: "2100", Dutch: "little", Licence: "none",
-		Sectors: []string{dialogs.SectorIndustry}, Availability: []string{"fulltime"}}
+	f := &jobs.Finder{Catalogue: cat, T: texts.T, Clock: clock.NewFake(now)}
+	p := orientation.Profile{District: "deurne", Postcode: "2100", Dutch: "little", Licence: "none",
+		Sectors: []string{orientation.SectorIndustry}, Availability: []string{"fulltime"}}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := f.Offers(context.Background(), "ar", p, nil, 0, 5); err != nil {

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,7 +15,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
+	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/schedule"
 	"github.com/werkwijzer/werkwijzer/staff"
@@ -24,15 +25,8 @@ import (
 	"github.com/werkwijzer/werkwijzer/store"
 )
 
-// clock is a time the test moves; reminders and news follow it.
-type clock struct{ t atomic.Pointer[time.Time] }
-
-func newClock(t time.Time) *clock { c := &clock{}; c.set(t); return c }
-func (c *clock) set(t time.Time)  { c.t.Store(&t) }
-func (c *clock) now() time.Time   { return *c.t.Load() }
-
 func bxl(y int, mo time.Month, d, h, mi int) time.Time {
-	return time.Date(y, mo, d, h, mi, 0, 0, brussels)
+	return time.Date(y, mo, d, h, mi, 0, 0, clock.Brussels)
 }
 
 // scheduleFiles writes a slots and a sessions file for one person's cycle:
@@ -91,9 +85,13 @@ func waitText(t *testing.T, tg *telegramtest.Server, chat int64, text string, n 
 	return tg.Messages(chat)
 }
 
-// settle lets the reminder sender run a few more rounds, so that a second
-// copy of anything would have arrived.
-func settle(r *running) { time.Sleep(10 * r.m.alertTick) }
+// settle runs the senders' rounds once more, after what the clock's tick
+// started, so that a second copy of anything would have arrived.
+func settle(r *running) {
+	ctx := context.Background()
+	r.m.newsSender.Round(ctx)
+	r.m.alertSender.Round(ctx)
+}
 
 func buttonWith(t *testing.T, m telegramtest.Message, prefix string) string {
 	t.Helper()
@@ -139,7 +137,7 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 	tg := telegramtest.New(t)
 	f := slacktest.New(t)
 	prefix := redistest.Prefix()
-	clk := newClock(bxl(2027, 3, 22, 10, 0)) // a Monday
+	clk := clock.NewFake(bxl(2027, 3, 22, 10, 0)) // a Monday
 	env := map[string]string{"REDIS_URL": redistest.URL(t), "REDIS_PREFIX": prefix}
 	slots, sessions := scheduleFiles(t, lang)
 	for _, args := range [][]string{{"import", "slots", slots}, {"import", "sessions", sessions}} {
@@ -148,8 +146,8 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 		}
 	}
 	r := serve(t, tg, prefix, withSlack(f), func(m *Main) {
-		m.Now = clk.now
-		m.alertTick = 20 * time.Millisecond
+		m.Clock = clk
+		m.Tick = 20 * time.Millisecond
 	})
 	waitReady(t, r)
 	ctx := context.Background()
@@ -193,7 +191,7 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 
 	// The session is full: wait, and get the seat when it frees up.
 	const other = 99
-	if res, _, err := r.m.Schedule.Book(ctx, other, "fabriek", "", clk.now()); err != nil || res.Outcome != schedule.Booked {
+	if res, _, err := r.m.Schedule.Book(ctx, other, "fabriek", "", clk.Now()); err != nil || res.Outcome != schedule.Booked {
 		t.Fatalf("someone else books the one seat: %+v %v", res, err)
 	}
 	got = c.Press("bk:ls:0")
@@ -214,7 +212,7 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 	waitPost(t, f, "promoted", func(p slacktest.Post) bool { return header(p.Blocks) == "Van de wachtlijst: plaats gekregen" })
 
 	// Reminders: the day before at 18:00 and two hours before, once each.
-	clk.set(bxl(2027, 3, 23, 18, 0))
+	clk.Set(bxl(2027, 3, 23, 18, 0))
 	dayBefore := tr("reminder_day", map[string]any{"Time": "11:00", "What": tr("what_coaching", map[string]any{"Coach": "Nadia"}),
 		"Place": "Werkwinkel, Desguinlei 33, 2018 Antwerpen"})
 	msgs = waitText(t, tg, chat, dayBefore, 1)
@@ -225,7 +223,7 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 		}
 	}
 	expect(t, lang, c.Press("bk:ok:nadia"), "be_there_done")
-	clk.set(bxl(2027, 3, 24, 9, 0))
+	clk.Set(bxl(2027, 3, 24, 9, 0))
 	waitText(t, tg, chat, tr("reminder_today", map[string]any{"Time": "11:00", "What": tr("what_coaching", map[string]any{"Coach": "Nadia"}),
 		"Place": "Werkwinkel, Desguinlei 33, 2018 Antwerpen"}), 1)
 	settle(r)
@@ -233,7 +231,7 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 
 	// No-show, marked in Slack: a kind message to the person, and the
 	// coach is told; a second press changes nothing.
-	clk.set(bxl(2027, 3, 24, 12, 0))
+	clk.Set(bxl(2027, 3, 24, 12, 0))
 	press := slacktest.BlockAction("U-NADIA", moved.Channel, moved.TS, staff.ActionNoShow, buttonValue(moved.Blocks, staff.ActionNoShow))
 	if code, _ := slackCall(t, r, signingSecret, "/slack/actions", slacktest.Form, press, time.Now()); code != http.StatusOK {
 		t.Fatalf("no-show press: %d", code)
@@ -250,7 +248,7 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 	}
 
 	// The session's reminder, then cancel from it: no reminder after that.
-	clk.set(bxl(2027, 3, 27, 18, 0))
+	clk.Set(bxl(2027, 3, 27, 18, 0))
 	sessionEve := tr("reminder_day", map[string]any{"Time": "10:00", "What": "Werken in de industrie",
 		"Place": "Talentenfabriek, Kanaaldok 1, 2030 Antwerpen"})
 	waitText(t, tg, chat, sessionEve, 1)
@@ -259,7 +257,7 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 	expect(t, lang, c.Press("bk:xy:fabriek"), "cancel_done")
 	waitPost(t, f, "cancelled", func(p slacktest.Post) bool { return header(p.Blocks) == "Afspraak geannuleerd" })
 	before := len(tg.Messages(chat))
-	clk.set(bxl(2027, 3, 28, 8, 0))
+	clk.Set(bxl(2027, 3, 28, 8, 0))
 	settle(r)
 	if after := len(tg.Messages(chat)); after != before {
 		t.Fatalf("%d messages after cancelling, want none (no reminder to someone who cancelled)", after-before)
@@ -290,9 +288,9 @@ func TestRemindersOnceAcrossTwoInstancesAndARestart(t *testing.T) {
 	tg := telegramtest.New(t)
 	prefix := redistest.Prefix()
 	url := redistest.URL(t)
-	clk := newClock(bxl(2027, 3, 22, 10, 0))
+	clk := clock.NewFake(bxl(2027, 3, 22, 10, 0))
 	opts := func(m *Main) {
-		m.Now, m.alertTick = clk.now, 15*time.Millisecond
+		m.Clock, m.Tick = clk, 15*time.Millisecond
 		m.ready = make(chan struct{})
 	}
 	a := serveWith(t, tg, url, prefix, opts)
@@ -311,27 +309,27 @@ func TestRemindersOnceAcrossTwoInstancesAndARestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	sess := ss[0]
-	st.Import(ctx, schedule.KindCoaching, []schedule.Item{slot}, clk.now())
-	st.Import(ctx, schedule.KindSession, []schedule.Item{sess}, clk.now())
+	st.Import(ctx, schedule.KindCoaching, []schedule.Item{slot}, clk.Now())
+	st.Import(ctx, schedule.KindSession, []schedule.Item{sess}, clk.Now())
 	sessionsStore := store.NewSessions(a.m.Redis, store.Keys{Prefix: prefix})
 	const people = 30
 	for i := range people {
 		chat := int64(9000 + i)
-		state := &dialogs.State{V: dialogs.StateVersion, Lang: "nl", Step: dialogs.StepMenu, Agreed: clk.now(), Oriented: clk.now(),
-			Created: clk.now(), LastSeen: clk.now()}
+		state := conversation(t, &dialogs.State{V: dialogs.StateVersion, Lang: "nl", Step: dialogs.StepMenu, Agreed: clk.Now(),
+			Created: clk.Now(), LastSeen: clk.Now()}, orientation.State{Oriented: clk.Now()}, false)
 		if err := sessionsStore.Save(ctx, chat, state, time.Hour, nil); err != nil {
 			t.Fatal(err)
 		}
-		if res, _, err := st.Book(ctx, chat, sess.ID, sess.Version, clk.now()); err != nil || res.Outcome != schedule.Booked {
+		if res, _, err := st.Book(ctx, chat, sess.ID, sess.Version, clk.Now()); err != nil || res.Outcome != schedule.Booked {
 			t.Fatalf("book: %+v %v", res, err)
 		}
 	}
-	if res, _, _ := st.Book(ctx, 9000, slot.ID, slot.Version, clk.now()); res.Outcome != schedule.Booked {
+	if res, _, _ := st.Book(ctx, 9000, slot.ID, slot.Version, clk.Now()); res.Outcome != schedule.Booked {
 		t.Fatal("book the talk")
 	}
 	// A sender that claims the talk's day-before reminder and dies.
-	clk.set(bxl(2027, 3, 22, 18, 0))
-	dead, err := st.Due(ctx, clk.now(), time.Minute, 1)
+	clk.Set(bxl(2027, 3, 22, 18, 0))
+	dead, err := st.Due(ctx, clk.Now(), time.Minute, 1)
 	if err != nil || len(dead) != 1 {
 		t.Fatalf("the dead sender's claim: %+v %v", dead, err)
 	}
@@ -345,9 +343,9 @@ func TestRemindersOnceAcrossTwoInstancesAndARestart(t *testing.T) {
 	if countText(tg.Messages(9000), talkEve) != 0 {
 		t.Fatal("a reminder claimed by a sender that died was sent before its lease ran out")
 	}
-	clk.set(bxl(2027, 3, 22, 18, 2)) // the lease is over: handed out again, once
+	clk.Set(bxl(2027, 3, 22, 18, 2)) // the lease is over: handed out again, once
 	waitText(t, tg, 9000, talkEve, 1)
-	clk.set(bxl(2027, 3, 23, 18, 0))
+	clk.Set(bxl(2027, 3, 23, 18, 0))
 	var wg sync.WaitGroup
 	for i := range people {
 		wg.Add(1)
@@ -356,7 +354,7 @@ func TestRemindersOnceAcrossTwoInstancesAndARestart(t *testing.T) {
 	wg.Wait()
 	// Handed out twice (a sender died after sending, before acknowledging):
 	// shown once.
-	a.m.Redis.ZAdd(ctx, prefix+":{book}:reminders", redis.Z{Score: float64(clk.now().UnixMilli()), Member: "9001|info|day"})
+	a.m.Redis.ZAdd(ctx, prefix+":{book}:reminders", redis.Z{Score: float64(clk.Now().UnixMilli()), Member: "9001|info|day"})
 	// Restart: one instance stops, a new one starts.
 	b.stop()
 	waitReady(t, serveWith(t, tg, url, prefix, opts))
@@ -366,7 +364,7 @@ func TestRemindersOnceAcrossTwoInstancesAndARestart(t *testing.T) {
 			t.Fatalf("chat %d got the session's reminder %d times", 9000+i, n)
 		}
 	}
-	clk.set(bxl(2027, 3, 24, 12, 0))
+	clk.Set(bxl(2027, 3, 24, 12, 0))
 	today := texts.T("nl", "reminder_today", map[string]any{"Time": "14:00", "What": "Bouw", "Place": "Noorderlaan 100"})
 	for i := range people {
 		waitText(t, tg, int64(9000+i), today, 1)
@@ -386,7 +384,7 @@ func TestRemindersOnceAcrossTwoInstancesAndARestart(t *testing.T) {
 func TestBookingBadInputStaffChangesAndForget(t *testing.T) {
 	tg := telegramtest.New(t)
 	prefix := redistest.Prefix()
-	clk := newClock(bxl(2027, 3, 22, 10, 0))
+	clk := clock.NewFake(bxl(2027, 3, 22, 10, 0))
 	env := map[string]string{"REDIS_URL": redistest.URL(t), "REDIS_PREFIX": prefix}
 	slots, sessions := scheduleFiles(t, "tr")
 	werkwijzer(t, env, "import", "slots", slots)
@@ -397,7 +395,7 @@ func TestBookingBadInputStaffChangesAndForget(t *testing.T) {
 		!strings.Contains(err.Error(), "nothing was imported") {
 		t.Fatalf("a time in the spring-forward gap: %v, want refused with its line", err)
 	}
-	r := serve(t, tg, prefix, func(m *Main) { m.Now, m.alertTick = clk.now, 20*time.Millisecond })
+	r := serve(t, tg, prefix, func(m *Main) { m.Clock, m.Tick = clk, 20*time.Millisecond })
 	const id = 876543219
 	const lang = "tr"
 	c := tg.Chat(t, id, lang)
@@ -430,6 +428,7 @@ func TestBookingBadInputStaffChangesAndForget(t *testing.T) {
 	if err != nil || !strings.Contains(out, "1 cancelled with bookings (1 people will be told)") {
 		t.Fatalf("re-import: %q %v", out, err)
 	}
+	tick(r) // the server looks for news
 	msgs := waitText(t, tg, id, texts.T(lang, "item_cancelled", map[string]any{"What": texts.T(lang, "what_coaching", map[string]any{"Coach": "Mira"}),
 		"Date": dayIn(lang, bxl(2027, 3, 23, 14, 0)), "Time": "14:00"}), 1)
 	if !msgs[len(msgs)-1].HasButton("bk:lc:0") {
@@ -445,10 +444,11 @@ func TestBookingBadInputStaffChangesAndForget(t *testing.T) {
 	if out, err := werkwijzer(t, env, "import", "sessions", sessions); err != nil || !strings.Contains(out, "1 moved") {
 		t.Fatalf("moving the session: %q %v", out, err)
 	}
+	tick(r)
 	msgs = waitText(t, tg, id, texts.T(lang, "item_moved", map[string]any{"What": "Werken in de industrie",
 		"Date": dayIn(lang, bxl(2027, 3, 28, 11, 0)), "Time": "11:00", "Place": "Talentenfabriek, Kanaaldok 1, 2030 Antwerpen"}), 1)
 	checkCalendar(t, msgs[len(msgs)-1], "20270328T110000")
-	clk.set(bxl(2027, 3, 27, 18, 0))
+	clk.Set(bxl(2027, 3, 27, 18, 0))
 	waitText(t, tg, id, texts.T(lang, "reminder_day", map[string]any{"Time": "11:00", "What": "Werken in de industrie",
 		"Place": "Talentenfabriek, Kanaaldok 1, 2030 Antwerpen"}), 1)
 	if _, err := r.m.Booker.Wait(context.Background(), 555, "fabriek"); err != nil {

@@ -9,7 +9,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
-	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/clock"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/jobs"
 	"github.com/werkwijzer/werkwijzer/staff/slacktest"
@@ -28,11 +29,11 @@ func TestJobsForMeEndToEnd(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	mk := func(id, title, pc string) jobs.Vacancy {
-		return jobs.Vacancy{ID: id, Title: title, Employer: "Fabriek " + id, Postcode: pc, Sector: dialogs.SectorIndustry,
-			FullTime: true, Dutch: dialogs.DutchNone, Licence: dialogs.LicenceNone, ValidThrough: now.Add(30 * 24 * time.Hour)}
+		return jobs.Vacancy{ID: id, Title: title, Employer: "Fabriek " + id, Postcode: pc, Sector: orientation.SectorIndustry,
+			FullTime: true, Dutch: orientation.DutchNone, Licence: orientation.LicenceNone, ValidThrough: now.Add(30 * 24 * time.Hour)}
 	}
 	fluent := mk("fluent", "Ingenieur", "2660")
-	fluent.Dutch = dialogs.DutchFluent
+	fluent.Dutch = orientation.DutchFluent
 	cat := jobs.NewCatalogue(r.m.Redis, prefix)
 	if _, err := cat.Import(ctx, "test", []jobs.Vacancy{
 		mk("near", "Productiemedewerker", "2660"), // Hoboken: where the person lives
@@ -106,11 +107,12 @@ func TestVacancyAlertsEndToEnd(t *testing.T) {
 	tg := telegramtest.New(t)
 	prefix := redistest.Prefix()
 	// Tomorrow at 10:00 in Brussels: daytime, whenever the test runs.
-	real := time.Now().In(brussels)
-	clock := time.Date(real.Year(), real.Month(), real.Day()+1, 10, 0, 0, 0, brussels)
+	real := time.Now().In(clock.Brussels)
+	day := time.Date(real.Year(), real.Month(), real.Day()+1, 10, 0, 0, 0, clock.Brussels)
+	clk := clock.NewFake(day)
 	r := serve(t, tg, prefix, func(m *Main) {
-		m.Now = func() time.Time { return clock }
-		m.alertTick = 20 * time.Millisecond
+		m.Clock = clk
+		m.Tick = 20 * time.Millisecond
 	})
 	const lang = "uk"
 	c := tg.Chat(t, 7070, lang)
@@ -119,12 +121,12 @@ func TestVacancyAlertsEndToEnd(t *testing.T) {
 	ctx := context.Background()
 	cat := jobs.NewCatalogue(r.m.Redis, prefix)
 	vac := func(id, title string) jobs.Vacancy {
-		return jobs.Vacancy{ID: id, Title: title, Employer: "Fabriek", Postcode: "2660", Sector: dialogs.SectorIndustry,
-			FullTime: true, Shifts: true, Dutch: dialogs.DutchNone, ValidThrough: clock.Add(30 * 24 * time.Hour)}
+		return jobs.Vacancy{ID: id, Title: title, Employer: "Fabriek", Postcode: "2660", Sector: orientation.SectorIndustry,
+			FullTime: true, Shifts: true, Dutch: orientation.DutchNone, ValidThrough: day.Add(30 * 24 * time.Hour)}
 	}
 	importing := func(vs ...jobs.Vacancy) int {
 		t.Helper()
-		res, err := cat.Import(ctx, "test", vs, clock)
+		res, err := cat.Import(ctx, "test", vs, day)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -146,6 +148,7 @@ func TestVacancyAlertsEndToEnd(t *testing.T) {
 		t.Fatalf("%d alerts planned for one new fitting vacancy, want 1", n)
 	}
 	intro := texts.T(lang, "alert_intro", nil)
+	tick(r)
 	deadline := time.Now().Add(10 * time.Second)
 	for countText(tg.Messages(c.ID), intro) == 0 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
@@ -162,6 +165,7 @@ func TestVacancyAlertsEndToEnd(t *testing.T) {
 	}
 	before := len(tg.Messages(c.ID))
 	r.m.Redis.ZAdd(ctx, prefix+":{alerts}:queue", redis.Z{Score: 0, Member: "7070|v2"})
+	tick(r)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if r.m.Redis.ZCard(ctx, prefix+":{alerts}:queue").Val()+r.m.Redis.ZCard(ctx, prefix+":{alerts}:claimed").Val() == 0 {
 			break // handled and acknowledged

@@ -15,13 +15,36 @@ import (
 
 	"github.com/werkwijzer/werkwijzer/bot"
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
+	"github.com/werkwijzer/werkwijzer/clock"
+	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
+	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/locales"
+	"github.com/werkwijzer/werkwijzer/store"
 )
 
 func TestMain(m *testing.M) { redistest.Main(m) }
 
 var texts = locales.MustLoad()
+
+// conversation is st with the orientation's part o, and vacancy alerts on
+// when alerts: a conversation as stored, for tests that put people in
+// Redis without talking them through the onboarding.
+func conversation(t testing.TB, st *dialogs.State, o orientation.State, alerts bool) *dialogs.State {
+	t.Helper()
+	if err := orientation.Part.Write(st, o); err != nil {
+		t.Fatal(err)
+	}
+	if err := vacancies.Part.Write(st, vacancies.State{Alerts: alerts}); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// tick moves the test's clock by one tick of the senders of alerts and
+// reminders, so that they look for what is due.
+func tick(r *running) { r.m.Clock.(*clock.Fake).Advance(r.m.Tick) }
 
 // running is one werkwijzer process, in-process.
 type running struct {
@@ -50,15 +73,26 @@ func serveWith(t *testing.T, tg *telegramtest.Server, redisURL, prefix string, o
 	for _, o := range opts {
 		o(m)
 	}
+	if m.ready == nil {
+		m.ready = make(chan struct{})
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)
+	served := make(chan struct{})
 	go func() {
 		defer wg.Done()
+		defer close(served)
 		if err := m.Serve(ctx); err != nil {
 			t.Errorf("Serve: %v", err)
 		}
 	}()
+	// Serve has built everything once it is ready: only then may the test
+	// read Main's fields.
+	select {
+	case <-m.ready:
+	case <-served:
+	}
 	var once sync.Once
 	r := &running{m: m, stop: func() {
 		once.Do(func() {
@@ -258,15 +292,15 @@ func TestPipedChatCompletesOnboarding(t *testing.T) {
 		"2", // English
 		"1", // I agree
 		"Sam",
-		"2",                          // 25 to 49
-		"4",                          // fluent
-		"1",                          // VDAB
-		"3",                          // secondary
-		"1",                          // in Belgium
-		"Hotels, restaurants, cafés", // a label works as well as a number
-		"11",                         // done
-		"2",                          // licence B
-		"1", "6",                     // full time, done
+		"2",           // 25 to 49
+		"4",           // fluent
+		"1",           // VDAB
+		"3",           // secondary
+		"1",           // in Belgium
+		"Hospitality", // a label works as well as a number
+		"11",          // done
+		"2",           // licence B
+		"1", "6",      // full time, done
 		"2800",   // a postcode outside Antwerp (Mechelen)
 		"1",      // I know the job I want
 		"3", "6", // no support needed, done
@@ -354,5 +388,38 @@ func TestPolledUpdateDeliveredTwiceIsAnsweredOnce(t *testing.T) {
 	last := c.Send("/help")
 	if got := len(tg.Messages(61)) - before; got != len(last) {
 		t.Fatalf("the redelivered update was answered again: %d messages after it, want only the %d answering /help", got, len(last))
+	}
+}
+
+// With a Redis that other instances share, a chat is held in Redis while
+// it is handled, in polling mode too and with no staff side: another
+// instance injecting a reminder into the same chat must wait, else one save
+// would undo the other.
+func TestPollingHoldsChatsInASharedRedis(t *testing.T) {
+	tg := telegramtest.New(t)
+	prefix := redistest.Prefix()
+	r := serve(t, tg, prefix)
+	ctx := context.Background()
+	keys := store.Keys{Prefix: prefix}
+	other := store.NewLocks(r.m.Redis, keys)
+	other.Owner = "other-instance"
+	r.m.Redis.ZAdd(ctx, keys.Instances(), redis.Z{Score: float64(time.Now().Add(time.Hour).UnixMilli()), Member: "other-instance"})
+	const chat = 6161
+	unlock, err := other.Lock(ctx, chat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := tg.Chat(t, chat, "nl")
+	id := tg.Push(c.MessageUpdate(map[string]any{"text": "/start"}))
+	// A turn of this instance would answer within milliseconds; give it
+	// far longer, on the wall clock, to show that it waits.
+	time.Sleep(300 * time.Millisecond)
+	if msgs := tg.Messages(chat); len(msgs) != 0 {
+		t.Fatalf("answered while another instance held the chat: %+v", msgs)
+	}
+	unlock()
+	tg.WaitConfirmed(t, id, 10*time.Second)
+	if msgs := tg.Messages(chat); len(msgs) == 0 {
+		t.Fatal("not answered once the chat was free")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,9 @@ import (
 	zxqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
+	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/jobs"
 	"github.com/werkwijzer/werkwijzer/outreach"
@@ -99,7 +102,7 @@ func TestSignupLinkEndToEnd(t *testing.T) {
 		t.Fatal("poster lacks the link or the right-to-left lines")
 	}
 
-	r := serve(t, tg, prefix, withSlack(f), func(m *Main) { m.alertTick = 20 * time.Millisecond })
+	r := serve(t, tg, prefix, withSlack(f), func(m *Main) { m.Tick = 20 * time.Millisecond })
 	waitReady(t, r)
 	c := tg.Chat(t, 7777, "nl") // their phone is set to Dutch; the link says Arabic
 	got := c.Send("/start " + code)
@@ -119,13 +122,13 @@ func TestSignupLinkEndToEnd(t *testing.T) {
 	}
 	secondHalfShared(t, c, "ar")
 	jobs.NewCatalogue(r.m.Redis, prefix).Import(context.Background(), "t", []jobs.Vacancy{{ID: "v1", Title: "Operator",
-		Employer: "E", Postcode: "2660", Sector: dialogs.SectorIndustry, FullTime: true, Dutch: dialogs.DutchNone}}, time.Now())
+		Employer: "E", Postcode: "2660", Sector: orientation.SectorIndustry, FullTime: true, Dutch: orientation.DutchNone}}, time.Now())
 	card := c.Press("menu:jobs")
 	c.Press(card[len(card)-1].Buttons[0][0].Data) // Interested
 
 	// Booked and attended: a coaching talk, marked with werkwijzer
 	// attendance.
-	day := time.Now().In(brussels).AddDate(0, 0, 2)
+	day := time.Now().In(clock.Brussels).AddDate(0, 0, 2)
 	slotsFile := filepath.Join(dir, "slots.yaml")
 	os.WriteFile(slotsFile, []byte(fmt.Sprintf("slots:\n  - id: talk\n    start: %s 10:00\n    duration: 45m\n    coach: Lotte\n    languages: [nl, ar]\n    place: phone\n",
 		day.Format("2006-01-02"))), 0o644)
@@ -231,19 +234,19 @@ func TestDigestCountsLastWeekPerPartner(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	monday := time.Date(2026, 11, 23, 0, 0, 0, 0, brussels)
+	monday := time.Date(2026, 11, 23, 0, 0, 0, 0, clock.Brussels)
 	kiel := dialogs.Source{Code: "c1", Partner: "buurthuis-kiel", Place: "Kiel"}
 	for i, st := range []outreach.Stage{outreach.StageOpened, outreach.StageOpened, outreach.StageAgreed} {
 		m.Funnel.Count(ctx, kiel, st, monday.Add(time.Duration(i+10)*time.Hour), "")
 	}
 	m.Funnel.Count(ctx, kiel, outreach.StageOpened, monday.AddDate(0, 0, 7), "") // this week: not in last week's digest
-	items, err := m.digest(ctx, monday)
+	items, err := m.Funnel.Digest(ctx, monday)
 	if err != nil || len(items) != 1 {
 		t.Fatalf("digest: %+v %v", items, err)
 	}
 	got := map[string]string{}
-	for _, f := range items[0].Fields {
-		got[f.Label] = f.Value
+	for _, f := range items[0].Stages {
+		got[f.Label] = strconv.Itoa(f.Count)
 	}
 	if got["Link geopend"] != "2" || got["Ingeschreven"] != "1" || got["Oriëntatie afgerond"] != "0" || len(got) != len(outreach.Stages) {
 		t.Fatalf("digest fields %v", got)

@@ -14,8 +14,10 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
-	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/clock"
+	"github.com/werkwijzer/werkwijzer/dialogs/booking"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
+	"github.com/werkwijzer/werkwijzer/schedule"
 	"github.com/werkwijzer/werkwijzer/staff"
 	"github.com/werkwijzer/werkwijzer/staff/slacktest"
 )
@@ -29,8 +31,8 @@ func withSlack(f *slacktest.Fake) func(*Main) {
 		m.Config.SlackToken, m.Config.SlackAPIURL = "xoxb-test", f.URL
 		m.Config.SlackChannels = staff.Config{DefaultChannel: "C-ALG", Channels: map[staff.Kind]string{staff.KindHandover: "C-PERM"}}
 		m.Config.SlackSigningSecret = signingSecret
-		m.Config.OfficeHours, _ = dialogs.ParseOfficeHours("")
-		m.Config.HandoverWait = 30 * time.Minute
+		m.Config.Desk.Hours, _ = clock.ParseOfficeHours("")
+		m.Config.Desk.Wait = 30 * time.Minute
 		m.Config.HTTPAddr = "127.0.0.1:0"
 		m.Config.Instance = "test-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 		m.ready = make(chan struct{})
@@ -368,5 +370,83 @@ func TestRestartDeliversWhatSlackRefused(t *testing.T) {
 	}
 	if n != 1 {
 		t.Fatalf("signup posted %d times after the restart, want 1", n)
+	}
+}
+
+// Staff marking attendance for someone who has since cancelled are told
+// so, not that their press did not arrive: the schedule's "not booked" is
+// a not-found error the staff side recognises.
+func TestAttendanceForSomeoneWhoCancelled(t *testing.T) {
+	tg, f := telegramtest.New(t), slacktest.New(t)
+	r := serve(t, tg, redistest.Prefix(), withSlack(f))
+	waitReady(t, r)
+	ctx := context.Background()
+	items, err := schedule.ParseSlots([]byte("slots:\n  - id: talk\n    start: 2099-03-23 11:00\n    duration: 45m\n    coach: Nadia\n    languages: [nl]\n    place: phone\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.m.Schedule.Import(ctx, schedule.KindCoaching, items, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	const chat = 4242
+	if res, err := r.m.Booker.Book(ctx, chat, "talk", items[0].Version); err != nil || res.Outcome != booking.Booked {
+		t.Fatalf("book: %+v %v", res, err)
+	}
+	if _, err := r.m.Booker.Cancel(ctx, chat, "talk"); err != nil {
+		t.Fatal(err)
+	}
+	press := slacktest.BlockAction("U-NADIA", "C-ALG", "1700000000.000100", staff.ActionNoShow, "talk|"+staff.Ref(chat))
+	if code, _ := slackCall(t, r, signingSecret, "/slack/actions", slacktest.Form, press, time.Now()); code != http.StatusOK {
+		t.Fatalf("no-show press: %d", code)
+	}
+	if e := f.Ephemerals(); len(e) != 1 || !strings.Contains(e[0].Text, "geen plaats (meer)") {
+		t.Fatalf("staff were told %+v, want that the person has no seat (any more)", e)
+	}
+}
+
+// Every component that holds personal data is a Forgetter on the runtime,
+// and each forgets what it holds: a person who used every flow (a handover
+// with staff, a booking, vacancy alerts) leaves nothing once each forgetter
+// has run and the conversation is erased. Each forgetter removes something,
+// so none of them is in the list for nothing.
+func TestEveryForgetterForgets(t *testing.T) {
+	tg, f := telegramtest.New(t), slacktest.New(t)
+	f.AddUser("U-LOTTE", "Lotte")
+	prefix := redistest.Prefix()
+	r := serve(t, tg, prefix, withSlack(f))
+	waitReady(t, r)
+	ctx := context.Background()
+	const id = 918273646
+	items, err := schedule.ParseSlots([]byte("slots:\n  - id: talk\n    start: 2099-03-23 11:00\n    duration: 45m\n    coach: Nadia\n    languages: [nl]\n    place: phone\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.m.Schedule.Import(ctx, schedule.KindCoaching, items, time.Now())
+	c := tg.Chat(t, id, "nl")
+	firstHalf(t, c, "nl")
+	secondHalfShared(t, c, "nl")
+	c.Press("job:alerts:on")
+	c.Press("bk:lc:0")
+	c.Press("bk:bc:talk:" + items[0].Version)
+	c.Press("human:ask")
+	waitPost(t, f, "handover", func(p slacktest.Post) bool { return header(p.Blocks) == "Vraagt een medewerker" })
+	if mine, _ := r.m.Booker.Mine(ctx, id); len(mine) != 1 {
+		t.Fatalf("the person holds %d bookings, want 1", len(mine))
+	}
+	held := func() int { return valuesWith(t, r.m.Redis, prefix, "918273646") }
+	for _, fg := range r.m.Runtime.Forgetters {
+		before := held()
+		if err := fg.Forget(ctx, id); err != nil {
+			t.Fatalf("%T: %v", fg, err)
+		}
+		if after := held(); after >= before {
+			t.Errorf("%T forgot nothing: %d keys named the person before, %d after", fg, before, after)
+		}
+	}
+	if err := r.m.Sessions.Save(ctx, id, nil, 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := held(); n != 0 {
+		t.Fatalf("%d keys still name the person once every forgetter ran", n)
 	}
 }

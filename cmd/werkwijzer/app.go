@@ -1,0 +1,259 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/slack-go/slack"
+
+	"github.com/werkwijzer/werkwijzer/bot"
+	"github.com/werkwijzer/werkwijzer/clock"
+	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/booking"
+	"github.com/werkwijzer/werkwijzer/dialogs/handover"
+	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
+	"github.com/werkwijzer/werkwijzer/dialogs/privacy"
+	"github.com/werkwijzer/werkwijzer/dialogs/signup"
+	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
+	"github.com/werkwijzer/werkwijzer/internal/lease"
+	"github.com/werkwijzer/werkwijzer/jobs"
+	"github.com/werkwijzer/werkwijzer/locales"
+	"github.com/werkwijzer/werkwijzer/ops"
+	"github.com/werkwijzer/werkwijzer/outreach"
+	"github.com/werkwijzer/werkwijzer/schedule"
+	"github.com/werkwijzer/werkwijzer/staff"
+	"github.com/werkwijzer/werkwijzer/store"
+)
+
+// Main is the whole program, built from Config. Tests start it in-process.
+// Open sets every field before Serve starts the first goroutine.
+type Main struct {
+	Config Config
+	// Clock is the time for everything; the wall clock when nil.
+	Clock  clock.Clock
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+
+	Redis    redis.UniversalClient
+	Log      *slog.Logger
+	Runtime  *bot.Runtime
+	Sessions *store.Sessions
+	Texts    *locales.Catalog
+	Metrics  *ops.Metrics
+	// Staff is the Slack side, when configured.
+	Staff *staff.Staff
+	// Partners, Links and Funnel are the outreach side: sign-up links and
+	// what came of them.
+	Partners *outreach.Registry
+	Links    *outreach.Links
+	Funnel   *outreach.Funnel
+	// Catalogue holds the vacancies; Alerts queues new ones for people
+	// who asked for them.
+	Catalogue *jobs.Catalogue
+	Alerts    *jobs.Alerts
+	// Schedule keeps coaching slots and info sessions, Booker books them
+	// for the booking flow.
+	Schedule *schedule.Store
+	Booker   *schedule.Booker
+	// Tick is how often Serve sends due alerts and reminders; news wakes
+	// the reminder sender early.
+	Tick time.Duration
+	news chan struct{}
+	// The senders of alerts and of reminders and booking news (Serve).
+	alertSender *lease.Sender[jobs.Alert]
+	newsSender  *lease.Sender[schedule.Reminder]
+
+	closers   []func() error
+	slackHTTP *http.Client
+
+	httpAddr, metricsAddr string
+	ready                 chan struct{} // closed once Serve listens; tests set it
+}
+
+func (m *Main) clock() clock.Clock { return clock.Or(m.Clock) }
+
+func (m *Main) now() time.Time { return m.clock().Now() }
+
+// Open connects to Redis (or starts the embedded one) and builds every
+// component and the runtime; Serve, Chat and the staff commands call it.
+func (m *Main) Open(ctx context.Context) error {
+	if m.Log == nil {
+		m.Log = slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: m.Config.LogLevel}))
+	}
+	if m.Tick == 0 {
+		m.Tick = 10 * time.Second
+	}
+	clk := m.clock()
+	texts, err := locales.Load()
+	if err != nil {
+		return err
+	}
+	m.Texts = texts
+	if m.Redis == nil {
+		rdb, closeFn, err := store.Open(ctx, m.Config.RedisURL)
+		if err != nil {
+			return err
+		}
+		m.Redis = rdb
+		m.closers = append(m.closers, closeFn)
+	}
+	c := m.Config
+	prefix := c.RedisPrefix
+	secret, err := outreach.Secret(ctx, m.Redis, prefix, c.LinkSecret)
+	if err != nil {
+		return err
+	}
+	m.Partners = outreach.NewRegistry(m.Redis, prefix)
+	m.Links = outreach.NewLinks(m.Redis, prefix, secret, m.Partners)
+	m.Links.Clock = clk
+	m.Funnel = outreach.NewFunnel(m.Redis, prefix)
+	m.Funnel.Partners = m.Partners
+	m.Sessions = store.NewSessions(m.Redis, store.Keys{Prefix: prefix})
+
+	m.Catalogue = jobs.NewCatalogue(m.Redis, prefix)
+	m.Alerts = jobs.NewAlerts(m.Redis, prefix)
+	m.Alerts.PerWeek, m.Alerts.RetainSent, m.Alerts.Clock = max(c.AlertsPerWeek, 1), c.Retention, clk
+	m.Schedule = schedule.NewStore(m.Redis, prefix)
+	m.Schedule.Retention = c.Retention
+	m.news = make(chan struct{}, 1)
+	m.Booker = &schedule.Booker{Store: m.Schedule, Clock: clk, OnNews: m.pokeNews}
+	if c.RedisURL == "" {
+		// The embedded Redis is a demo: give it the sample vacancies and a
+		// fictional schedule, so a newcomer sees what the bot offers. A
+		// real Redis gets only what staff import: fictional vacancies and
+		// times must never reach real people.
+		if err := loadSample(ctx, m.Catalogue, m.now()); err != nil {
+			return err
+		}
+		if err := loadDemoSchedule(ctx, m.Schedule, m.now()); err != nil {
+			return err
+		}
+	}
+
+	engine := dialogs.NewEngine(texts, clk)
+	engine.Retention = c.Retention
+	engine.Register(
+		orientation.Flow{AskShare: c.staffCanAnswer()},
+		privacy.Flow{},
+		signup.Flow{Links: m.Links},
+		vacancies.Flow{Finder: &jobs.Finder{Catalogue: m.Catalogue, T: texts.T, Clock: clk, CacheFor: 30 * time.Second},
+			Staff: c.SlackToken != ""},
+		booking.Flow{Schedule: m.Booker, Calendar: m.Booker.Calendar},
+	)
+	if c.staffCanAnswer() {
+		engine.Register(handover.Flow{Desk: c.Desk})
+	}
+	receivers := []bot.NoteReceiver{m.Funnel, m.Alerts}
+	forgetters := []bot.Forgetter{m.Alerts, m.Booker}
+	if c.SlackToken != "" {
+		// Its own transport, so that Close leaves no idle connection.
+		m.slackHTTP = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		m.closers = append(m.closers, func() error { m.slackHTTP.CloseIdleConnections(); return nil })
+		api := slack.New(c.SlackToken, slack.OptionAPIURL(slackAPIURL(c.SlackAPIURL)), slack.OptionHTTPClient(m.slackHTTP))
+		m.Staff = staff.New(m.Redis, prefix, api, c.SlackChannels, c.Desk, clk, m.Log)
+		m.Staff.SetRetention(c.Retention)
+		m.Staff.SigningSecret = c.SlackSigningSecret
+		m.Staff.Links = outreach.Maker{Links: m.Links, Username: m.botUsername}
+		m.Staff.Digest, m.Staff.Attendance = m.Funnel, m.Booker
+		// Staff hear first: while a staff member has the conversation, a
+		// turn's only output is the person's words in their thread.
+		receivers = append([]bot.NoteReceiver{m.Staff}, receivers...)
+		forgetters = append(forgetters, m.Staff)
+	}
+	m.Runtime = &bot.Runtime{Log: m.Log, Service: &dialogs.Service{Engine: engine, Sessions: m.Sessions},
+		Receivers: receivers, Forgetters: forgetters}
+	return nil
+}
+
+// staffCanAnswer tells whether Slack can reach us (signed HTTP requests or
+// Socket Mode): only then can staff take a conversation over, and only
+// then does the bot offer a person.
+func (c Config) staffCanAnswer() bool {
+	return c.SlackToken != "" && (c.SlackSigningSecret != "" || c.SlackAppToken != "")
+}
+
+func (m *Main) pokeNews() {
+	select {
+	case m.news <- struct{}{}:
+	default:
+	}
+}
+
+func loadSample(ctx context.Context, c *jobs.Catalogue, now time.Time) error {
+	empty, err := c.Empty(ctx)
+	if err != nil || !empty {
+		return err
+	}
+	vs, err := jobs.Sample()
+	if err != nil {
+		return err
+	}
+	_, err = c.Import(ctx, "sample", vs, now)
+	return err
+}
+
+func loadDemoSchedule(ctx context.Context, s *schedule.Store, now time.Time) error {
+	slots, sessions, err := schedule.Demo(now)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Import(ctx, schedule.KindCoaching, slots, now); err != nil {
+		return err
+	}
+	_, err = s.Import(ctx, schedule.KindSession, sessions, now)
+	return err
+}
+
+// slackAPIURL is Slack's Web API, or another one (tests) that must end in
+// a slash, as slack-go joins method names to it.
+func slackAPIURL(u string) string {
+	if u == "" {
+		return slack.APIURL
+	}
+	if !strings.HasSuffix(u, "/") {
+		u += "/"
+	}
+	return u
+}
+
+// HTTPAddr is the address the HTTP server listens on, once Serve has
+// started it (tests ask for port 0).
+func (m *Main) HTTPAddr() string { return m.httpAddr }
+
+// Chat runs the terminal chat until input ends.
+func (m *Main) Chat(ctx context.Context) error {
+	if m.Log == nil {
+		// Keep the conversation readable: only real problems on stderr.
+		m.Log = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	echo := false
+	if f, ok := m.Stdin.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice == 0 {
+			echo = true // piped: show what was "typed" so the transcript reads well
+		}
+	}
+	t := &bot.Terminal{Runtime: m.Runtime, In: m.Stdin, Out: m.Stdout, ChatID: 1, Lang: os.Getenv("LANG_HINT"), Echo: echo}
+	return t.Run(ctx)
+}
+
+// Close releases what Open took. Serve returns only once every goroutine
+// it started has stopped, so nothing uses Redis after this.
+func (m *Main) Close() error {
+	var errs []error
+	for i := len(m.closers) - 1; i >= 0; i-- {
+		errs = append(errs, m.closers[i]())
+	}
+	m.closers = nil
+	return errors.Join(errs...)
+}

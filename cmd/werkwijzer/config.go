@@ -1,0 +1,172 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/werkwijzer/werkwijzer/bot"
+	"github.com/werkwijzer/werkwijzer/clock"
+	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/handover"
+	"github.com/werkwijzer/werkwijzer/staff"
+	"github.com/werkwijzer/werkwijzer/store"
+)
+
+// Config is everything read from the environment.
+type Config struct {
+	TelegramToken  string
+	TelegramAPIURL string
+	RedisURL       string
+	RedisPrefix    string
+	Retention      time.Duration
+	LogLevel       slog.Level
+	// SendRate and ChatSendRate bound messages a second to Telegram: in all
+	// (across instances sharing Redis) and to one chat.
+	SendRate     float64
+	ChatSendRate float64
+	// WebhookURL and WebhookSecret switch serve from long polling to a
+	// webhook; HTTPAddr is where it, /healthz and /metrics listen.
+	WebhookURL    string
+	WebhookSecret string
+	HTTPAddr      string
+
+	// Slack, for staff: notifications need the bot token and a channel;
+	// taking over conversations also needs the signing secret, with which
+	// Slack signs its requests to HTTPAddr.
+	SlackToken         string
+	SlackAPIURL        string
+	SlackChannels      staff.Config
+	SlackSigningSecret string
+	// SlackAppToken (xapp-…) switches Slack's requests to Socket Mode: the
+	// bot connects to Slack, for sites that cannot expose a URL.
+	SlackAppToken string
+	// Desk is when staff answer (OFFICE_HOURS) and how soon
+	// (HANDOVER_WAIT_MINUTES): one value for the staff side and for what
+	// the person is told.
+	Desk handover.Desk
+	// Instance names this process among those sharing Redis, as a consumer
+	// of the staff outbox.
+	Instance string
+	// BotUsername makes sign-up links; asked of Telegram when empty.
+	BotUsername string
+	// LinkSecret signs link codes; made once and kept in Redis when empty.
+	LinkSecret string
+	// AlertsPerWeek caps the vacancy alerts a person gets in a week.
+	AlertsPerWeek int
+}
+
+func loadConfig(getenv func(string) string) (Config, error) {
+	c := Config{
+		TelegramToken:  getenv("TELEGRAM_BOT_TOKEN"),
+		TelegramAPIURL: getenv("TELEGRAM_API_URL"),
+		RedisURL:       getenv("REDIS_URL"),
+		RedisPrefix:    getenv("REDIS_PREFIX"),
+		WebhookURL:     getenv("WEBHOOK_URL"),
+		WebhookSecret:  getenv("WEBHOOK_SECRET"),
+		HTTPAddr:       getenv("HTTP_ADDR"),
+		Retention:      dialogs.DefaultRetention,
+		SendRate:       bot.DefaultGlobalRate,
+		ChatSendRate:   bot.DefaultChatRate,
+	}
+	for env, limit := range map[string]*float64{"SEND_RATE": &c.SendRate, "CHAT_SEND_RATE": &c.ChatSendRate} {
+		if v := getenv(env); v != "" {
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil || n <= 0 {
+				return c, fmt.Errorf("%s must be a number of messages a second, got %q", env, v)
+			}
+			*limit = n
+		}
+	}
+	if c.RedisPrefix == "" {
+		c.RedisPrefix = store.DefaultPrefix
+	}
+	if c.WebhookURL != "" {
+		if c.WebhookSecret == "" {
+			return c, errors.New("WEBHOOK_URL needs WEBHOOK_SECRET: without it anyone who learns the URL can post updates")
+		}
+		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			return c, fmt.Errorf("WEBHOOK_URL must be an https URL, got %q", c.WebhookURL)
+		}
+		if c.HTTPAddr == "" {
+			c.HTTPAddr = ":8080"
+		}
+	}
+	if v := getenv("RETENTION_DAYS"); v != "" {
+		d, err := strconv.Atoi(v)
+		if err != nil || d < 1 {
+			return c, fmt.Errorf("RETENTION_DAYS must be a whole number of days, got %q", v)
+		}
+		c.Retention = time.Duration(d) * 24 * time.Hour
+	}
+	if err := loadSlack(&c, getenv); err != nil {
+		return c, err
+	}
+	if v := getenv("LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return c, fmt.Errorf("LOG_LEVEL: %w", err)
+		}
+	}
+	return c, nil
+}
+
+func loadSlack(c *Config, getenv func(string) string) error {
+	c.SlackToken, c.SlackAPIURL = getenv("SLACK_BOT_TOKEN"), getenv("SLACK_API_URL")
+	c.SlackSigningSecret = getenv("SLACK_SIGNING_SECRET")
+	c.SlackAppToken = getenv("SLACK_APP_TOKEN")
+	c.SlackChannels = staff.Config{DefaultChannel: getenv("SLACK_CHANNEL"), Channels: map[staff.Kind]string{}}
+	for _, k := range staff.Kinds {
+		if ch := getenv("SLACK_CHANNEL_" + strings.ToUpper(string(k))); ch != "" {
+			c.SlackChannels.Channels[k] = ch
+		}
+	}
+	if c.SlackToken != "" && c.SlackChannels.DefaultChannel == "" {
+		return errors.New("SLACK_BOT_TOKEN needs SLACK_CHANNEL, the channel staff notifications go to")
+	}
+	if (c.SlackSigningSecret != "" || c.SlackAppToken != "") && c.SlackToken == "" {
+		return errors.New("SLACK_SIGNING_SECRET and SLACK_APP_TOKEN need SLACK_BOT_TOKEN")
+	}
+	hours := getenv("OFFICE_HOURS")
+	switch {
+	case hours == "":
+		hours = clock.DefaultOfficeHours
+	case strings.EqualFold(hours, "always"):
+		hours = "" // ParseOfficeHours reads "" as always open
+	}
+	var err error
+	if c.Desk.Hours, err = clock.ParseOfficeHours(hours); err != nil {
+		return fmt.Errorf("OFFICE_HOURS: %w", err)
+	}
+	c.Desk.Wait = 30 * time.Minute
+	if v := getenv("HANDOVER_WAIT_MINUTES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return fmt.Errorf("HANDOVER_WAIT_MINUTES must be a whole number of minutes, got %q", v)
+		}
+		c.Desk.Wait = time.Duration(n) * time.Minute
+	}
+	if c.SlackSigningSecret != "" && c.HTTPAddr == "" {
+		c.HTTPAddr = ":8080" // Slack must reach us
+	}
+	c.BotUsername = strings.TrimPrefix(getenv("TELEGRAM_BOT_USERNAME"), "@")
+	c.LinkSecret = getenv("LINK_SECRET")
+	c.AlertsPerWeek = 3
+	if v := getenv("ALERTS_PER_WEEK"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return fmt.Errorf("ALERTS_PER_WEEK must be a whole number from 1, got %q", v)
+		}
+		c.AlertsPerWeek = n
+	}
+	c.Instance = getenv("INSTANCE_NAME")
+	if c.Instance == "" {
+		host, _ := os.Hostname()
+		c.Instance = fmt.Sprintf("%s-%d", host, os.Getpid())
+	}
+	return nil
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/werkwijzer/werkwijzer/bot"
+	"github.com/werkwijzer/werkwijzer/internal/lease"
+	"github.com/werkwijzer/werkwijzer/jobs"
+	"github.com/werkwijzer/werkwijzer/ops"
+	"github.com/werkwijzer/werkwijzer/schedule"
+	"github.com/werkwijzer/werkwijzer/store"
+)
+
+// Serve runs the Telegram bot until ctx ends: long polling, or a webhook
+// when WebhookURL is set; /healthz and /metrics on HTTPAddr when set. Every
+// loop it starts runs under one errgroup, and Serve returns only once all
+// of them have stopped: nothing touches Redis after it returns.
+func (m *Main) Serve(ctx context.Context) error {
+	if m.Config.TelegramToken == "" {
+		return errors.New("serve needs TELEGRAM_BOT_TOKEN (from @BotFather); without it, use: werkwijzer chat")
+	}
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	c := m.Config
+	clk := m.clock()
+	tgm, err := bot.NewTelegram(c.TelegramToken, c.TelegramAPIURL, m.Runtime, m.Texts, m.Log)
+	if err != nil {
+		return err
+	}
+	defer tgm.Close()
+	keys := store.Keys{Prefix: c.RedisPrefix}
+	m.Metrics = ops.NewMetrics()
+	tgm.Metrics = m.Metrics
+	// Telegram's limits, and the waits after a 429, are in real seconds
+	// whatever time the people's clock (m.Clock) says: the pace keeps the
+	// wall clock.
+	quota := bot.NewQuota(m.Redis, keys.Instances(), c.SendRate)
+	reach := store.NewReach(m.Redis, keys, c.Retention)
+	tgm.Sender = &bot.Sender{
+		Global: quota, PerChat: c.ChatSendRate, ChatBurst: bot.DefaultChatBurst, Reach: reach,
+		Observe: func(outcome string) {
+			if outcome == "ok" {
+				m.Metrics.MessagesSent.Inc()
+			} else {
+				m.Metrics.TelegramErrors.WithLabelValues(outcome).Inc()
+			}
+		},
+	}
+	if c.RedisURL != "" {
+		// A shared Redis means other instances: each injects alerts,
+		// reminders and staff events into any chat, beside the updates
+		// it handles, so chats are held in Redis in every mode. A lock
+		// names this instance, whose heartbeat (the quota's) shows it
+		// alive: the lock of one that died is taken over within seconds.
+		locks := store.NewLocks(m.Redis, keys)
+		locks.Owner = quota.ID()
+		tgm.Locks = locks
+		if err := quota.Heartbeat(ctx); err != nil {
+			return err
+		}
+	}
+	if m.Staff != nil {
+		m.Staff.Inject = tgm.Inject
+	}
+	depth := func(queue string) func(int64) {
+		return func(n int64) { m.Metrics.QueueDepth.WithLabelValues(queue).Set(float64(n)) }
+	}
+	m.alertSender = &lease.Sender[jobs.Alert]{Name: "alerts", Source: m.Alerts, Inject: tgm.Inject, Unreachable: reach.Unreachable,
+		Depth: depth("alerts"), Clock: clk, Tick: m.Tick, Lease: 2 * time.Minute, Batch: 25, Log: m.Log}
+	m.newsSender = &lease.Sender[schedule.Reminder]{Name: "reminders", Source: m.Schedule, Inject: tgm.Inject, Unreachable: reach.Unreachable,
+		Depth: depth("reminders"), Clock: clk, Tick: m.Tick, Wake: m.news, Lease: 2 * time.Minute, Batch: 50, Log: m.Log}
+
+	mux := http.NewServeMux()
+	opsHandler := ops.Handler(m.Metrics, func(ctx context.Context) error { return m.Redis.Ping(ctx).Err() })
+	mux.Handle("/healthz", opsHandler)
+	mux.Handle("/metrics", opsHandler)
+	if m.Staff != nil && c.SlackSigningSecret != "" {
+		mux.Handle("/slack/", m.Staff.Handler())
+	}
+	webhook := c.WebhookURL != ""
+	if webhook {
+		u, _ := url.Parse(c.WebhookURL)
+		path := u.Path
+		if path == "" {
+			path = "/"
+		}
+		mux.Handle(path, tgm.WebhookHandler(c.WebhookSecret))
+	}
+	var srv *http.Server
+	var ln net.Listener
+	if c.HTTPAddr != "" {
+		if ln, err = net.Listen("tcp", c.HTTPAddr); err != nil {
+			return fmt.Errorf("HTTP_ADDR: %w", err)
+		}
+		m.httpAddr = ln.Addr().String()
+		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	}
+	if err := tgm.SetCommands(ctx); err != nil {
+		m.Log.Warn("could not publish the command list", "err", err)
+	}
+
+	// Everything is built: from here on only goroutines, all in g.
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { quota.Run(gctx); return nil })
+	g.Go(func() error { return m.alertSender.Run(gctx) })
+	g.Go(func() error { return m.newsSender.Run(gctx) })
+	if m.Staff != nil {
+		g.Go(func() error { m.Staff.Outbox.Run(gctx, c.Instance); return nil })
+		g.Go(func() error { m.Staff.Run(gctx); return nil })
+		if c.SlackAppToken != "" {
+			api := slack.New(c.SlackToken, slack.OptionAppLevelToken(c.SlackAppToken), slack.OptionAPIURL(slackAPIURL(c.SlackAPIURL)),
+				slack.OptionHTTPClient(m.slackHTTP))
+			g.Go(func() error { m.Staff.RunSocket(gctx, socketmode.New(api)); return nil })
+		}
+	}
+	if srv != nil {
+		g.Go(func() error {
+			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		})
+		g.Go(func() error {
+			<-gctx.Done()
+			// Let calls in flight finish (their updates are answered and
+			// saved), within the ten seconds a stop may take.
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(gctx), bot.ShutdownGrace)
+			defer cancel()
+			return srv.Shutdown(sctx)
+		})
+	}
+	g.Go(func() error {
+		if webhook {
+			if err := tgm.RegisterWebhook(gctx, c.WebhookURL, c.WebhookSecret); err != nil {
+				return err
+			}
+			m.started()
+			m.Log.Info("serving Telegram", "mode", "webhook", "addr", m.httpAddr)
+			<-gctx.Done()
+			return nil
+		}
+		m.started()
+		m.Log.Info("serving Telegram", "mode", "long polling")
+		return tgm.Poll(gctx)
+	})
+	return g.Wait()
+}
+
+func (m *Main) started() {
+	if m.ready != nil {
+		close(m.ready)
+	}
+}
