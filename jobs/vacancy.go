@@ -3,9 +3,11 @@
 // JSON-LD, and a documented CSV), and matching a vacancy against the
 // orientation answers with reasons a person can read.
 //
-// It imports dialogs for the answers' values and must not import Telegram
-// or Slack packages; the conversation about vacancies belongs in dialogs.
-// Catalogue keeps them in Redis.
+// It reads the orientation's answers (dialogs/orientation) and implements
+// the vacancies flow's Finder port (dialogs/vacancies); it must not import
+// Telegram or Slack packages: the conversation about vacancies belongs in
+// the flow. Catalogue keeps the vacancies in Redis; Alerts plans and queues
+// new ones for people who asked.
 package jobs
 
 import (

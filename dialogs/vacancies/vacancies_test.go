@@ -11,6 +11,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
 	"github.com/werkwijzer/werkwijzer/dialogs/privacy"
 	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
+	"github.com/werkwijzer/werkwijzer/locales"
 )
 
 var offers = []vacancies.Offer{
@@ -20,7 +21,11 @@ var offers = []vacancies.Offer{
 }
 
 func newPerson(t *testing.T, staff bool, finder *dialogstest.Finder) *dialogstest.Person {
-	return dialogstest.New(t, "nl", orientation.Flow{}, privacy.Flow{}, vacancies.Flow{Finder: finder, Staff: staff})
+	return newPersonIn(t, "nl", staff, finder)
+}
+
+func newPersonIn(t *testing.T, lang string, staff bool, finder *dialogstest.Finder) *dialogstest.Person {
+	return dialogstest.New(t, lang, orientation.Flow{}, privacy.Flow{}, vacancies.Flow{Finder: finder, Staff: staff})
 }
 
 func part(p *dialogstest.Person) vacancies.State {
@@ -29,7 +34,13 @@ func part(p *dialogstest.Person) vacancies.State {
 }
 
 func TestCardsOneAtATimeWithNotForMe(t *testing.T) {
-	p := newPerson(t, false, dialogstest.NewFinder(offers...))
+	for _, l := range locales.Languages {
+		t.Run(l.Code, func(t *testing.T) { cardsOneAtATime(t, l.Code) })
+	}
+}
+
+func cardsOneAtATime(t *testing.T, lang string) {
+	p := newPersonIn(t, lang, true, dialogstest.NewFinder(offers...))
 	p.Onboard()
 	r := p.Press("menu:jobs")
 	if !strings.Contains(r[0].Text, "Lasser") || !strings.Contains(r[0].Text, "in de sector Industrie") {
