@@ -338,7 +338,7 @@ func (f Flow) data(c *dialogs.Conv) ([]string, map[string]any, error) {
 	var appts []string
 	for _, s := range slots {
 		w := when(c, s)
-		appts = append(appts, what(c, s)+", "+w["Date"].(string)+" "+w["Time"].(string))
+		appts = append(appts, c.List([]string{what(c, s), w["Date"].(string) + " " + w["Time"].(string)}))
 	}
 	line := c.T("mydata_appointments", map[string]any{"List": "\n    – " + strings.Join(appts, "\n    – ")})
 	return []string{line}, map[string]any{"appointments": appts}, nil
