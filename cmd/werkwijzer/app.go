@@ -205,10 +205,10 @@ func loadDemoSchedule(ctx context.Context, s *schedule.Store, now time.Time) err
 	if err != nil {
 		return err
 	}
-	if _, err := s.Import(ctx, schedule.KindCoaching, slots, now); err != nil {
+	if _, err := s.Import(ctx, schedule.KindCoaching, slots, now, schedule.ImportOptions{}); err != nil {
 		return err
 	}
-	_, err = s.Import(ctx, schedule.KindSession, sessions, now)
+	_, err = s.Import(ctx, schedule.KindSession, sessions, now, schedule.ImportOptions{})
 	return err
 }
 

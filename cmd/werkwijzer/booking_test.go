@@ -309,8 +309,8 @@ func TestRemindersOnceAcrossTwoInstancesAndARestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	sess := ss[0]
-	st.Import(ctx, schedule.KindCoaching, []schedule.Item{slot}, clk.Now())
-	st.Import(ctx, schedule.KindSession, []schedule.Item{sess}, clk.Now())
+	st.Import(ctx, schedule.KindCoaching, []schedule.Item{slot}, clk.Now(), schedule.ImportOptions{})
+	st.Import(ctx, schedule.KindSession, []schedule.Item{sess}, clk.Now(), schedule.ImportOptions{})
 	sessionsStore := store.NewSessions(a.m.Redis, store.Keys{Prefix: prefix})
 	const people = 30
 	for i := range people {
