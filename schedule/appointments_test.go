@@ -67,7 +67,7 @@ func TestRemindersDroppedOnceTheirMomentPassed(t *testing.T) {
 		drop bool
 	}{
 		{schedule.DayBefore, at(2026, 11, 23, 18, 0), false},
-		{schedule.DayBefore, at(2026, 11, 24, 9, 0), false}, // on the day, sender was down: goes, as "today"
+		{schedule.DayBefore, at(2026, 11, 24, 9, 0), false},  // on the day, sender was down: goes, as "today"
 		{schedule.DayBefore, at(2026, 11, 24, 12, 30), true}, // the two-hour one says it
 		{schedule.HoursBefore, at(2026, 11, 24, 13, 59), false},
 		{schedule.HoursBefore, at(2026, 11, 24, 14, 0), true},
