@@ -41,10 +41,10 @@ type Message struct {
 	// Keys is a reply keyboard; RemoveKeys gives the person's own back.
 	Keys       [][]Key
 	RemoveKeys bool
-	Document  string // file name
-	Content   []byte
-	Caption   string
-	At        time.Time // when the fake received it
+	Document   string // file name
+	Content    []byte
+	Caption    string
+	At         time.Time // when the fake received it
 }
 
 // Fault lets a test make the fake answer a call with an error instead.

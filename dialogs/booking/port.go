@@ -27,8 +27,8 @@ type Slot struct {
 	Duration time.Duration
 	Address  string
 	// Mode is "phone" or "video" for a talk that happens at a distance.
-	Mode      string
-	Coach     string
+	Mode  string
+	Coach string
 	// CoachStaff is the coach's id in the staff tool: what only the coach
 	// may see (the number to call) goes to them alone.
 	CoachStaff string
@@ -66,7 +66,7 @@ const (
 	Gone        Outcome = "gone"         // removed since it was listed
 	Changed     Outcome = "changed"      // moved since it was listed
 	Past        Outcome = "past"
-	Started     Outcome = "started" // begun: no cancel, move or confirm any more
+	Started     Outcome = "started"      // begun: no cancel, move or confirm any more
 	Waiting     Outcome = "waiting"      // on the waiting list
 	NotFull     Outcome = "not_full"     // a seat is free: book it instead
 	Cancelled   Outcome = "cancelled"    // the seat is given back
