@@ -375,3 +375,17 @@ func (s *Store) Attendance(ctx context.Context, id string) (map[int64]bool, erro
 	}
 	return out, err
 }
+
+// InterpretedSectors are the sectors with a future info session that
+// offers an interpreter (orientation.Flow.Interpreted): the advice may put
+// such a session first for someone who speaks no Dutch.
+func (b *Booker) InterpretedSectors(ctx context.Context) ([]string, error) {
+	ls, err := b.Store.upcoming(ctx, KindSession, b.now(), func(Item) bool { return false }, false)
+	var out []string
+	for _, l := range ls {
+		if l.Item.Interpreter && !slices.Contains(out, l.Item.Sector) {
+			out = append(out, l.Item.Sector)
+		}
+	}
+	return out, err
+}
