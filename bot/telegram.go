@@ -416,10 +416,12 @@ func (t *Telegram) do(ctx context.Context, chatID int64, call func(ctx context.C
 // pressed message falls back to a new message when Telegram refuses the edit
 // (too old, deleted).
 func (t *Telegram) Send(ctx context.Context, chatID int64, msgID int, r dialogs.Reply) error {
-	markup := keyboard(r.Buttons)
+	markup := replyMarkup(r)
 	if r.Text != "" {
 		sent := false
-		if r.Replace && msgID != 0 {
+		// A message's own keyboard cannot be edited in: a reply with
+		// Keys is always a new message.
+		if r.Replace && msgID != 0 && len(r.Keys) == 0 && !r.RemoveKeys {
 			err := t.do(ctx, chatID, func(ctx context.Context) error {
 				_, err := t.API.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: chatID, MessageID: msgID, Text: r.Text, ReplyMarkup: markup})
 				return classify(err)
@@ -450,6 +452,25 @@ func (t *Telegram) Send(ctx context.Context, chatID int64, msgID int, r dialogs.
 		})
 	}
 	return nil
+}
+
+// replyMarkup is the keyboard of r: the inline buttons, or the keys that
+// replace the person's keyboard until one is pressed (one_time), or the
+// person's keyboard given back.
+func replyMarkup(r dialogs.Reply) models.ReplyMarkup {
+	switch {
+	case len(r.Keys) > 0:
+		kb := make([][]models.KeyboardButton, len(r.Keys))
+		for i, row := range r.Keys {
+			for _, k := range row {
+				kb[i] = append(kb[i], models.KeyboardButton{Text: k.Text, RequestContact: k.Contact})
+			}
+		}
+		return &models.ReplyKeyboardMarkup{Keyboard: kb, ResizeKeyboard: true, OneTimeKeyboard: true}
+	case r.RemoveKeys:
+		return &models.ReplyKeyboardRemove{RemoveKeyboard: true}
+	}
+	return keyboard(r.Buttons)
 }
 
 func keyboard(rows [][]dialogs.Button) models.ReplyMarkup {
@@ -485,6 +506,10 @@ func toEvent(u *models.Update) (ev dialogs.Event, msgID int, callbackID string, 
 			ev.Kind, ev.Command, ev.Text = c.Kind, c.Command, c.Text
 		case m.Text != "":
 			ev.Kind, ev.Text = dialogs.KindText, m.Text
+		case m.Contact != nil && m.From != nil && m.Contact.UserID == m.From.ID:
+			// Their own number, as the contact key sends it; someone
+			// else's card is a contact we did not ask for.
+			ev.Kind, ev.Text = dialogs.KindContact, m.Contact.PhoneNumber
 		default:
 			// Stickers, photos, voice notes, locations, contacts, and any
 			// kind Telegram adds later: nothing we can read as an answer.

@@ -94,6 +94,18 @@ func commandEvent(s string) dialogs.Event {
 
 func (t *Terminal) print(r dialogs.Reply) {
 	fmt.Fprintln(t.Out, r.Text)
+	for _, row := range r.Keys {
+		var cells []string
+		for _, k := range row {
+			if k.Contact {
+				// A terminal has no number to share: the person types it.
+				cells = append(cells, "⌨ "+k.Text+" (type it)")
+				continue
+			}
+			cells = append(cells, "⌨ "+k.Text)
+		}
+		fmt.Fprintln(t.Out, "  "+strings.Join(cells, "   "))
+	}
 	n := 0
 	for _, row := range r.Buttons {
 		var cells []string

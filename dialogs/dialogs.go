@@ -43,6 +43,9 @@ const (
 	// KindNotice is the schedule's news for the person: a reminder, a
 	// seat from the waiting list, a change (see package booking).
 	KindNotice
+	// KindContact is a phone number the person shared with the channel's
+	// own button (Reply.Keys, Key.Contact); Event.Text holds it.
+	KindContact
 )
 
 // Proactive reports whether events of k come from us, not from the person:
@@ -73,6 +76,14 @@ type Button struct {
 	Data string
 }
 
+// Key is one button of the keyboard a channel shows in place of the
+// person's own (Telegram's reply keyboard): pressing it sends its text, or,
+// for a Contact key, the person's phone number (an Event of KindContact).
+type Key struct {
+	Text    string
+	Contact bool
+}
+
 // Document is a file sent along with a reply, such as the /mydata export.
 type Document struct {
 	Name    string
@@ -88,6 +99,13 @@ type Reply struct {
 	// instead of sending a new one, so a multi-select does not flood the chat.
 	Replace  bool
 	Document *Document
+	// Keys replace the person's keyboard until they press one, to share
+	// something only the channel can (their phone number). A reply has
+	// Keys or Buttons, never both: a message carries one keyboard.
+	Keys [][]Key `json:"keys,omitempty"`
+	// RemoveKeys gives the person their own keyboard back after Keys; a
+	// reply that does it has no Buttons either.
+	RemoveKeys bool `json:"remove_keys,omitempty"`
 }
 
 // MaxCallbackData is Telegram's limit on inline button data, in bytes.

@@ -296,6 +296,20 @@ func (c *Conv) Data() (lines []string, export map[string]any, err error) {
 	return lines, export, nil
 }
 
+// ForgetLines are what /forget will undo besides the data, from every
+// flow's OnForget hook.
+func (c *Conv) ForgetLines() ([]string, error) {
+	var out []string
+	for _, h := range c.e.router.forgets {
+		l, err := h(c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l...)
+	}
+	return out, nil
+}
+
 // List joins items with the person's language's own separator.
 func (c *Conv) List(items []string) string { return c.e.Texts.List(c.Lang(), items) }
 

@@ -94,6 +94,11 @@ func (c *Conv) stateful() error {
 		return c.Reask("bad_edited", nil)
 	case KindMedia:
 		return c.Reask("bad_media", nil)
+	case KindContact:
+		if h := c.e.router.contact; h != nil {
+			return h(c)
+		}
+		return c.Reask("bad_media", nil)
 	}
 	if c.returning && c.st.Consented() {
 		return c.welcomeBack()

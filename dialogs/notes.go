@@ -45,6 +45,12 @@ const (
 	NotePromoted  NoteKind = "promoted"
 	NoteNoShow    NoteKind = "no_show"
 	NoteAttended  NoteKind = "attended"
+	// NotePhone: the number a coach calls for a phone talk (in Fields),
+	// for that coach alone (To).
+	NotePhone NoteKind = "phone"
+	// NoteInterpreter: someone whose language no coach speaks asks for an
+	// interpreter (their language in Fields).
+	NoteInterpreter NoteKind = "interpreter"
 )
 
 // Note is something staff (or the funnel, alerts, the schedule) should
@@ -76,6 +82,9 @@ type Note struct {
 	// Item is the appointment an appointment note is about, so staff can
 	// mark attendance on it.
 	Item string `json:"item,omitempty"`
+	// To names the one staff member a note is for (their id in the staff
+	// tool), when no one else may read it: a phone number for its coach.
+	To string `json:"to,omitempty"`
 }
 
 // Field is one labelled fact of a Note.

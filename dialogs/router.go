@@ -55,7 +55,14 @@ type Router struct {
 	data       []DataHook
 	welcome    func(c *Conv) (string, bool)
 	escape     func(c *Conv) []Button
+	contact    Handler
+	forgets    []ForgetHook
 }
+
+// ForgetHook tells /forget's confirmation what erasing will undo besides
+// the data (a booking it cancels, say), one line each, in the person's
+// language.
+type ForgetHook func(c *Conv) (lines []string, err error)
 
 func newRouter() *Router {
 	return &Router{buttons: map[string]Handler{}, commands: map[string]Handler{},
@@ -124,6 +131,20 @@ func (r *Router) Data(h DataHook) { r.data = append(r.data, h) }
 // Welcome makes the greeting of someone who comes back after a while;
 // ok false leaves the frame's plain one.
 func (r *Router) Welcome(h func(c *Conv) (msg string, ok bool)) { r.welcome = h }
+
+// Contact takes a phone number the person shared (KindContact), wherever
+// the conversation is; one flow owns it. Without one, a shared contact is
+// answered as media we cannot read.
+func (r *Router) Contact(h Handler) {
+	if r.contact != nil {
+		panic("dialogs: contact handler registered twice")
+	}
+	r.contact = h
+}
+
+// OnForget adds to what /forget's confirmation says it will undo, after
+// flows registered before.
+func (r *Router) OnForget(h ForgetHook) { r.forgets = append(r.forgets, h) }
 
 // Escape gives the row that offers a way to a person, shown in the menu,
 // with help, and wherever someone seems stuck; nil rows offer none.

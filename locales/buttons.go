@@ -83,6 +83,8 @@ var Buttons = map[string]Layout{
 	"btn_cancel_yes":   {PerRow: 2},
 	"btn_cancel_no":    {PerRow: 2},
 	"btn_edit":         {PerRow: 2},
+	"btn_menu":         {PerRow: 2}, // beside btn_cancel, menu_coaching or menu_sessions
+	"btn_later":        {PerRow: 2}, // beside btn_back under a list
 
 	// Two to a row, multi-select.
 	"opt_sec_": {PerRow: 2, Mark: true},
@@ -102,7 +104,9 @@ var Buttons = map[string]Layout{
 	"btn_alerts_on":         {PerRow: 1},
 	"btn_alerts_off":        {PerRow: 1},
 	"menu_appointments":     {PerRow: 1},
-	"btn_later":             {PerRow: 1},
+	"btn_keep_time":         {PerRow: 1},
+	"btn_interpreter":       {PerRow: 1},
+	"btn_share_phone":       {PerRow: 1}, // the contact key of the phone question
 	"btn_waitlist":          {PerRow: 1},
 	"btn_be_there":          {PerRow: 1},
 	"btn_give_back":         {PerRow: 1},

@@ -36,21 +36,27 @@ func (b *Booker) now() time.Time { return clock.Or(b.Clock).Now() }
 // slotOf is it as the dialogs show it.
 func slotOf(it Item) booking.Slot {
 	s := booking.Slot{ID: it.ID, Version: it.Version, Session: it.Kind == KindSession, Start: it.Start,
-		Duration: it.Duration, Address: it.Address, Coach: it.Coach, Languages: it.Languages,
-		Title: it.Title, House: it.House, Sector: it.Sector}
+		Duration: it.Duration, Address: it.Address, Coach: it.Coach, CoachStaff: it.CoachStaff, Languages: it.Langs(),
+		Interpreter: it.Interpreter, Link: it.Link, Title: it.Title, Titles: it.Titles, Descriptions: it.Descriptions,
+		House: it.House, Sector: it.Sector}
 	if it.Mode == ModePhone || it.Mode == ModeVideo {
 		s.Mode = string(it.Mode)
-	}
-	if it.Lang != "" {
-		s.Languages = []string{it.Lang}
 	}
 	return s
 }
 
-func slots(ls []Listed) []booking.Slot {
+// slot is it as the dialogs show it at now: with the reminders a booking
+// made now still gets.
+func (b *Booker) slot(it Item) booking.Slot {
+	s := slotOf(it)
+	s.Reminders = Ahead(it, b.now())
+	return s
+}
+
+func (b *Booker) slots(ls []Listed) []booking.Slot {
 	out := make([]booking.Slot, 0, len(ls))
 	for _, l := range ls {
-		s := slotOf(l.Item)
+		s := b.slot(l.Item)
 		s.SeatsFree = l.SeatsFree
 		out = append(out, s)
 	}
@@ -60,13 +66,13 @@ func slots(ls []Listed) []booking.Slot {
 // Free lists free coaching slots, the coach speaking lang first.
 func (b *Booker) Free(ctx context.Context, lang string, offset, n int) ([]booking.Slot, error) {
 	ls, err := b.Store.FreeSlots(ctx, lang, b.now(), offset, n)
-	return slots(ls), err
+	return b.slots(ls), err
 }
 
 // Sessions lists info sessions, those of sectors first.
 func (b *Booker) Sessions(ctx context.Context, sectors []string, offset, n int) ([]booking.Slot, error) {
 	ls, err := b.Store.Sessions(ctx, sectors, b.now(), offset, n)
-	return slots(ls), err
+	return b.slots(ls), err
 }
 
 // Mine lists chat's future bookings and waiting-list places.
@@ -74,7 +80,7 @@ func (b *Booker) Mine(ctx context.Context, chat int64) ([]booking.Slot, error) {
 	as, err := b.Store.Appointments(ctx, chat, b.now())
 	out := make([]booking.Slot, 0, len(as))
 	for _, a := range as {
-		s := slotOf(a.Item)
+		s := b.slot(a.Item)
 		s.Held, s.Waiting = !a.Waiting, a.Waiting
 		out = append(out, s)
 	}
@@ -105,7 +111,7 @@ func (b *Booker) Slot(ctx context.Context, chat int64, id string) (*booking.Slot
 		s.Cancelled = true
 		return &s, nil
 	}
-	s := slotOf(*it)
+	s := b.slot(*it)
 	held, err := st.rdb.SIsMember(ctx, st.seats(id), chatStr(chat)).Result()
 	if err != nil {
 		return nil, err
@@ -127,7 +133,7 @@ func (b *Booker) booking(ctx context.Context, r Result, id string) (booking.Resu
 	if err != nil || it == nil {
 		return out, err
 	}
-	s := slotOf(*it)
+	s := b.slot(*it)
 	out.Slot = &s
 	return out, nil
 }
@@ -171,7 +177,8 @@ func (b *Booker) Move(ctx context.Context, chat int64, from, to, version string)
 // Calendar is the calendar file of s for chat (booking.Calendar).
 func (b *Booker) Calendar(s booking.Slot, chat int64, text booking.CalendarText) []byte {
 	it := Item{ID: s.ID, Start: s.Start, Duration: s.Duration}
-	return ICS(it, chat, CalendarText{Key: text.Key, Summary: text.Summary, Description: text.Description, Location: text.Location}, b.now())
+	return ICS(it, chat, CalendarText{Key: text.Key, Summary: text.Summary, Description: text.Description, Location: text.Location,
+		Seq: text.Seq, Cancel: text.Cancel}, b.now())
 }
 
 // Forget is the schedule's share of /forget: the person gives back every
@@ -185,6 +192,17 @@ func (b *Booker) Forget(ctx context.Context, chat int64) error {
 		b.OnNews()
 	}
 	return nil
+}
+
+// SetLink records the link of video talk item, given by its coach
+// (staff.Videos): it goes out with the two-hour reminder, or at once to
+// whoever holds the talk when that reminder went already.
+func (b *Booker) SetLink(ctx context.Context, item, link string) (told int, err error) {
+	told, err = b.Store.SetLink(ctx, item, link, b.now())
+	if err == nil && told > 0 && b.OnNews != nil {
+		b.OnNews()
+	}
+	return told, err
 }
 
 // Holder is one person with a seat on an item, by reference, and what staff
@@ -225,6 +243,11 @@ func (b *Booker) Roll(ctx context.Context, item string, refOf func(int64) string
 // to item, all or nothing: a reference without a seat records none of them
 // (ErrNotBooked). It returns, per reference, whether it changed anything.
 func (b *Booker) AttendAll(ctx context.Context, item string, marks map[string]bool, refOf func(int64) string) (map[string]bool, error) {
+	if it, err := b.Store.Get(ctx, item); err != nil {
+		return nil, err
+	} else if it != nil && !it.Started(b.now()) {
+		return nil, ErrNotStarted
+	}
 	holders, err := b.Store.Holders(ctx, item)
 	if err != nil {
 		return nil, err
@@ -289,11 +312,23 @@ func (s *Store) Holders(ctx context.Context, id string) ([]int64, error) {
 	return out, err
 }
 
+// ErrNotStarted refuses attendance marked before the appointment began:
+// nobody can have come, or not, yet. Of kind dialogs.ErrInvalid.
+var ErrNotStarted = dialogs.E(dialogs.ErrInvalid, "schedule: attendance", errors.New("this appointment has not started yet"))
+
 // Attend records whether chat came to id, and queues what follows for the
 // person: a kind message after a no-show, a count for the funnel after
 // they came. changed is false when it was marked so already (a second
-// press), which queues nothing; a correction queues again.
+// press), which queues nothing; a correction queues again. It can be
+// marked from the start of the appointment on (ErrNotStarted before).
 func (s *Store) Attend(ctx context.Context, id string, chat int64, came bool, now time.Time) (changed bool, err error) {
+	it, err := s.Get(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	if it != nil && !it.Started(now) {
+		return false, ErrNotStarted
+	}
 	held, err := s.rdb.SIsMember(ctx, s.seats(id), chatStr(chat)).Result()
 	if err != nil {
 		return false, err
@@ -314,7 +349,11 @@ func (s *Store) Attend(ctx context.Context, id string, chat int64, came bool, no
 	}
 	p := s.rdb.TxPipeline()
 	p.HSet(ctx, s.attended(id), chatStr(chat), v)
-	p.Expire(ctx, s.attended(id), s.Keep)
+	if it != nil {
+		p.PExpireAt(ctx, s.attended(id), s.expires(*it))
+	} else {
+		p.Expire(ctx, s.attended(id), s.Keep)
+	}
 	due := now // "came" says nothing to the person: it only counts
 	if !came {
 		due = newsDue(now, time.Time{})
@@ -332,6 +371,20 @@ func (s *Store) Attendance(ctx context.Context, id string) (map[int64]bool, erro
 	for k, v := range m {
 		if c, err := strconv.ParseInt(k, 10, 64); err == nil {
 			out[c] = v == "yes"
+		}
+	}
+	return out, err
+}
+
+// InterpretedSectors are the sectors with a future info session that
+// offers an interpreter (orientation.Flow.Interpreted): the advice may put
+// such a session first for someone who speaks no Dutch.
+func (b *Booker) InterpretedSectors(ctx context.Context) ([]string, error) {
+	ls, err := b.Store.upcoming(ctx, KindSession, b.now(), func(Item) bool { return false }, false)
+	var out []string
+	for _, l := range ls {
+		if l.Item.Interpreter && !slices.Contains(out, l.Item.Sector) {
+			out = append(out, l.Item.Sector)
 		}
 	}
 	return out, err

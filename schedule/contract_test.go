@@ -48,10 +48,10 @@ func TestBookerContract(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v\n%s", err, sessions.String())
 		}
-		if _, err := st.Import(ctx, schedule.KindCoaching, cs, clk.Now()); err != nil {
+		if _, err := st.Import(ctx, schedule.KindCoaching, cs, clk.Now(), schedule.ImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.Import(ctx, schedule.KindSession, ss, clk.Now()); err != nil {
+		if _, err := st.Import(ctx, schedule.KindSession, ss, clk.Now(), schedule.ImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		return &schedule.Booker{Store: st, Clock: clk}

@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,16 +17,32 @@ type CalendarText struct {
 	Summary     string
 	Description string
 	Location    string // the address, or how the call happens
+	// Seq counts the files sent before for the same key: a calendar app
+	// takes a file as an update of the entry only when its SEQUENCE is
+	// higher than the last.
+	Seq int
+	// Cancel makes the file take the entry out of the calendar
+	// (METHOD:CANCEL, STATUS:CANCELLED).
+	Cancel bool
 }
+
+// organizer is who the files say the events come from. RFC 5546 asks for
+// an ORGANIZER in a PUBLISH and a CANCEL; nobody answers mail to the
+// reserved .invalid domain, and the person is never asked for an address.
+const organizer = "mailto:noreply@werkwijzer.invalid"
 
 // ICS is the calendar file of a booking: one event in Europe/Brussels
 // time, with the zone's rules included (VTIMEZONE) so that every calendar
 // app places it right, also across the change to or from summer time. The
 // UID is stable per booking, so a second file for a moved appointment
-// updates the first in the calendar instead of adding one.
+// (with a higher SEQUENCE) updates the first in the calendar instead of
+// adding one, and a cancellation (METHOD:CANCEL) takes it out.
 func ICS(it Item, chat int64, text CalendarText, now time.Time) []byte {
 	cal := ics.NewCalendarFor("Werkwijzer")
 	cal.SetMethod(ics.MethodPublish)
+	if text.Cancel {
+		cal.SetMethod(ics.MethodCancel)
+	}
 	tz := cal.AddTimezone("Europe/Brussels")
 	std := ics.NewStandard()
 	std.SetProperty(ics.ComponentProperty("DTSTART"), "19701025T030000")
@@ -45,12 +62,19 @@ func ICS(it Item, chat int64, text CalendarText, now time.Time) []byte {
 	if text.Key != "" {
 		key = text.Key
 	}
-	ev := cal.AddEvent(key + "-" + ref(chat) + "@werkwijzer")
+	ev := cal.AddEvent(UID(key, chat))
 	ev.SetDtStampTime(now)
+	ev.SetProperty(ics.ComponentPropertySequence, strconv.Itoa(max(text.Seq, 0)))
+	ev.SetOrganizer(organizer, ics.WithCN("Werkwijzer"))
 	local := "20060102T150405"
 	ev.SetProperty(ics.ComponentPropertyDtStart, it.Start.In(Brussels).Format(local), ics.WithTZID("Europe/Brussels"))
 	ev.SetProperty(ics.ComponentPropertyDtEnd, it.End().In(Brussels).Format(local), ics.WithTZID("Europe/Brussels"))
 	ev.SetSummary(text.Summary)
+	if text.Cancel {
+		ev.SetStatus(ics.ObjectStatusCancelled)
+	} else {
+		ev.SetStatus(ics.ObjectStatusConfirmed)
+	}
 	if text.Description != "" {
 		ev.SetDescription(text.Description)
 	}
@@ -65,8 +89,13 @@ func ICS(it Item, chat int64, text CalendarText, now time.Time) []byte {
 	return []byte(out)
 }
 
-// ref keeps the chat id out of the file (it is shared with calendar apps):
-// a short hash in its place, whole: trimming a leading "x" (once taken for
-// a prefix) made two people's references, and UIDs, the same, since x is
-// a digit in base 36.
+// UID is the calendar UID of one person's booking named key. It is the one
+// place that makes it: the person appears in it only as a short hash of
+// their chat id, never the id itself (the file is shared with calendar
+// apps).
+func UID(key string, chat int64) string { return key + "-" + ref(chat) + "@werkwijzer" }
+
+// ref is the person's reference in a UID, whole: trimming a leading "x"
+// (once taken for a prefix) made two people's references, and UIDs, the
+// same, since x is a digit in base 36.
 func ref(chat int64) string { return chatRef(chat) }

@@ -4,32 +4,20 @@
 // several bot instances book without ever giving one seat twice, and writes
 // the calendar files a booking comes with.
 //
+// Nothing about an appointment changes once it has started: it cannot be
+// cancelled, moved or confirmed any more, nobody is promoted into it, its
+// reminders and news are dropped, an import leaves it as it is; from then
+// on only attendance is marked.
+//
 // It must not import Telegram or Slack packages; the conversation about a
-// booking belongs in dialogs, the staff side in staff.
-//
-// # Keys
-//
-// Every key shares the hash tag {book}, so that a booking (the item's
-// seats, the person's bookings, the waiting list and the reminders) is one
-// script in a Redis Cluster too:
-//
-//	<p>:{book}:item:<id>        string  the Item (JSON). TTL: a month after it ends.
-//	<p>:{book}:items:<kind>     zset    item ids by start, for listing.
-//	<p>:{book}:seats:<id>       set     chat ids holding a seat. TTL: as the item.
-//	<p>:{book}:wait:<id>        list    chat ids waiting, first come first. TTL: as the item.
-//	<p>:{book}:person:<chat>    hash    item id → "booked" or "waiting", a
-//	                                    person's appointments. TTL: the retention.
-//	<p>:{book}:attended:<id>    hash    chat id → "yes"/"no", set by staff. TTL: as the item.
-//	<p>:{book}:reminders        zset    "<chat>|<item>|<kind>" by when it is due.
-//	<p>:{book}:claimed          zset    reminders being sent, by when their lease ends.
-//
-// /forget (Store.Forget) cancels the person's bookings, gives their seats to
-// whoever waits, and removes every key and member that names them.
+// booking belongs in dialogs, the staff side in staff. Its keys are listed
+// in keys.go.
 package schedule
 
 import (
 	"bytes"
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -81,28 +69,61 @@ type Item struct {
 	Duration time.Duration `json:"duration"`
 	Address  string        `json:"address,omitempty"`
 	Seats    int           `json:"seats"`
+	// Languages are those the coach speaks, or those the session is held
+	// in; Interpreter says that an interpreter can come on request.
+	Languages   []string `json:"languages,omitempty"`
+	Interpreter bool     `json:"interpreter,omitempty"`
 	// Coaching slots.
-	Mode      Mode     `json:"mode,omitempty"`
-	Coach     string   `json:"coach,omitempty"`
-	Languages []string `json:"languages,omitempty"`
-	// Info sessions.
-	House  string `json:"house,omitempty"`
-	Sector string `json:"sector,omitempty"`
-	Title  string `json:"title,omitempty"`
-	Lang   string `json:"lang,omitempty"`
-	// Version changes whenever what a person agreed to changes (start,
-	// place): a press on a button made from an older listing is caught.
+	Mode  Mode   `json:"mode,omitempty"`
+	Coach string `json:"coach,omitempty"`
+	// CoachStaff is the coach's member id in Slack: what only the coach
+	// may see (a phone number to call) goes to them alone.
+	CoachStaff string `json:"coach_staff,omitempty"`
+	// Link is a video talk's link (from the file, or later from the coach).
+	Link string `json:"link,omitempty"`
+	// Info sessions. Title is Dutch; Titles and Descriptions hold it per
+	// language, Dutch the fallback.
+	House        string            `json:"house,omitempty"`
+	Sector       string            `json:"sector,omitempty"`
+	Title        string            `json:"title,omitempty"`
+	Titles       map[string]string `json:"titles,omitempty"`
+	Descriptions map[string]string `json:"descriptions,omitempty"`
+	// Lang is the one language a session was held in before Languages
+	// (items stored by an older binary).
+	Lang string `json:"lang,omitempty"`
+	// Version changes whenever what a person agreed to changes (its time
+	// or place): a press on a button made from an older listing is caught.
 	Version string `json:"version"`
 }
 
 // End is when the item is over.
 func (it Item) End() time.Time { return it.Start.Add(it.Duration) }
 
-// Speaks reports whether the coach speaks lang.
-func (it Item) Speaks(lang string) bool { return slices.Contains(it.Languages, lang) }
+// Speaks reports whether the coach speaks lang (or the session is held in
+// it).
+func (it Item) Speaks(lang string) bool { return slices.Contains(it.Langs(), lang) }
+
+// Langs are the item's languages, also for a session stored with Lang.
+func (it Item) Langs() []string {
+	if len(it.Languages) == 0 && it.Lang != "" {
+		return []string{it.Lang}
+	}
+	return it.Languages
+}
+
+// Started reports whether the item has begun at now: from then on nothing
+// about it changes but attendance.
+func (it Item) Started(now time.Time) bool { return !now.Before(it.Start) }
+
+// Moved reports whether what a person agreed to differs between it and
+// was: the time or the place. Seats, titles or a coach's languages are
+// not a move, and nobody is told of them as one.
+func (it Item) Moved(was Item) bool {
+	return !it.Start.Equal(was.Start) || it.Duration != was.Duration || it.Address != was.Address || it.Mode != was.Mode
+}
 
 func (it *Item) stamp() {
-	it.Version = strconv.FormatUint(uint64(fnv(fmt.Sprint(it.Start.Unix(), it.Duration, it.Address, it.Mode, it.Seats))), 36)
+	it.Version = strconv.FormatUint(uint64(fnv(fmt.Sprint(it.Start.Unix(), it.Duration, it.Address, it.Mode))), 36)
 }
 
 func fnv(s string) uint32 {
@@ -127,14 +148,45 @@ func (e *LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e
 
 var itemID = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,47}$`)
 
-// localTime reads "2027-03-28 10:00" as Brussels time. A time that does not
-// exist (the hour skipped when summer time starts) is refused; one that
-// exists twice (the hour repeated when it ends) is the first, summer-time
-// one, as Go's time.Date gives it.
+// slackID is a Slack member id.
+var slackID = regexp.MustCompile(`^[UW][A-Z0-9]{6,20}$`)
+
+// CheckLink refuses a video link that is not an https:// address: it goes
+// to jobseekers as it is.
+func CheckLink(link string) error {
+	u, err := url.Parse(link)
+	if err != nil || u.Scheme != "https" || u.Host == "" || strings.ContainsAny(link, " \n") {
+		return fmt.Errorf("link %q: want an https:// address, such as https://meet.example.org/abc", link)
+	}
+	return nil
+}
+
+var (
+	wellFormed = regexp.MustCompile(`^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$`)
+	clockTime  = regexp.MustCompile(`^\d{2}:\d{2}$`)
+	dateOnly   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+)
+
+// localTime reads "2027-03-28 10:00" as Brussels time. A time written
+// otherwise ("9:00" without its zero) is malformed, and said so with the
+// right way to write it; a time that does not exist (the hour skipped when
+// summer time starts) is refused; one that exists twice (the hour repeated
+// when it ends) is the first, summer-time one, as Go's time.Date gives it.
 func localTime(s string) (time.Time, error) {
+	if !wellFormed.MatchString(s) {
+		if t, err := time.ParseInLocation("2006-1-2 15:04", s, Brussels); err == nil {
+			return t, fmt.Errorf("%q is not written as YYYY-MM-DD HH:MM: write %s", s, t.Format("2006-01-02 15:04"))
+		}
+		if d, hm, ok := strings.Cut(s, " "); ok {
+			if h, m, ok := strings.Cut(hm, ":"); ok && len(m) == 2 && len(h) == 1 {
+				return time.Time{}, fmt.Errorf("%q is not written as YYYY-MM-DD HH:MM: write %s 0%s:%s", s, d, h, m)
+			}
+		}
+		return time.Time{}, fmt.Errorf("%q is not a date and time such as 2027-03-09 10:00 (YYYY-MM-DD HH:MM)", s)
+	}
 	t, err := time.ParseInLocation("2006-01-02 15:04", s, Brussels)
 	if err != nil {
-		return t, fmt.Errorf("%q is not a date and time such as 2027-03-09 10:00", s)
+		return t, fmt.Errorf("%q is not a date and time such as 2027-03-09 10:00: %s", s, strings.TrimPrefix(err.Error(), "parsing time "))
 	}
 	if t.Format("2006-01-02 15:04") != s {
 		return t, fmt.Errorf("%s does not exist in Brussels: the clocks skip that hour when summer time starts", s)
@@ -202,6 +254,66 @@ func (f *fields) list(name string) ([]string, error) {
 	return out, nil
 }
 
+// flag reads yes/no (true/false).
+func (f *fields) flag(name string) (bool, error) {
+	s, err := f.text(name, false)
+	if err != nil || s == "" {
+		return false, err
+	}
+	switch strings.ToLower(s) {
+	case "yes", "true":
+		return true, nil
+	case "no", "false":
+		return false, nil
+	}
+	return false, &LineError{f.line(name), fmt.Sprintf("%s %q: want yes or no", name, s)}
+}
+
+// languages reads a list of the bot's language codes.
+func (f *fields) languages(name string) ([]string, error) {
+	langs, err := f.list(name)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range langs {
+		if !locales.Supported(l) {
+			return nil, &LineError{f.line(name), fmt.Sprintf("language %q is not one of the bot's", l)}
+		}
+	}
+	return langs, nil
+}
+
+// localized reads a text in Dutch (plain text) or per language (a mapping
+// of language codes to texts, which must hold nl, the fallback): the Dutch
+// text, and the others.
+func (f *fields) localized(name string, required bool) (string, map[string]string, error) {
+	v := f.vals[name]
+	if v == nil || v.Kind != yaml.MappingNode {
+		s, err := f.text(name, required)
+		return s, nil, err
+	}
+	m := map[string]string{}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, t := v.Content[i], v.Content[i+1]
+		if !locales.Supported(k.Value) {
+			return "", nil, &LineError{k.Line, fmt.Sprintf("%s: language %q is not one of the bot's", name, k.Value)}
+		}
+		if t.Kind != yaml.ScalarNode || strings.TrimSpace(t.Value) == "" {
+			return "", nil, &LineError{t.Line, fmt.Sprintf("%s in %s must be text", name, k.Value)}
+		}
+		m[k.Value] = strings.TrimSpace(t.Value)
+	}
+	nl := m[locales.Source]
+	if nl == "" {
+		return "", nil, &LineError{v.Line, fmt.Sprintf("%s: give the Dutch text too (nl:), the one shown when a language has none", name)}
+	}
+	delete(m, locales.Source)
+	if len(m) == 0 {
+		m = nil
+	}
+	return nl, m, nil
+}
+
 func (f *fields) duration(name string) (time.Duration, error) {
 	s, err := f.text(name, true)
 	if err != nil {
@@ -263,7 +375,7 @@ func ParseSlots(data []byte) ([]Item, error) {
 		return nil, &LineError{1, "no slots: list"}
 	}
 	for _, n := range top["slots"].Content {
-		f, err := readFields(n, "id", "start", "duration", "coach", "languages", "place", "address")
+		f, err := readFields(n, "id", "start", "duration", "coach", "languages", "interpreter", "place", "address", "link", "slack")
 		if err != nil {
 			return nil, err
 		}
@@ -291,16 +403,20 @@ func ParseSlots(data []byte) ([]Item, error) {
 		if it.Coach, err = f.text("coach", true); err != nil {
 			return nil, err
 		}
-		if it.Languages, err = f.list("languages"); err != nil {
+		if it.Languages, err = f.languages("languages"); err != nil {
 			return nil, err
 		}
 		if len(it.Languages) == 0 {
 			return nil, &LineError{f.node.Line, "missing languages: the languages the coach speaks, such as [nl, fr]"}
 		}
-		for _, l := range it.Languages {
-			if !locales.Supported(l) {
-				return nil, &LineError{f.line("languages"), fmt.Sprintf("language %q is not one of the bot's", l)}
-			}
+		if it.Interpreter, err = f.flag("interpreter"); err != nil {
+			return nil, err
+		}
+		if it.CoachStaff, err = f.text("slack", false); err != nil {
+			return nil, err
+		}
+		if it.CoachStaff != "" && !slackID.MatchString(it.CoachStaff) {
+			return nil, &LineError{f.line("slack"), fmt.Sprintf("slack %q: want the coach's Slack member id, such as U0123ABCD (their profile, ⋮, Copy member ID)", it.CoachStaff)}
 		}
 		mode, err := f.text("place", true)
 		if err != nil {
@@ -312,6 +428,17 @@ func ParseSlots(data []byte) ([]Item, error) {
 		}
 		if !slices.Contains([]Mode{ModeAddress, ModePhone, ModeVideo}, it.Mode) {
 			return nil, &LineError{f.line("place"), fmt.Sprintf("place %q: want address, phone or video", mode)}
+		}
+		if it.Link, err = f.text("link", false); err != nil {
+			return nil, err
+		}
+		if it.Link != "" {
+			if it.Mode != ModeVideo {
+				return nil, &LineError{f.line("link"), "link is for place: video"}
+			}
+			if err := CheckLink(it.Link); err != nil {
+				return nil, &LineError{f.line("link"), err.Error()}
+			}
 		}
 		it.stamp()
 		out = append(out, it)
@@ -341,7 +468,7 @@ func ParseSessions(data []byte, until time.Time) ([]Item, error) {
 	}
 	if s := top["sessions"]; s != nil {
 		for _, n := range s.Content {
-			f, err := readFields(n, "id", "house", "title", "start", "duration", "address", "seats", "lang")
+			f, err := readFields(n, "id", "house", "title", "description", "start", "duration", "address", "seats", "lang", "languages", "interpreter")
 			if err != nil {
 				return nil, err
 			}
@@ -363,7 +490,7 @@ func ParseSessions(data []byte, until time.Time) ([]Item, error) {
 	}
 	if s := top["schedules"]; s != nil {
 		for _, n := range s.Content {
-			f, err := readFields(n, "id", "house", "title", "every", "weekday", "time", "from", "duration", "address", "seats", "lang")
+			f, err := readFields(n, "id", "house", "title", "description", "every", "weekday", "time", "from", "duration", "address", "seats", "lang", "languages", "interpreter")
 			if err != nil {
 				return nil, err
 			}
@@ -399,6 +526,16 @@ func ParseSessions(data []byte, until time.Time) ([]Item, error) {
 			from, err := f.text("from", true)
 			if err != nil {
 				return nil, err
+			}
+			if !clockTime.MatchString(at) {
+				fix := ""
+				if h, m, ok := strings.Cut(at, ":"); ok && len(h) == 1 && len(m) == 2 {
+					fix = fmt.Sprintf(": write \"0%s:%s\"", h, m)
+				}
+				return nil, &LineError{f.line("time"), fmt.Sprintf("time %q is not written as HH:MM, such as \"09:00\"%s", at, fix)}
+			}
+			if !dateOnly.MatchString(from) {
+				return nil, &LineError{f.line("from"), fmt.Sprintf("from %q is not written as YYYY-MM-DD, such as 2027-03-09", from)}
 			}
 			first, err := localTime(from + " " + at)
 			if err != nil {
@@ -448,8 +585,17 @@ func session(f *fields) (Item, error) {
 		return it, &LineError{f.line("house"), fmt.Sprintf("house %q: want talentenwerf, talentenstroom, talentenfabriek or onderwijstalent", it.House)}
 	}
 	it.Sector = sector
-	if it.Title, err = f.text("title", true); err != nil {
+	if it.Title, it.Titles, err = f.localized("title", true); err != nil {
 		return it, err
+	}
+	if _, it.Descriptions, err = f.localized("description", false); err != nil {
+		return it, err
+	}
+	if d, _, _ := f.localized("description", false); d != "" {
+		if it.Descriptions == nil {
+			it.Descriptions = map[string]string{}
+		}
+		it.Descriptions[locales.Source] = d
 	}
 	if it.Duration, err = f.duration("duration"); err != nil {
 		return it, err
@@ -460,11 +606,26 @@ func session(f *fields) (Item, error) {
 	if it.Seats, err = f.seats(0); err != nil {
 		return it, err
 	}
-	if it.Lang, err = f.text("lang", true); err != nil {
+	lang, err := f.text("lang", false)
+	if err != nil {
 		return it, err
 	}
-	if !locales.Supported(it.Lang) {
-		return it, &LineError{f.line("lang"), fmt.Sprintf("lang %q is not one of the bot's", it.Lang)}
+	if it.Languages, err = f.languages("languages"); err != nil {
+		return it, err
+	}
+	switch {
+	case lang != "" && len(it.Languages) > 0:
+		return it, &LineError{f.line("lang"), "give lang or languages, not both"}
+	case lang != "":
+		if !locales.Supported(lang) {
+			return it, &LineError{f.line("lang"), fmt.Sprintf("lang %q is not one of the bot's", lang)}
+		}
+		it.Languages = []string{lang}
+	case len(it.Languages) == 0:
+		return it, &LineError{f.node.Line, "missing lang: the language the session is held in, such as nl (or languages: [nl, en])"}
+	}
+	if it.Interpreter, err = f.flag("interpreter"); err != nil {
+		return it, err
 	}
 	return it, nil
 }

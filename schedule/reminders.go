@@ -31,12 +31,13 @@ const (
 	Attended      = booking.Attended
 	ItemCancelled = booking.ItemCancel
 	ItemMoved     = booking.ItemMoved
+	VideoLink     = booking.VideoLink
 )
 
 var reminderKinds = []ReminderKind{DayBefore, HoursBefore}
 
 // allKinds are every kind a person can have queued, for Forget.
-var allKinds = []ReminderKind{DayBefore, HoursBefore, Promoted, NoShow, Attended, ItemCancelled, ItemMoved}
+var allKinds = []ReminderKind{DayBefore, HoursBefore, Promoted, NoShow, Attended, ItemCancelled, ItemMoved, VideoLink}
 
 // newsDue is when news that is not a reminder goes out: now, or at the end
 // of the quiet hours, unless the item starts too soon after that for the
@@ -142,14 +143,43 @@ func chatRef(chat int64) string {
 	return strconv.FormatUint(uint64(h), 36)
 }
 
+// Ahead are the reminders a booking of it made at now gets: what a
+// confirmation may promise, and no more.
+func Ahead(it Item, now time.Time) []ReminderKind {
+	var out []ReminderKind
+	for _, r := range Plan(it, now) {
+		out = append(out, r.Kind)
+	}
+	return out
+}
+
 // Hold says what to do with a reminder or news handed out at now for it
-// (nil when the item is gone): send it (zero time, false), drop it, or
-// put it back until a time. It matters when a sender was down and finds
-// things overdue in the quiet hours: the day-before reminder is dropped
-// (the two-hour one follows in the morning), news waits for the morning
-// unless the appointment is too soon for that, and what cannot wait (the
-// two-hour reminder, a mark of attendance that says nothing) goes.
+// (nil when the item is gone): send it (zero time, false), drop it, or put
+// it back until a time.
+//
+// Once the item has started, its reminders and news of it (a seat from the
+// waiting list, a move, a video link) are dropped: they would be about
+// something past. A day-before reminder found when the two-hour one is due
+// too is dropped (that one says it); found earlier on the day itself, it
+// goes, and is worded for today by the conversation.
+//
+// A sender that was down finds things overdue in the quiet hours: the
+// day-before reminder is dropped (the two-hour one follows in the
+// morning), news waits for the morning unless the appointment is too soon
+// for that, and what cannot wait (the two-hour reminder, a mark of
+// attendance that says nothing) goes.
 func Hold(r Reminder, it *Item, now time.Time) (until time.Time, drop bool) {
+	if it != nil {
+		switch r.Kind {
+		case DayBefore, HoursBefore, Promoted, ItemMoved, VideoLink:
+			if it.Started(now) {
+				return time.Time{}, true
+			}
+		}
+		if r.Kind == DayBefore && !now.Before(it.Start.Add(-2*time.Hour)) {
+			return time.Time{}, true
+		}
+	}
 	if !clock.Quiet(now) {
 		return time.Time{}, false
 	}

@@ -145,7 +145,7 @@ func newStore(t testing.TB) (*schedule.Store, redis.UniversalClient) {
 
 func mustImport(t testing.TB, s *schedule.Store, kind schedule.Kind, now time.Time, items ...schedule.Item) schedule.ImportResult {
 	t.Helper()
-	res, err := s.Import(context.Background(), kind, items, now)
+	res, err := s.Import(context.Background(), kind, items, now, schedule.ImportOptions{AllowCancel: true})
 	if err != nil {
 		t.Fatal(err)
 	}

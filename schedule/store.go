@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/dialogs/booking"
 )
 
@@ -31,56 +33,84 @@ func NewStore(rdb redis.UniversalClient, prefix string) *Store {
 	return &Store{rdb: rdb, prefix: prefix, Retention: 180 * 24 * time.Hour, Keep: 30 * 24 * time.Hour}
 }
 
-func (s *Store) k(parts ...string) string {
-	return s.prefix + ":{book}:" + strings.Join(parts, ":")
-}
-func (s *Store) item(id string) string     { return s.k("item", id) }
-func (s *Store) items(kind Kind) string    { return s.k("items", string(kind)) }
-func (s *Store) seats(id string) string    { return s.k("seats", id) }
-func (s *Store) wait(id string) string     { return s.k("wait", id) }
-func (s *Store) person(chat int64) string  { return s.k("person", strconv.FormatInt(chat, 10)) }
-func (s *Store) attended(id string) string { return s.k("attended", id) }
-func (s *Store) reminders() string         { return s.k("reminders") }
-func (s *Store) claimed() string           { return s.k("claimed") }
-func (s *Store) gone(id string) string     { return s.k("gone", id) }
-func chatStr(chat int64) string            { return strconv.FormatInt(chat, 10) }
-func (s *Store) ttl(it Item, now time.Time) time.Duration {
-	return max(it.End().Sub(now)+s.Keep, time.Minute)
-}
-
-// Get returns item id, or nil when there is none.
+// Get returns item id, or nil when there is none. A video link a coach
+// gave (SetLink) is in it.
 func (s *Store) Get(ctx context.Context, id string) (*Item, error) {
-	b, err := s.rdb.HGet(ctx, s.item(id), "json").Bytes()
-	if errors.Is(err, redis.Nil) {
-		return nil, nil
-	}
+	v, err := s.rdb.HMGet(ctx, s.item(id), "json", "link").Result()
 	if err != nil {
 		return nil, err
 	}
+	body, ok := v[0].(string)
+	if !ok {
+		return nil, nil
+	}
 	var it Item
-	return &it, json.Unmarshal(b, &it)
+	if err := json.Unmarshal([]byte(body), &it); err != nil {
+		return nil, err
+	}
+	if link, ok := v[1].(string); ok && link != "" {
+		it.Link = link
+	}
+	return &it, nil
 }
 
-// Change is an item that moved or was cancelled by an import, with the
-// people who must be told.
+// Change is an item that moved, was cancelled or got more seats by an
+// import, with the people who must be told.
 type Change struct {
-	Item    Item
+	Item Item
+	// Was is the item before a move.
+	Was     Item
 	Booked  []int64
 	Waiting []int64
 }
 
-// ImportResult says what an import did.
+// People counts who is told of c.
+func (c Change) People() int { return len(c.Booked) + len(c.Waiting) }
+
+// ImportResult says what an import did, or would do.
 type ImportResult struct {
 	Added, Updated, Unchanged int
-	// Moved items kept their bookings at a new time or place; Cancelled
-	// ones are gone. Their people must be told.
-	Moved, Cancelled []Change
+	// Started counts items of the file that have begun: they are left as
+	// they are.
+	Started int
+	// Moved items keep their bookings at a new time or place; Cancelled
+	// ones are gone (with or without people); Promoted got more seats,
+	// which went to people waiting (Booked). Their people are told.
+	Moved, Cancelled, Promoted []Change
 }
 
+// CancelsBookings lists the cancellations that take someone's booking or
+// waiting place.
+func (r ImportResult) CancelsBookings() []Change {
+	var out []Change
+	for _, c := range r.Cancelled {
+		if c.People() > 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// ImportOptions make an import safe to try.
+type ImportOptions struct {
+	// DryRun says what the import would do and changes nothing.
+	DryRun bool
+	// AllowCancel lets an import cancel items that people booked or
+	// wait for; without it such an import is refused (ErrWouldCancel)
+	// and changes nothing: a file that lacks slots by mistake must not
+	// silently cancel appointments.
+	AllowCancel bool
+}
+
+// ErrWouldCancel refuses an import that would cancel bookings without
+// ImportOptions.AllowCancel.
+var ErrWouldCancel = dialogs.E(dialogs.ErrConflict, "schedule: import", errors.New("the file lacks items that people booked or wait for"))
+
 // Import makes items the future of kind: new ones are added, changed ones
-// updated in place (bookings kept, reminders moved), and future ones
-// missing from items cancelled. Past items are left alone.
-func (s *Store) Import(ctx context.Context, kind Kind, items []Item, now time.Time) (ImportResult, error) {
+// updated in place (bookings kept, reminders moved, seats added given to
+// whoever waits), and future ones missing from items cancelled. What has
+// started is left as it is. With opt.DryRun it only says what it would do.
+func (s *Store) Import(ctx context.Context, kind Kind, items []Item, now time.Time, opt ImportOptions) (ImportResult, error) {
 	var res ImportResult
 	present := map[string]bool{}
 	for _, it := range items {
@@ -89,71 +119,180 @@ func (s *Store) Import(ctx context.Context, kind Kind, items []Item, now time.Ti
 		}
 		present[it.ID] = true
 	}
-	future, err := s.rdb.ZRangeByScore(ctx, s.items(kind), &redis.ZRangeBy{Min: strconv.FormatInt(now.UnixMilli(), 10), Max: "+inf"}).Result()
+	// The plan first, read only: it is what --check shows, and what a
+	// refused import would have done.
+	future, err := s.rdb.ZRangeByScore(ctx, s.items(kind), &redis.ZRangeBy{Min: "(" + strconv.FormatInt(now.UnixMilli(), 10), Max: "+inf"}).Result()
 	if err != nil {
 		return res, err
 	}
+	var gone []string
 	for _, id := range future {
 		if present[id] {
 			continue
 		}
-		ch, err := s.cancelItem(ctx, id, now)
+		it, err := s.Get(ctx, id)
 		if err != nil {
 			return res, err
 		}
-		if ch != nil {
-			res.Cancelled = append(res.Cancelled, *ch)
+		if it == nil {
+			gone = append(gone, id)
+			continue
 		}
+		ch, err := s.people(ctx, *it)
+		if err != nil {
+			return res, err
+		}
+		res.Cancelled = append(res.Cancelled, ch)
 	}
+	type write struct {
+		it      Item
+		old     *Item
+		promote int
+	}
+	var writes []write
 	for _, it := range items {
-		if !it.End().After(now) {
-			continue // the past is history, not a plan
+		if it.Started(now) {
+			res.Started++ // nothing changes after the start
+			continue
 		}
 		old, err := s.Get(ctx, it.ID)
 		if err != nil {
 			return res, err
 		}
+		w := write{it: it, old: old}
 		switch {
 		case old == nil:
 			res.Added++
-		case old.Version == it.Version && old.Coach == it.Coach && old.Title == it.Title && slices.Equal(old.Languages, it.Languages):
+		case old.Started(now):
+			res.Started++
+			continue
+		case same(*old, it):
 			res.Unchanged++
 			continue
 		default:
 			res.Updated++
 		}
+		if old != nil {
+			ch, err := s.people(ctx, it)
+			if err != nil {
+				return res, err
+			}
+			ch.Was = *old
+			if it.Moved(*old) && len(ch.Booked) > 0 {
+				res.Moved = append(res.Moved, Change{Item: it, Was: *old, Booked: ch.Booked})
+			}
+			if free := it.Seats - len(ch.Booked); free > 0 && len(ch.Waiting) > 0 {
+				w.promote = min(free, len(ch.Waiting))
+				res.Promoted = append(res.Promoted, Change{Item: it, Was: *old, Booked: ch.Waiting[:w.promote]})
+			}
+		}
+		writes = append(writes, w)
+	}
+	if opt.DryRun {
+		return res, nil
+	}
+	if !opt.AllowCancel {
+		if c := res.CancelsBookings(); len(c) > 0 {
+			return res, ErrWouldCancel
+		}
+	}
+	for _, id := range gone {
+		s.rdb.ZRem(ctx, s.items(kind), id)
+	}
+	for _, ch := range res.Cancelled {
+		if err := s.cancelItem(ctx, ch.Item, now); err != nil {
+			return res, err
+		}
+	}
+	for _, w := range writes {
+		it := w.it
 		body, _ := json.Marshal(it)
 		p := s.rdb.TxPipeline()
 		p.HSet(ctx, s.item(it.ID), "json", body, "version", it.Version, "start", it.Start.UnixMilli(),
-			"seats", it.Seats, "kind", string(it.Kind))
-		p.PExpire(ctx, s.item(it.ID), s.ttl(it, now))
+			"seats", it.Seats, "kind", string(it.Kind), "expires", s.expires(it).UnixMilli())
+		if it.Link != "" {
+			p.HDel(ctx, s.item(it.ID), "link") // the file's link wins over one given before
+		}
+		p.PExpireAt(ctx, s.item(it.ID), s.expires(it))
+		p.PExpireAt(ctx, s.seats(it.ID), s.expires(it))
+		p.PExpireAt(ctx, s.wait(it.ID), s.expires(it))
+		p.PExpireAt(ctx, s.attended(it.ID), s.expires(it))
 		p.ZAdd(ctx, s.items(kind), redis.Z{Score: float64(it.Start.UnixMilli()), Member: it.ID})
 		if _, err := p.Exec(ctx); err != nil {
 			return res, err
 		}
-		if old != nil && old.Version != it.Version {
-			ch, err := s.moved(ctx, it, now)
-			if err != nil {
+		if w.old != nil && it.Moved(*w.old) {
+			if err := s.moved(ctx, it, now); err != nil {
 				return res, err
 			}
-			res.Moved = append(res.Moved, ch)
+		}
+		if w.promote > 0 {
+			if _, err := s.promote(ctx, it, now); err != nil {
+				return res, err
+			}
 		}
 	}
-	return res, nil
+	return res, s.tidy(ctx, kind, now)
 }
 
-// moved re-plans the reminders of an item whose time or place changed, and
-// lists who holds it.
-func (s *Store) moved(ctx context.Context, it Item, now time.Time) (Change, error) {
+// same reports whether an import changes nothing of was.
+func same(was, it Item) bool {
+	a, _ := json.Marshal(was)
+	b, _ := json.Marshal(it)
+	return bytes.Equal(a, b)
+}
+
+// tidy drops from kind's list the ids of items no longer kept, and makes
+// the list live as long as its last item.
+func (s *Store) tidy(ctx context.Context, kind Kind, now time.Time) error {
+	// An item lasts at most 12 hours (the files refuse longer ones).
+	cut := now.Add(-s.Keep - 12*time.Hour).UnixMilli()
+	if err := s.rdb.ZRemRangeByScore(ctx, s.items(kind), "-inf", "("+strconv.FormatInt(cut, 10)).Err(); err != nil {
+		return err
+	}
+	last, err := s.rdb.ZRangeWithScores(ctx, s.items(kind), -1, -1).Result()
+	if err != nil || len(last) == 0 {
+		return err
+	}
+	end := time.UnixMilli(int64(last[0].Score)).Add(12*time.Hour + s.Keep)
+	return s.rdb.PExpireAt(ctx, s.items(kind), end).Err()
+}
+
+// people are who hold a seat on it, and who wait, first first.
+func (s *Store) people(ctx context.Context, it Item) (Change, error) {
 	ch := Change{Item: it}
 	holders, err := s.rdb.SMembers(ctx, s.seats(it.ID)).Result()
 	if err != nil {
 		return ch, err
 	}
+	waiting, err := s.rdb.LRange(ctx, s.wait(it.ID), 0, -1).Result()
+	if err != nil {
+		return ch, err
+	}
+	for _, h := range holders {
+		if c, err := strconv.ParseInt(h, 10, 64); err == nil {
+			ch.Booked = append(ch.Booked, c)
+		}
+	}
+	slices.Sort(ch.Booked)
+	for _, h := range waiting {
+		if c, err := strconv.ParseInt(h, 10, 64); err == nil {
+			ch.Waiting = append(ch.Waiting, c)
+		}
+	}
+	return ch, nil
+}
+
+// moved re-plans the reminders of an item whose time or place changed, and
+// queues the news for who holds it.
+func (s *Store) moved(ctx context.Context, it Item, now time.Time) error {
+	holders, err := s.rdb.SMembers(ctx, s.seats(it.ID)).Result()
+	if err != nil {
+		return err
+	}
 	p := s.rdb.TxPipeline()
 	for _, h := range holders {
 		chat, _ := strconv.ParseInt(h, 10, 64)
-		ch.Booked = append(ch.Booked, chat)
 		for _, kind := range reminderKinds {
 			p.ZRem(ctx, s.reminders(), reminderMember(chat, it.ID, kind))
 		}
@@ -162,27 +301,23 @@ func (s *Store) moved(ctx context.Context, it Item, now time.Time) (Change, erro
 		}
 		p.ZAdd(ctx, s.reminders(), redis.Z{Score: float64(newsDue(now, it.Start).UnixMilli()), Member: reminderMember(chat, it.ID, ItemMoved)})
 		p.HSet(ctx, s.person(chat), it.ID, "booked|"+string(it.Kind)+"|"+strconv.FormatInt(it.Start.UnixMilli(), 10))
+		p.PExpire(ctx, s.person(chat), s.personTTL(it, now))
 	}
 	_, err = p.Exec(ctx)
-	return ch, err
+	return err
 }
 
 // cancelItem removes an item that staff took out of the schedule.
 // Its people are told, so it is kept a while as gone: the news names it.
-func (s *Store) cancelItem(ctx context.Context, id string, now time.Time) (*Change, error) {
-	it, err := s.Get(ctx, id)
-	if err != nil || it == nil {
-		s.rdb.ZRem(ctx, s.items(KindCoaching), id)
-		s.rdb.ZRem(ctx, s.items(KindSession), id)
-		return nil, err
+func (s *Store) cancelItem(ctx context.Context, it Item, now time.Time) error {
+	id := it.ID
+	ch, err := s.people(ctx, it)
+	if err != nil {
+		return err
 	}
-	ch := &Change{Item: *it}
-	holders, _ := s.rdb.SMembers(ctx, s.seats(id)).Result()
-	waiting, _ := s.rdb.LRange(ctx, s.wait(id), 0, -1).Result()
 	p := s.rdb.TxPipeline()
-	for _, list := range [][]string{holders, waiting} {
-		for _, h := range list {
-			chat, _ := strconv.ParseInt(h, 10, 64)
+	for _, list := range [][]int64{ch.Booked, ch.Waiting} {
+		for _, chat := range list {
 			p.HDel(ctx, s.person(chat), id)
 			for _, kind := range reminderKinds {
 				p.ZRem(ctx, s.reminders(), reminderMember(chat, id, kind))
@@ -191,22 +326,65 @@ func (s *Store) cancelItem(ctx context.Context, id string, now time.Time) (*Chan
 			p.ZAdd(ctx, s.reminders(), redis.Z{Score: float64(newsDue(now, it.Start).UnixMilli()), Member: reminderMember(chat, id, ItemCancelled)})
 		}
 	}
-	if len(holders)+len(waiting) > 0 {
+	if ch.People() > 0 {
 		body, _ := json.Marshal(it)
-		p.Set(ctx, s.gone(id), body, s.ttl(*it, now))
-	}
-	for _, h := range holders {
-		c, _ := strconv.ParseInt(h, 10, 64)
-		ch.Booked = append(ch.Booked, c)
-	}
-	for _, h := range waiting {
-		c, _ := strconv.ParseInt(h, 10, 64)
-		ch.Waiting = append(ch.Waiting, c)
+		p.Set(ctx, s.gone(id), body, s.ttl(it, now))
 	}
 	p.Del(ctx, s.item(id), s.seats(id), s.wait(id))
 	p.ZRem(ctx, s.items(it.Kind), id)
 	_, err = p.Exec(ctx)
-	return ch, err
+	return err
+}
+
+// promoteScript gives a free seat of an item that has not started to the
+// first person waiting.
+//
+// KEYS: 1 item, 2 its seats, 3 its waiting list, 4 the person first
+// waiting, 5 reminders. ARGV: 1 now (ms), 2 who is first waiting, 3 item
+// id, 4 person TTL (ms), then member/score pairs of their reminders.
+var promoteScript = redis.NewScript(`
+local it = redis.call('HMGET', KEYS[1], 'start', 'seats', 'kind', 'expires')
+if not it[1] or tonumber(it[1]) <= tonumber(ARGV[1]) then return 'none' end
+if (redis.call('LINDEX', KEYS[3], 0) or '') ~= ARGV[2] then return 'retry' end
+if redis.call('SCARD', KEYS[2]) >= tonumber(it[2]) then return 'none' end
+redis.call('LPOP', KEYS[3])
+redis.call('SADD', KEYS[2], ARGV[2])
+if it[4] then redis.call('PEXPIREAT', KEYS[2], it[4]) end
+redis.call('HSET', KEYS[4], ARGV[3], 'booked|' .. it[3] .. '|' .. it[1])
+if redis.call('PTTL', KEYS[4]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[4], ARGV[4]) end
+for i = 5, #ARGV - 1, 2 do redis.call('ZADD', KEYS[5], ARGV[i+1], ARGV[i]) end
+return 'promoted'`)
+
+// promote gives it's free seats to the people waiting, first first, and
+// queues their news: an item given more seats.
+func (s *Store) promote(ctx context.Context, it Item, now time.Time) ([]int64, error) {
+	var out []int64
+	for attempt := 0; attempt < 1000; attempt++ {
+		first, err := s.rdb.LIndex(ctx, s.wait(it.ID), 0).Result()
+		if errors.Is(err, redis.Nil) {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		chat, _ := strconv.ParseInt(first, 10, 64)
+		argv := []any{now.UnixMilli(), first, it.ID, s.personTTL(it, now).Milliseconds()}
+		for _, r := range Plan(it, now) {
+			argv = append(argv, reminderMember(chat, it.ID, r.Kind), r.Due.UnixMilli())
+		}
+		argv = append(argv, reminderMember(chat, it.ID, Promoted), newsDue(now, it.Start).UnixMilli())
+		r, err := promoteScript.Run(ctx, s.rdb, []string{s.item(it.ID), s.seats(it.ID), s.wait(it.ID), s.k("person", first), s.reminders()}, argv...).Text()
+		if err != nil {
+			return out, err
+		}
+		switch r {
+		case "none":
+			return out, nil
+		case "promoted":
+			out = append(out, chat)
+		}
+	}
+	return out, errors.New("schedule: waiting list too busy; try again")
 }
 
 // Outcome is what a press on "book" came to: the booking flow's own
@@ -222,6 +400,7 @@ const (
 	Gone        = booking.Gone
 	Changed     = booking.Changed
 	Past        = booking.Past
+	Started     = booking.Started
 	Waiting     = booking.Waiting
 	NotFull     = booking.NotFull
 	Cancelled   = booking.Cancelled
@@ -230,9 +409,10 @@ const (
 )
 
 // outcomes are the values a script may answer.
-var outcomes = []Outcome{Booked, Full, Already, HasCoaching, Gone, Changed, Past, Waiting, NotFull, Cancelled, LeftWait, NotBooked}
+var outcomes = []Outcome{Booked, Full, Already, HasCoaching, Gone, Changed, Past, Started, Waiting, NotFull, Cancelled, LeftWait, NotBooked}
 
-// opScript books, joins a waiting list, cancels or moves, atomically.
+// opScript books, joins a waiting list, cancels or moves, atomically. What
+// has started is not cancelled or moved, and nobody is promoted into it.
 //
 // KEYS: 1 target item, 2 its seats, 3 its waiting list, 4 the person,
 // 5 reminders, 6 claimed, 7 the old item (move), 8 its seats, 9 its waiting
@@ -240,8 +420,8 @@ var outcomes = []Outcome{Booked, Full, Already, HasCoaching, Gone, Changed, Past
 // ARGV: 1 op (book, wait, cancel, move), 2 chat, 3 now (ms), 4 target id,
 // 5 expected version ("" for any), 6 person TTL (ms), 7 old id, 8 who was
 // first waiting ("" for nobody), 9 the count of reminder pairs that follow
-// for the person, then member/score pairs for the person, then for the
-// promoted person.
+// for the person, 10 when the target's keys expire (ms), then
+// member/score pairs for the person, then for the promoted person.
 var opScript = redis.NewScript(`
 local op, chat, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local kinds = {'day', 'hours'}
@@ -255,9 +435,17 @@ end
 local function remind(from, n)
   for i = from, from + 2*n - 1, 2 do redis.call('ZADD', KEYS[5], ARGV[i+1], ARGV[i]) end
 end
+-- a person's list lives at least as long as what it names
+local function keep(key)
+  if redis.call('PTTL', key) < tonumber(ARGV[6]) then redis.call('PEXPIRE', key, ARGV[6]) end
+end
+local function started(ki)
+  local st = redis.call('HGET', KEYS[ki], 'start')
+  return st and tonumber(st) <= now
+end
 local nmine = tonumber(ARGV[9])
 -- give back chat's seat in item (keys ki, ks, kw) and promote the first
--- person waiting, whose person key is KEYS[10]
+-- person waiting, whose person key is KEYS[10], unless it has started
 local function release(ki, ks, kw, id)
   if redis.call('SREM', KEYS[ks], chat) == 0 then
     if redis.call('LREM', KEYS[kw], 0, chat) > 0 then
@@ -269,13 +457,13 @@ local function release(ki, ks, kw, id)
   redis.call('HDEL', KEYS[4], id)
   unremind(chat, id)
   local first = redis.call('LINDEX', KEYS[kw], 0)
-  if first then
+  if first and not started(ki) then
     redis.call('LPOP', KEYS[kw])
     redis.call('SADD', KEYS[ks], first)
     local it = redis.call('HMGET', KEYS[ki], 'kind', 'start')
     redis.call('HSET', KEYS[10], id, 'booked|' .. it[1] .. '|' .. it[2])
-    redis.call('PEXPIRE', KEYS[10], ARGV[6])
-    remind(10 + 2*nmine, (#ARGV - 9 - 2*nmine) / 2)
+    keep(KEYS[10])
+    remind(11 + 2*nmine, (#ARGV - 10 - 2*nmine) / 2)
     return 'cancelled', first
   end
   return 'cancelled', false
@@ -298,10 +486,11 @@ local function check(except)
 end
 local function take(it)
   redis.call('SADD', KEYS[2], chat)
+  redis.call('PEXPIREAT', KEYS[2], ARGV[10])
   redis.call('LREM', KEYS[3], 0, chat)
   redis.call('HSET', KEYS[4], ARGV[4], 'booked|' .. it[4] .. '|' .. it[2])
-  redis.call('PEXPIRE', KEYS[4], ARGV[6])
-  remind(10, nmine)
+  keep(KEYS[4])
+  remind(11, nmine)
 end
 if op == 'book' then
   local r, it = check('')
@@ -316,16 +505,19 @@ elseif op == 'wait' then
   end
   if redis.call('LPOS', KEYS[3], chat) then return {'waiting'} end
   redis.call('RPUSH', KEYS[3], chat)
+  redis.call('PEXPIREAT', KEYS[3], ARGV[10])
   redis.call('HSET', KEYS[4], ARGV[4], 'waiting|session|0')
-  redis.call('PEXPIRE', KEYS[4], ARGV[6])
+  keep(KEYS[4])
   return {'waiting'}
 elseif op == 'cancel' then
+  if started(1) then return {'started'} end
   if (redis.call('LINDEX', KEYS[3], 0) or '') ~= ARGV[8] then return {'retry'} end
   local r, first = release(1, 2, 3, ARGV[4])
   return {r, first or ''}
 elseif op == 'move' then
   if (redis.call('LINDEX', KEYS[9], 0) or '') ~= ARGV[8] then return {'retry'} end
   if redis.call('SISMEMBER', KEYS[8], chat) == 0 then return {'not_booked'} end
+  if started(7) then return {'started'} end
   local r, it = check(ARGV[7])
   if r ~= 'ok' then return {r} end
   local _, first = release(7, 8, 9, ARGV[7])
@@ -344,8 +536,10 @@ type Result struct {
 
 func (s *Store) run(ctx context.Context, op string, chat int64, target Item, version string, old *Item, now time.Time) (Result, error) {
 	oldID := ""
+	ttl := s.personTTL(target, now)
 	if old != nil {
 		oldID = old.ID
+		ttl = max(ttl, s.personTTL(*old, now))
 	}
 	released := target.ID
 	if op == "move" {
@@ -369,7 +563,8 @@ func (s *Store) run(ctx context.Context, op string, chat int64, target Item, ver
 				mine = append(mine, reminderMember(chat, target.ID, r.Kind), r.Due.UnixMilli())
 			}
 		}
-		argv := []any{op, chat, now.UnixMilli(), target.ID, version, s.Retention.Milliseconds(), oldID, first, len(mine) / 2}
+		argv := []any{op, chat, now.UnixMilli(), target.ID, version, ttl.Milliseconds(), oldID, first, len(mine) / 2,
+			s.expires(target).UnixMilli()}
 		argv = append(argv, mine...)
 		if first != "" {
 			firstChat, _ := strconv.ParseInt(first, 10, 64)
@@ -611,4 +806,94 @@ func (s *Store) Forget(ctx context.Context, chat int64, now time.Time) ([]Result
 		}
 	}
 	return out, nil
+}
+
+// Status is an item as staff see it in a listing: its seats taken and
+// left, and the people waiting.
+type Status struct {
+	Item                Item
+	Taken, Left, Queued int
+}
+
+// List is every slot and session starting from from until to (the zero
+// time for no end), by start, with their seats and waiting lists.
+func (s *Store) List(ctx context.Context, from, to time.Time) ([]Status, error) {
+	max := "+inf"
+	if !to.IsZero() {
+		max = "(" + strconv.FormatInt(to.UnixMilli(), 10)
+	}
+	var out []Status
+	for _, kind := range []Kind{KindCoaching, KindSession} {
+		ids, err := s.rdb.ZRangeByScore(ctx, s.items(kind), &redis.ZRangeBy{Min: strconv.FormatInt(from.UnixMilli(), 10), Max: max}).Result()
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			it, err := s.Get(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			if it == nil {
+				continue
+			}
+			taken, err := s.rdb.SCard(ctx, s.seats(id)).Result()
+			if err != nil {
+				return nil, err
+			}
+			queued, err := s.rdb.LLen(ctx, s.wait(id)).Result()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Status{Item: *it, Taken: int(taken), Left: max0(it.Seats - int(taken)), Queued: int(queued)})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Status) int { return a.Item.Start.Compare(b.Item.Start) })
+	return out, nil
+}
+
+func max0(n int) int { return max(n, 0) }
+
+// ErrNotVideo refuses a link for an item that is not a video talk, or
+// that is unknown.
+var ErrNotVideo = dialogs.E(dialogs.ErrNotFound, "schedule: video link", errors.New("no video talk with this id"))
+
+// SetLink records the link of a video talk, given by its coach. It goes
+// out with the two-hour reminder; when that has gone already, its holders
+// get it now. told counts them.
+func (s *Store) SetLink(ctx context.Context, id, link string, now time.Time) (told int, err error) {
+	if err := CheckLink(link); err != nil {
+		return 0, dialogs.E(dialogs.ErrInvalid, "schedule: video link", err)
+	}
+	it, err := s.Get(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	if it == nil || it.Mode != ModeVideo {
+		return 0, ErrNotVideo
+	}
+	if it.Started(now) {
+		return 0, dialogs.E(dialogs.ErrInvalid, "schedule: video link", errors.New("this talk has started"))
+	}
+	if err := s.rdb.HSet(ctx, s.item(id), "link", link).Err(); err != nil {
+		return 0, err
+	}
+	due := true // the two-hour reminder, which carries the link, is still ahead
+	for _, r := range Plan(*it, now) {
+		if r.Kind == HoursBefore {
+			due = false
+		}
+	}
+	if !due {
+		return 0, nil
+	}
+	holders, err := s.Holders(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	p := s.rdb.TxPipeline()
+	for _, c := range holders {
+		p.ZAdd(ctx, s.reminders(), redis.Z{Score: float64(now.UnixMilli()), Member: reminderMember(c, id, VideoLink)})
+	}
+	_, err = p.Exec(ctx)
+	return len(holders), err
 }

@@ -22,6 +22,8 @@ const (
 	titleInterested = "Interesse in een vacature"
 	titleMessage    = "Bericht van een werkzoekende"
 	titleDigest     = "Weekoverzicht inschrijflinks"
+	titlePhone      = "Telefoonnummer voor je gesprek"
+	titleInterp     = "Vraagt een tolk"
 	titleAgain      = " (nog niet opgenomen)"
 	titleOther      = "Melding"
 
@@ -100,6 +102,10 @@ func Title(k Kind) string {
 		return titleMessage
 	case KindDigest:
 		return titleDigest
+	case KindPhone:
+		return titlePhone
+	case KindInterpreter:
+		return titleInterp
 	}
 	return titleOther + ": " + string(k)
 }

@@ -33,11 +33,18 @@ const (
 	KindMessage Kind = "message"
 	// KindDigest: the weekly sign-up link figures of one partner.
 	KindDigest Kind = "digest"
+	// KindPhone: the number a coach calls for a phone talk, for that coach
+	// alone (a direct message when the slot names their Slack id).
+	KindPhone Kind = "phone"
+	// KindInterpreter: someone whose language no coach speaks asks for an
+	// interpreter.
+	KindInterpreter Kind = "interpreter"
 )
 
 // Kinds lists every kind, so that configuration and tests can go over all
 // of them.
-var Kinds = []Kind{KindSignup, KindOriented, KindHandover, KindBooked, KindCancelled, KindMoved, KindPromoted, KindNoShow, KindInterested, KindMessage, KindDigest}
+var Kinds = []Kind{KindSignup, KindOriented, KindHandover, KindBooked, KindCancelled, KindMoved, KindPromoted, KindNoShow, KindInterested, KindMessage, KindDigest,
+	KindPhone, KindInterpreter}
 
 // Notification is one message to staff about one jobseeker. It is stored
 // in the outbox as JSON until Slack has it, so its fields are the whole
@@ -64,6 +71,10 @@ type Notification struct {
 	At time.Time `json:"at"`
 	// Item is the appointment of a booking, for the attendance buttons.
 	Item string `json:"item,omitempty"`
+	// Channel, when set, is where it goes instead of its kind's channel:
+	// a staff member's member id, so that only they read it (Slack posts
+	// it as a direct message from the app).
+	Channel string `json:"channel,omitempty"`
 }
 
 // Field is one labelled fact of a Notification.

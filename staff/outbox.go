@@ -326,6 +326,9 @@ func (o *Outbox) deliver(ctx context.Context, log *slog.Logger, consumer string,
 	}
 	log = log.With("kind", string(n.Kind))
 	channel := o.cfg.ChannelFor(n.Kind)
+	if n.Channel != "" {
+		channel = n.Channel
+	}
 	var bo backoff
 	for {
 		if !o.stillOurs(ctx, log, consumer, m.ID) {

@@ -43,6 +43,7 @@ func TestEachKindPostsOnceToItsChannel(t *testing.T) {
 		staff.KindCancelled: "Afspraak geannuleerd", staff.KindNoShow: "Niet komen opdagen",
 		staff.KindMoved: "Afspraak verplaatst", staff.KindPromoted: "Van de wachtlijst: plaats gekregen",
 		staff.KindInterested: "Interesse in een vacature", staff.KindMessage: "Bericht van een werkzoekende", staff.KindDigest: "Weekoverzicht inschrijflinks",
+		staff.KindPhone: "Telefoonnummer voor je gesprek", staff.KindInterpreter: "Vraagt een tolk",
 	}
 	posts := f.Posts()
 	if got, want := len(posts), len(staff.Kinds); got != want {
@@ -289,5 +290,24 @@ func TestRefusedEntryStaysQueued(t *testing.T) {
 	assertRefsOnce(t, f, "stubborn")
 	if got := f.Requests(); got != 2 {
 		t.Errorf("requests to Slack: got %d, want 2 (refused, then posted)", got)
+	}
+}
+
+// A notification for one staff member (a phone number for its coach) goes
+// to them, not to the channel of its kind.
+func TestANotificationForOneStaffMemberGoesToThemAlone(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	f := newFakeSlack(t)
+	cfg := staff.Config{DefaultChannel: "C-ALGEMEEN"}
+	o := newOutbox(t, rdb, prefix, f, cfg)
+	mustEnqueue(t, o, staff.Notification{Kind: staff.KindPhone, ChatRef: "ref-phone", Channel: "U0YUSUF01",
+		Fields: []staff.Field{{Label: "Telefoon", Value: "+32 470 12 34 56"}}})
+	stop := run(t, newOutbox(t, rdb, prefix, f, cfg), "p1")
+	waitPosted(t, f, rdb, prefix, 1)
+	stop()
+	for _, p := range f.Posts() {
+		if p.Channel != "U0YUSUF01" {
+			t.Fatalf("the phone number went to %s, want the coach alone", p.Channel)
+		}
 	}
 }

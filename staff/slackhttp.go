@@ -40,6 +40,13 @@ const (
 	textMarkedAlready = "Dit was al zo gemarkeerd."
 	textNoSeat        = "Deze persoon heeft geen plaats (meer) op deze afspraak: geannuleerd, verplaatst of gegevens gewist."
 	textAttendOff     = "Aanwezigheid kan hier niet gemarkeerd worden; gebruik `werkwijzer attendance`."
+	textNotStarted    = "Deze afspraak is nog niet begonnen. Aanwezigheid markeer je vanaf het begin van de afspraak."
+	textVideoUsage    = "Zo geef je de link van een videogesprek: `/werkwijzer video ID https://…`, met de id van het gesprek (zie `werkwijzer items`). De persoon krijgt de link bij de herinnering twee uur vooraf."
+	textVideoOff      = "Videolinks kunnen hier niet gegeven worden."
+	textVideoSaved    = "Link bewaard voor %s. De persoon krijgt hem bij de herinnering twee uur vooraf."
+	textVideoSent     = "Link bewaard voor %s en meteen gestuurd: de herinnering was al vertrokken."
+	textVideoNoTalk   = "Er is geen videogesprek met id `%s`."
+	textVideoBad      = "Dat kan niet: %s."
 	textNotDelivered  = "Je bericht kon niet bij de werkzoekende geraken. Probeer het zo opnieuw."
 	nameFallback      = "Een medewerker"
 	textTakeNotTold   = "De werkzoekende kon niet verwittigd worden dat je het gesprek overneemt (Telegram of Redis haperde). De vraag staat weer open: druk zo opnieuw op *Overnemen*."
@@ -252,6 +259,9 @@ func (s *Staff) attend(ctx context.Context, value string, came bool, user, chann
 	case errors.Is(err, dialogs.ErrNotFound):
 		s.ephemeral(ctx, channel, user, textNoSeat)
 		return
+	case errors.Is(err, dialogs.ErrInvalid):
+		s.ephemeral(ctx, channel, user, textNotStarted)
+		return
 	case err != nil:
 		s.Log.Warn("staff: attendance not recorded", "err", err)
 		s.ephemeral(ctx, channel, user, textNotDelivered)
@@ -360,6 +370,8 @@ func (s *Staff) command(ctx context.Context, text, channel string) (string, erro
 		return textCommandsHelp, nil
 	case args[0] == "link":
 		return s.link(ctx, args[1:], channel)
+	case args[0] == "video":
+		return s.video(ctx, args[1:])
 	case args[0] == "stats":
 		out, err := s.stats(ctx)
 		if err != nil {
@@ -368,6 +380,30 @@ func (s *Staff) command(ctx context.Context, text, channel string) (string, erro
 		return out, err
 	}
 	return fmt.Sprintf(textUnknownAction, escape(args[0])) + textCommandsHelp, nil
+}
+
+// video takes a video talk's link from its coach: "video ITEM URL".
+func (s *Staff) video(ctx context.Context, args []string) (string, error) {
+	if s.Videos == nil {
+		return textVideoOff, nil
+	}
+	if len(args) != 2 {
+		return textVideoUsage, nil
+	}
+	link, _, _ := strings.Cut(strings.Trim(args[1], "<>"), "|") // Slack may send <url|label>
+	told, err := s.Videos.SetLink(ctx, args[0], link)
+	var de *dialogs.Error
+	switch {
+	case errors.Is(err, dialogs.ErrNotFound):
+		return fmt.Sprintf(textVideoNoTalk, escape(args[0])), nil
+	case errors.Is(err, dialogs.ErrInvalid) && errors.As(err, &de) && de.Err != nil:
+		return fmt.Sprintf(textVideoBad, escape(de.Err.Error())), nil
+	case err != nil:
+		return "", err
+	case told > 0:
+		return fmt.Sprintf(textVideoSent, escape(args[0])), nil
+	}
+	return fmt.Sprintf(textVideoSaved, escape(args[0])), nil
 }
 
 // link makes a sign-up link from "link PARTNER [place...] [lang=..]

@@ -52,6 +52,9 @@ type Staff struct {
 	// Attendance records attendance from the buttons on a booking; nil
 	// leaves the buttons dead.
 	Attendance Attendance
+	// Videos takes a video talk's link from its coach ("/werkwijzer video
+	// ITEM URL"); nil turns the command off.
+	Videos Videos
 
 	names sync.Map // Slack user id → first name
 }
@@ -62,6 +65,15 @@ type Staff struct {
 // it (any more). The schedule implements it.
 type Attendance interface {
 	Attend(ctx context.Context, item, ref string, refOf func(int64) string, came bool) (changed bool, err error)
+}
+
+// Videos records the link of a video talk that its coach gives; told
+// counts the people who get it at once (the two-hour reminder, which
+// carries it, having gone). Errors of kind dialogs.ErrNotFound (no such
+// video talk) and dialogs.ErrInvalid (not an https link, or the talk has
+// begun) are told to staff. The schedule implements it.
+type Videos interface {
+	SetLink(ctx context.Context, item, link string) (told int, err error)
 }
 
 // Linker makes a sign-up link (its URL and QR code) for "/werkwijzer
@@ -115,7 +127,8 @@ func (s *Staff) Deliver(ctx context.Context, turn *dialogs.Turn) error {
 		var err error
 		switch n.Kind {
 		case dialogs.NoteSignup, dialogs.NoteOriented, dialogs.NoteHandover, dialogs.NoteInterested,
-			dialogs.NoteBooked, dialogs.NoteCancelled, dialogs.NoteMoved, dialogs.NotePromoted, dialogs.NoteNoShow:
+			dialogs.NoteBooked, dialogs.NoteCancelled, dialogs.NoteMoved, dialogs.NotePromoted, dialogs.NoteNoShow,
+			dialogs.NotePhone, dialogs.NoteInterpreter:
 			// A request is filed before it is posted, so that it can be
 			// taken as soon as staff see it.
 			note := s.notification(turn.ChatID, n)
@@ -139,7 +152,7 @@ func (s *Staff) Deliver(ctx context.Context, turn *dialogs.Turn) error {
 
 // notification is a note as staff see it.
 func (s *Staff) notification(chatID int64, n dialogs.Note) Notification {
-	out := Notification{ID: n.ID, Kind: Kind(n.Kind), ChatRef: Ref(chatID), ChatID: chatID, Lang: n.Lang, At: n.At, Item: n.Item}
+	out := Notification{ID: n.ID, Kind: Kind(n.Kind), ChatRef: Ref(chatID), ChatID: chatID, Lang: n.Lang, At: n.At, Item: n.Item, Channel: n.To}
 	for _, f := range n.Fields {
 		out.Fields = append(out.Fields, Field{Label: f.Label, Value: f.Value})
 	}

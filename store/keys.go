@@ -39,6 +39,25 @@ import (
 	"strconv"
 )
 
+// Permanent lists, as path.Match patterns after the prefix, the keys of
+// every package that live without a TTL on purpose, with why. Every other
+// key expires; a test runs the whole booking cycle and fails on any key
+// without a lifetime that is not listed here.
+var Permanent = map[string]string{
+	"outreach:secret":    "the key that signs printed link codes: changing it voids every poster",
+	"outreach:partners":  "the partner registry, as staff imported it",
+	"{staff}:outbox":     "the staff notification stream; entries go once posted",
+	"{staff}:ho:waiting": "untaken requests for a person, by when to raise them; members go with their request",
+	"{staff}:ho:open":    "open requests, for the statistics; members go with their request",
+	"{book}:reminders":   "reminders and booking news by when they are due; members go once sent, and with /forget",
+	"{book}:claimed":     "reminders being sent, under a lease; members go once acknowledged",
+	"{alerts}:people":    "who asked for vacancy alerts; members go with /forget and Stop",
+	"{alerts}:queue":     "vacancy alerts by when they are due; members go once sent",
+	"{alerts}:claimed":   "vacancy alerts being sent, under a lease",
+	"{vac}:all":          "every vacancy id of the catalogue; ids go when their vacancy does",
+	"{vac}:src:*":        "the vacancy ids one source offers; replaced on every import of it",
+}
+
 // DefaultPrefix starts every key Werkwijzer writes.
 const DefaultPrefix = "ww"
 

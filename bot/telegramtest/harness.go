@@ -60,6 +60,13 @@ func (c *Chat) Send(text string) []Message {
 	return c.Do(c.MessageUpdate(map[string]any{"text": text}))
 }
 
+// ShareContact presses the key that shares the person's own phone number,
+// as Telegram sends it (a contact with their own user id).
+func (c *Chat) ShareContact(phone string) []Message {
+	c.t.Helper()
+	return c.Do(c.MessageUpdate(map[string]any{"contact": map[string]any{"phone_number": phone, "first_name": "Test", "user_id": c.ID}}))
+}
+
 // Press presses the button with callback data on the last message that
 // showed buttons.
 func (c *Chat) Press(data string) []Message {

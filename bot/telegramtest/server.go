@@ -24,6 +24,13 @@ type Button struct {
 	Data string `json:"callback_data"`
 }
 
+// Key is a key of a keyboard that replaces the person's own (a reply
+// keyboard) as the bot sent it.
+type Key struct {
+	Text           string `json:"text"`
+	RequestContact bool   `json:"request_contact"`
+}
+
 // Message is one call by which the bot showed something to a person.
 type Message struct {
 	Method    string // sendMessage, editMessageText or sendDocument
@@ -31,10 +38,13 @@ type Message struct {
 	MessageID int
 	Text      string
 	Buttons   [][]Button
-	Document  string // file name
-	Content   []byte
-	Caption   string
-	At        time.Time // when the fake received it
+	// Keys is a reply keyboard; RemoveKeys gives the person's own back.
+	Keys       [][]Key
+	RemoveKeys bool
+	Document   string // file name
+	Content    []byte
+	Caption    string
+	At         time.Time // when the fake received it
 }
 
 // Fault lets a test make the fake answer a call with an error instead.
@@ -247,9 +257,11 @@ func (s *Server) record(w http.ResponseWriter, method string, chatID int64, p pa
 	if rm := p.values["reply_markup"]; rm != "" {
 		var kb struct {
 			InlineKeyboard [][]Button `json:"inline_keyboard"`
+			Keyboard       [][]Key    `json:"keyboard"`
+			RemoveKeyboard bool       `json:"remove_keyboard"`
 		}
 		json.Unmarshal([]byte(rm), &kb)
-		m.Buttons = kb.InlineKeyboard
+		m.Buttons, m.Keys, m.RemoveKeys = kb.InlineKeyboard, kb.Keyboard, kb.RemoveKeyboard
 	}
 	if method == "sendDocument" {
 		m.Document, m.Content = p.names["document"], p.files["document"]

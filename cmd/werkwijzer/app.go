@@ -141,7 +141,7 @@ func (m *Main) Open(ctx context.Context) error {
 	engine := dialogs.NewEngine(texts, clk)
 	engine.Retention = c.Retention
 	engine.Register(
-		orientation.Flow{AskShare: c.staffCanAnswer()},
+		orientation.Flow{AskShare: c.staffCanAnswer(), Interpreted: m.Booker.InterpretedSectors},
 		privacy.Flow{},
 		signup.Flow{Links: m.Links},
 		vacancies.Flow{Finder: &jobs.Finder{Catalogue: m.Catalogue, T: texts.T, Clock: clk, CacheFor: 30 * time.Second},
@@ -162,7 +162,7 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Staff.SetRetention(c.Retention)
 		m.Staff.SigningSecret = c.SlackSigningSecret
 		m.Staff.Links = outreach.Maker{Links: m.Links, Username: m.botUsername}
-		m.Staff.Digest, m.Staff.Attendance = m.Funnel, m.Booker
+		m.Staff.Digest, m.Staff.Attendance, m.Staff.Videos = m.Funnel, m.Booker, m.Booker
 		// Staff hear first: while a staff member has the conversation, a
 		// turn's only output is the person's words in their thread.
 		receivers = append([]bot.NoteReceiver{m.Staff}, receivers...)
@@ -205,10 +205,10 @@ func loadDemoSchedule(ctx context.Context, s *schedule.Store, now time.Time) err
 	if err != nil {
 		return err
 	}
-	if _, err := s.Import(ctx, schedule.KindCoaching, slots, now); err != nil {
+	if _, err := s.Import(ctx, schedule.KindCoaching, slots, now, schedule.ImportOptions{}); err != nil {
 		return err
 	}
-	_, err = s.Import(ctx, schedule.KindSession, sessions, now)
+	_, err = s.Import(ctx, schedule.KindSession, sessions, now, schedule.ImportOptions{})
 	return err
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/schedule"
+	"github.com/werkwijzer/werkwijzer/schedule/calendartest"
 	"github.com/werkwijzer/werkwijzer/staff"
 	"github.com/werkwijzer/werkwijzer/staff/slacktest"
 	"github.com/werkwijzer/werkwijzer/store"
@@ -58,7 +60,14 @@ func scheduleFiles(t *testing.T, lang string) (slots, sessions string) {
     languages: [nl, %s]
     place: address
     address: Werkwinkel, Desguinlei 33, 2018 Antwerpen
-`, lang, lang)), 0o600)
+  - id: sam
+    start: 2027-03-25 10:00
+    duration: 45m
+    coach: Sam
+    slack: U0SAM0001
+    languages: [nl, %s]
+    place: phone
+`, lang, lang, lang)), 0o600)
 	os.WriteFile(sessions, []byte(`sessions:
   - id: fabriek
     house: talentenfabriek
@@ -106,19 +115,23 @@ func buttonWith(t *testing.T, m telegramtest.Message, prefix string) string {
 	return ""
 }
 
-func checkCalendar(t *testing.T, m telegramtest.Message, start string) {
+// checkCalendar reads the calendar file m carries with two parsers and
+// checks it starts at start (Brussels wall time, "20270323T140000").
+func checkCalendar(t *testing.T, m telegramtest.Message, start string) calendartest.Event {
 	t.Helper()
-	if !strings.HasSuffix(m.Document, ".ics") || !strings.Contains(string(m.Content), "\r\n") {
-		t.Fatalf("no calendar file with CRLF line ends: %q", m.Document)
+	if !strings.HasSuffix(m.Document, ".ics") {
+		t.Fatalf("no calendar file: %q", m.Document)
+	}
+	ev := calendartest.Parse(t, m.Content)
+	want, _ := time.ParseInLocation("20060102T150405", start, clock.Brussels)
+	if !ev.Start.Equal(want) || ev.TZID != "Europe/Brussels" {
+		t.Fatalf("calendar starts %s (%s), want %s in Europe/Brussels", ev.Start, ev.TZID, start)
 	}
 	cal, err := ics.ParseCalendar(strings.NewReader(string(m.Content)))
-	if err != nil || len(cal.Events()) != 1 {
-		t.Fatalf("calendar file does not parse: %v", err)
+	if err != nil || cal.Events()[0].GetProperty(ics.ComponentPropertyDtStart).Value != start {
+		t.Fatalf("DTSTART is not written in Brussels wall time %s: %v", start, err)
 	}
-	dt := cal.Events()[0].GetProperty(ics.ComponentPropertyDtStart)
-	if dt.Value != start || dt.ICalParameters["TZID"][0] != "Europe/Brussels" {
-		t.Fatalf("calendar DTSTART %s %v, want %s in Europe/Brussels", dt.Value, dt.ICalParameters, start)
-	}
+	return ev
 }
 
 // The booking cycle end to end, in three languages (Arabic right to left):
@@ -170,7 +183,10 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 	what := tr("what_coaching", map[string]any{"Coach": "Mira"})
 	expect(t, lang, got, "booked_done", map[string]any{"What": what, "Date": dayIn(lang, bxl(2027, 3, 23, 14, 0)),
 		"Time": "14:00", "Place": "Werkwinkel, Desguinlei 33, 2018 Antwerpen"})
-	checkCalendar(t, got[len(got)-1], "20270323T140000")
+	first := checkCalendar(t, got[len(got)-1], "20270323T140000")
+	if first.Method != "PUBLISH" || first.Sequence != 0 {
+		t.Fatalf("first calendar file: %+v", first)
+	}
 	booked := waitPost(t, f, "booked", func(p slacktest.Post) bool { return header(p.Blocks) == "Afspraak geboekt" })
 	if v := buttonValue(booked.Blocks, staff.ActionNoShow); !strings.HasPrefix(v, "mira|WW-") {
 		t.Fatalf("booked notification: attendance button value %q", v)
@@ -183,7 +199,9 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 	got = c.Press(buttonWith(t, got[len(got)-1], "bk:tc:nadia:"))
 	expect(t, lang, got, "moved_done", map[string]any{"What": tr("what_coaching", map[string]any{"Coach": "Nadia"}),
 		"Date": dayIn(lang, bxl(2027, 3, 24, 11, 0)), "Time": "11:00", "Place": "Werkwinkel, Desguinlei 33, 2018 Antwerpen"})
-	checkCalendar(t, got[len(got)-1], "20270324T110000")
+	if ev := checkCalendar(t, got[len(got)-1], "20270324T110000"); ev.UID != first.UID || ev.Sequence != 1 {
+		t.Fatalf("the moved talk's file: UID %s SEQUENCE %d, want %s and 1 (an update of the entry)", ev.UID, ev.Sequence, first.UID)
+	}
 	moved := waitPost(t, f, "moved", func(p slacktest.Post) bool { return header(p.Blocks) == "Afspraak verplaatst" })
 	if mine, _ := r.m.Booker.Mine(ctx, chat); len(mine) != 1 || mine[0].ID != "nadia" {
 		t.Fatalf("after the move the person holds %+v, want Nadia's slot only", mine)
@@ -208,7 +226,7 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 	if m := withText(msgs, promoted); !m.HasButton("bk:x:fabriek") {
 		t.Fatalf("the seat from the waiting list comes without a way to give it back: %+v", m.Buttons)
 	}
-	checkCalendar(t, msgs[len(msgs)-1], "20270328T100000") // 10:00 on the day summer time starts
+	seat := checkCalendar(t, msgs[len(msgs)-1], "20270328T100000") // 10:00 on the day summer time starts
 	waitPost(t, f, "promoted", func(p slacktest.Post) bool { return header(p.Blocks) == "Van de wachtlijst: plaats gekregen" })
 
 	// Reminders: the day before at 18:00 and two hours before, once each.
@@ -229,9 +247,17 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 	settle(r)
 	waitText(t, tg, chat, dayBefore, 1)
 
+	// The talk has begun: Cancel on the old reminder changes nothing.
+	clk.Set(bxl(2027, 3, 24, 12, 0))
+	got = c.Do(c.PressUpdate("bk:x:nadia", reminder.MessageID))
+	expect(t, lang, got, "appt_started", map[string]any{"What": tr("what_coaching", map[string]any{"Coach": "Nadia"}),
+		"Date": dayIn(lang, bxl(2027, 3, 24, 11, 0)), "Time": "11:00"})
+	if sl, _ := r.m.Booker.Slot(ctx, chat, "nadia"); sl == nil || !sl.Held {
+		t.Fatalf("after a press on the old reminder the seat is %+v, want still held (for attendance)", sl)
+	}
+
 	// No-show, marked in Slack: a kind message to the person, and the
 	// coach is told; a second press changes nothing.
-	clk.Set(bxl(2027, 3, 24, 12, 0))
 	press := slacktest.BlockAction("U-NADIA", moved.Channel, moved.TS, staff.ActionNoShow, buttonValue(moved.Blocks, staff.ActionNoShow))
 	if code, _ := slackCall(t, r, signingSecret, "/slack/actions", slacktest.Form, press, time.Now()); code != http.StatusOK {
 		t.Fatalf("no-show press: %d", code)
@@ -247,6 +273,28 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 		t.Fatalf("second press: %+v", e)
 	}
 
+	// A phone talk: the number is asked with the contact key, shared, and
+	// shown to its coach alone.
+	got = c.Press("bk:lc:0")
+	got = c.Press(buttonWith(t, got[len(got)-1], "bk:bc:sam:"))
+	expect(t, lang, got, "phone_ask", map[string]any{"Coach": "Sam"})
+	if ask := withText(got, tr("phone_ask", map[string]any{"Coach": "Sam"})); len(ask.Keys) != 1 || !ask.Keys[0][0].RequestContact {
+		t.Fatalf("the phone question has no contact key: %+v", ask.Keys)
+	}
+	got = c.ShareContact("32470123456")
+	expect(t, lang, got, "phone_saved", map[string]any{"Phone": "+32 470 12 34 56", "Coach": "Sam"})
+	if !withText(got, tr("phone_saved", map[string]any{"Phone": "+32 470 12 34 56", "Coach": "Sam"})).RemoveKeys {
+		t.Fatal("the keyboard is not given back after the number")
+	}
+	waitPost(t, f, "phone", func(p slacktest.Post) bool {
+		return p.Channel == "U0SAM0001" && strings.Contains(blockText(p.Blocks), "+32 470 12 34 56")
+	})
+	for _, p := range f.Posts() {
+		if p.Channel != "U0SAM0001" && strings.Contains(blockText(p.Blocks)+p.Text, "470 12 34 56") {
+			t.Fatalf("the number went to %s too", p.Channel)
+		}
+	}
+
 	// The session's reminder, then cancel from it: no reminder after that.
 	clk.Set(bxl(2027, 3, 27, 18, 0))
 	sessionEve := tr("reminder_day", map[string]any{"Time": "10:00", "What": "Werken in de industrie",
@@ -254,13 +302,44 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 	waitText(t, tg, chat, sessionEve, 1)
 	expect(t, lang, c.Press("bk:x:fabriek"), "cancel_confirm", map[string]any{"What": "Werken in de industrie",
 		"Date": dayIn(lang, bxl(2027, 3, 28, 10, 0)), "Time": "10:00"})
-	expect(t, lang, c.Press("bk:xy:fabriek"), "cancel_done")
+	got = c.Press("bk:xy:fabriek")
+	expect(t, lang, got, "cancel_done")
+	if ev := calendartest.Parse(t, got[len(got)-1].Content); ev.Method != "CANCEL" || ev.UID != seat.UID || ev.Sequence != seat.Sequence+1 {
+		t.Fatalf("cancellation file %+v, want METHOD:CANCEL for %s with a higher SEQUENCE", ev, seat.UID)
+	}
 	waitPost(t, f, "cancelled", func(p slacktest.Post) bool { return header(p.Blocks) == "Afspraak geannuleerd" })
 	before := len(tg.Messages(chat))
 	clk.Set(bxl(2027, 3, 28, 8, 0))
 	settle(r)
 	if after := len(tg.Messages(chat)); after != before {
 		t.Fatalf("%d messages after cancelling, want none (no reminder to someone who cancelled)", after-before)
+	}
+	everyKeyHasALifetime(t, r.m.Redis, prefix)
+}
+
+// everyKeyHasALifetime fails on a key under prefix without a TTL that
+// store.Permanent does not list as permanent on purpose.
+func everyKeyHasALifetime(t *testing.T, rdb redis.UniversalClient, prefix string) {
+	t.Helper()
+	ctx := context.Background()
+	keys := rdb.Keys(ctx, prefix+":*").Val()
+	if len(keys) < 10 {
+		t.Fatalf("only %d keys after a full cycle: the scan would prove nothing", len(keys))
+	}
+	for _, k := range keys {
+		if rdb.PTTL(ctx, k).Val() >= 0 {
+			continue
+		}
+		name := strings.TrimPrefix(k, prefix+":")
+		permanent := false
+		for pattern := range store.Permanent {
+			if ok, _ := path.Match(pattern, name); ok {
+				permanent = true
+			}
+		}
+		if !permanent {
+			t.Errorf("%s (%s) has no lifetime and is not listed in store.Permanent", k, rdb.Type(ctx, k).Val())
+		}
 	}
 }
 
@@ -309,8 +388,8 @@ func TestRemindersOnceAcrossTwoInstancesAndARestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	sess := ss[0]
-	st.Import(ctx, schedule.KindCoaching, []schedule.Item{slot}, clk.Now())
-	st.Import(ctx, schedule.KindSession, []schedule.Item{sess}, clk.Now())
+	st.Import(ctx, schedule.KindCoaching, []schedule.Item{slot}, clk.Now(), schedule.ImportOptions{})
+	st.Import(ctx, schedule.KindSession, []schedule.Item{sess}, clk.Now(), schedule.ImportOptions{})
 	sessionsStore := store.NewSessions(a.m.Redis, store.Keys{Prefix: prefix})
 	const people = 30
 	for i := range people {
@@ -415,24 +494,45 @@ func TestBookingBadInputStaffChangesAndForget(t *testing.T) {
 
 	got = c.Press("bk:lc:0")
 	c.Press(buttonWith(t, got[len(got)-1], "bk:bc:mira:"))
+	// A second coaching talk is caught before the list, not after a pick.
 	got = c.Press("bk:lc:0")
-	got = c.Press(buttonWith(t, got[len(got)-1], "bk:bc:koen:"))
 	expect(t, lang, got, "book_has_coaching", map[string]any{"Date": dayIn(lang, bxl(2027, 3, 23, 14, 0)), "Time": "14:00"})
-	if !got[len(got)-1].HasButton("bk:mv:mira") {
-		t.Fatal("a second coaching talk does not offer to move the first")
+	if !got[len(got)-1].HasButton("bk:mv:mira") || contains(got, texts.T(lang, "slots_intro", nil)) {
+		t.Fatal("a second coaching talk does not offer to move the first, or lists times anyway")
 	}
+	// Pressed on an older list, the slot is still refused, with the offer.
+	got = c.Press("bk:bc:koen:" + must(schedule.ParseSlots(must(os.ReadFile(slots))))[0].Version)
+	expect(t, lang, got, "book_has_coaching", map[string]any{"Date": dayIn(lang, bxl(2027, 3, 23, 14, 0)), "Time": "14:00"})
 
-	// Staff take Mira's slot out of the schedule: the person is told.
+	// Staff take Mira's slot out of the schedule: refused at first (it has
+	// a booking), tried with --check, then allowed; the person is told.
 	os.WriteFile(slots, []byte(strings.Split(string(must(os.ReadFile(slots))), "  - id: mira")[0]), 0o600)
+	ref := staff.Ref(id)
 	out, err := werkwijzer(t, env, "import", "slots", slots)
-	if err != nil || !strings.Contains(out, "1 cancelled with bookings (1 people will be told)") {
+	if err == nil || !strings.Contains(err.Error(), "--allow-cancel") || !strings.Contains(out, "cancelled  mira (2027-03-23 14:00): booked "+ref) {
+		t.Fatalf("re-import without --allow-cancel: %q %v, want refused with who would be told", out, err)
+	}
+	out, err = werkwijzer(t, env, "import", "slots", slots, "--check", "--allow-cancel")
+	if err != nil || !strings.Contains(out, "a check, nothing was changed") || !strings.Contains(out, "booked "+ref) {
+		t.Fatalf("--check: %q %v", out, err)
+	}
+	if mine, _ := r.m.Booker.Mine(context.Background(), id); len(mine) != 1 {
+		t.Fatalf("after --check the person holds %+v, want Mira's slot still", mine)
+	}
+	out, err = werkwijzer(t, env, "import", "slots", slots, "--allow-cancel")
+	if err != nil || !strings.Contains(out, "1 cancelled with bookings, 0 given more seats (1 people will be told)") {
 		t.Fatalf("re-import: %q %v", out, err)
 	}
 	tick(r) // the server looks for news
 	msgs := waitText(t, tg, id, texts.T(lang, "item_cancelled", map[string]any{"What": texts.T(lang, "what_coaching", map[string]any{"Coach": "Mira"}),
 		"Date": dayIn(lang, bxl(2027, 3, 23, 14, 0)), "Time": "14:00"}), 1)
-	if !msgs[len(msgs)-1].HasButton("bk:lc:0") {
+	cancelled := texts.T(lang, "item_cancelled", map[string]any{"What": texts.T(lang, "what_coaching", map[string]any{"Coach": "Mira"}),
+		"Date": dayIn(lang, bxl(2027, 3, 23, 14, 0)), "Time": "14:00"})
+	if !withText(msgs, cancelled).HasButton("bk:lc:0") {
 		t.Fatal("the cancellation offers no other time")
+	}
+	if file := msgs[len(msgs)-1]; calendartest.Parse(t, file.Content).Method != "CANCEL" {
+		t.Fatalf("the cancellation comes without a file that takes it out of the calendar: %q", file.Document)
 	}
 
 	got = c.Press("bk:ls:0")

@@ -41,11 +41,11 @@ func (m *Main) Import(ctx context.Context, args []string) error {
 	if len(args) >= 2 && args[0] == "vacancies" {
 		return m.importVacancies(ctx, args[1:])
 	}
-	if len(args) == 2 && (args[0] == "slots" || args[0] == "sessions") {
-		return m.importSchedule(ctx, args[0], args[1])
+	if len(args) >= 2 && (args[0] == "slots" || args[0] == "sessions") {
+		return m.importSchedule(ctx, args[0], args[1:])
 	}
 	if len(args) != 2 || args[0] != "partners" {
-		return errors.New("usage: werkwijzer import partners|slots|sessions FILE | werkwijzer import vacancies FILE [--source NAME]")
+		return errors.New("usage: werkwijzer import partners FILE | werkwijzer import slots|sessions FILE [--check] [--allow-cancel] | werkwijzer import vacancies FILE [--source NAME]")
 	}
 	if err := m.persistentRedis("import"); err != nil {
 		return err
@@ -262,9 +262,23 @@ func (m *Main) importVacancies(ctx context.Context, args []string) error {
 }
 
 // importSchedule loads coaching slots or info sessions: "import slots
-// FILE" or "import sessions FILE". A refused file changes nothing; the
-// people whose appointment moved or was cancelled are told by the bot.
-func (m *Main) importSchedule(ctx context.Context, kind, path string) error {
+// FILE" or "import sessions FILE", with --check to see what would change
+// and who would be told without changing anything, and --allow-cancel to
+// let it cancel items that people booked. A refused file changes nothing;
+// the people whose appointment moved, was cancelled or got a seat are told
+// by the bot.
+func (m *Main) importSchedule(ctx context.Context, kind string, args []string) error {
+	fs := flag.NewFlagSet("import "+kind, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	check := fs.Bool("check", false, "say what the import would change and who would be told; change nothing")
+	allowCancel := fs.Bool("allow-cancel", false, "let the import cancel items that people booked or wait for")
+	path := args[0]
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("import %s: unexpected %q (flags go after the file)", kind, fs.Arg(0))
+	}
 	if err := m.persistentRedis("import"); err != nil {
 		return err
 	}
@@ -286,35 +300,139 @@ func (m *Main) importSchedule(ctx context.Context, kind, path string) error {
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
-	res, err := m.Schedule.Import(ctx, k, items, m.now())
+	res, err := m.Schedule.Import(ctx, k, items, m.now(), schedule.ImportOptions{DryRun: *check, AllowCancel: *allowCancel})
+	if errors.Is(err, schedule.ErrWouldCancel) {
+		writeChanges(m.Stdout, res)
+		return fmt.Errorf("%s lacks %d %s that people booked or wait for (listed above); nothing was imported. "+
+			"If they are to be cancelled, and their people told, import again with --allow-cancel", path, len(res.CancelsBookings()), kind)
+	}
 	if err != nil {
 		return err
 	}
-	tell, moved, cancelled := 0, 0, 0
-	for _, ch := range res.Moved {
-		if n := len(ch.Booked) + len(ch.Waiting); n > 0 {
-			tell, moved = tell+n, moved+1
+	tell := 0
+	for _, chs := range [][]schedule.Change{res.Moved, res.Cancelled, res.Promoted} {
+		for _, ch := range chs {
+			tell += ch.People()
 		}
 	}
-	for _, ch := range res.Cancelled {
-		if n := len(ch.Booked) + len(ch.Waiting); n > 0 {
-			tell, cancelled = tell+n, cancelled+1
-		}
+	verb := "read"
+	if *check {
+		verb = "read; a check, nothing was changed"
 	}
-	fmt.Fprintf(m.Stdout, "%s: %d %s read; %d added, %d updated, %d unchanged, %d removed; %d moved and %d cancelled with bookings (%d people will be told)\n",
-		path, len(items), kind, res.Added, res.Updated, res.Unchanged, len(res.Cancelled), moved, cancelled, tell)
+	fmt.Fprintf(m.Stdout, "%s: %d %s %s; %d added, %d updated, %d unchanged, %d removed, %d started (left as they are); "+
+		"%d moved and %d cancelled with bookings, %d given more seats (%d people will be told)\n",
+		path, len(items), kind, verb, res.Added, res.Updated, res.Unchanged, len(res.Cancelled), res.Started,
+		len(res.Moved), len(res.CancelsBookings()), len(res.Promoted), tell)
+	writeChanges(m.Stdout, res)
 	return nil
+}
+
+// writeChanges lists, per item, what an import does to people, by
+// reference: who is told of a move or a cancellation, who gets a seat.
+func writeChanges(w io.Writer, res schedule.ImportResult) {
+	at := func(it schedule.Item) string { return it.Start.In(clock.Brussels).Format("2006-01-02 15:04") }
+	refs := func(chats []int64) string {
+		out := make([]string, 0, len(chats))
+		for _, c := range chats {
+			out = append(out, staff.Ref(c))
+		}
+		return strings.Join(out, " ")
+	}
+	for _, ch := range res.Moved {
+		fmt.Fprintf(w, "  moved      %s: %s → %s; told: %s\n", ch.Item.ID, at(ch.Was), at(ch.Item), refs(ch.Booked))
+	}
+	for _, ch := range res.CancelsBookings() {
+		fmt.Fprintf(w, "  cancelled  %s (%s): booked %s", ch.Item.ID, at(ch.Item), refs(ch.Booked))
+		if len(ch.Waiting) > 0 {
+			fmt.Fprintf(w, "; waiting %s", refs(ch.Waiting))
+		}
+		fmt.Fprintln(w)
+	}
+	for _, ch := range res.Promoted {
+		fmt.Fprintf(w, "  seats      %s: %d → %d seats; from the waiting list: %s\n", ch.Item.ID, ch.Was.Seats, ch.Item.Seats, refs(ch.Booked))
+	}
+}
+
+// ItemsCommand lists slots and sessions: "items [--from DATE]", from today
+// on unless --from says otherwise, with their ids, seats taken and left
+// and the people waiting.
+func (m *Main) ItemsCommand(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("items", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	from := fs.String("from", "", "first day to list, YYYY-MM-DD (default: today)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return errors.New("usage: werkwijzer items [--from DATE]")
+	}
+	if err := m.persistentRedis("items"); err != nil {
+		return err
+	}
+	day := startOfDay(m.now())
+	if *from != "" {
+		d, err := time.ParseInLocation("2006-01-02", *from, clock.Brussels)
+		if err != nil {
+			return fmt.Errorf("--from %q: want a date such as 2027-03-09", *from)
+		}
+		day = d
+	}
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	list, err := m.Schedule.List(ctx, day, time.Time{})
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		fmt.Fprintf(m.Stdout, "No slots or sessions from %s on.\n", day.Format("2006-01-02"))
+		return nil
+	}
+	return writeItems(m.Stdout, list)
+}
+
+func writeItems(out io.Writer, list []schedule.Status) error {
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tKIND\tSTART\tWHO/WHAT\tTAKEN\tLEFT\tWAITING")
+	for _, st := range list {
+		what := st.Item.Coach
+		if st.Item.Kind == schedule.KindSession {
+			what = st.Item.Title
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%d\n", st.Item.ID, st.Item.Kind, st.Item.Start.In(clock.Brussels).Format("2006-01-02 15:04"),
+			what, st.Taken, st.Left, st.Queued)
+	}
+	return w.Flush()
+}
+
+func startOfDay(t time.Time) time.Time {
+	t = t.In(clock.Brussels)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, clock.Brussels)
 }
 
 // AttendanceCommand is "attendance ITEM [REF=yes|no ...]": without marks
 // it lists who holds a seat and what is marked; with them it records who
 // came (yes) and who did not (no), who then get a kind message.
 func (m *Main) AttendanceCommand(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return errors.New("usage: werkwijzer attendance ITEM [WW-REF=yes|no ...]")
-	}
 	if err := m.persistentRedis("attendance"); err != nil {
 		return err
+	}
+	if len(args) == 0 {
+		// Today's items: those whose attendance is marked today.
+		if err := m.Open(ctx); err != nil {
+			return err
+		}
+		day := startOfDay(m.now())
+		list, err := m.Schedule.List(ctx, day, day.AddDate(0, 0, 1))
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			fmt.Fprintf(m.Stdout, "No slots or sessions today (%s). See them all with werkwijzer items.\n", day.Format("2006-01-02"))
+			return nil
+		}
+		fmt.Fprintf(m.Stdout, "Today (%s); who came is marked from the start, with werkwijzer attendance ITEM WW-REF=yes|no:\n", day.Format("2006-01-02"))
+		return writeItems(m.Stdout, list)
 	}
 	item := args[0]
 	marks := map[string]bool{}
@@ -339,6 +457,9 @@ func (m *Main) AttendanceCommand(ctx context.Context, args []string) error {
 		changed, err := m.Booker.AttendAll(ctx, item, marks, staff.Ref)
 		if errors.Is(err, schedule.ErrNotBooked) {
 			return fmt.Errorf("%w on %s; nothing was recorded", err, item)
+		}
+		if errors.Is(err, schedule.ErrNotStarted) {
+			return fmt.Errorf("%s starts %s: who came is marked from the start; nothing was recorded", item, it.Start.In(clock.Brussels).Format("2006-01-02 15:04"))
 		}
 		if err != nil {
 			return err

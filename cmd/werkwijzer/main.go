@@ -1,5 +1,5 @@
 // Command werkwijzer runs the Werkwijzer bot: "serve" on Telegram, "chat" in
-// the terminal, and the staff commands (import, link, stats, attendance).
+// the terminal, and the staff commands (import, items, link, stats, attendance).
 // It is wiring only: it reads the configuration, builds every package,
 // registers the flows and starts the loops; the rules live in the packages.
 package main
@@ -32,10 +32,14 @@ Usage:
                       load the partner registry (YAML; see outreach/FORMAT.md)
   werkwijzer import vacancies FILE [--source NAME]
                       load vacancies: JobPosting JSON-LD or CSV (see jobs/FORMAT.md)
-  werkwijzer import slots FILE | werkwijzer import sessions FILE
-                      load coaching slots or info sessions (YAML; see schedule/FORMAT.md)
-  werkwijzer attendance ITEM [WW-REF=yes|no ...]
-                      list who booked ITEM, or record who came and who did not
+  werkwijzer import slots|sessions FILE [--check] [--allow-cancel]
+                      load coaching slots or info sessions (YAML; see schedule/FORMAT.md);
+                      --check says what would change and who would be told, and changes
+                      nothing; a file that would cancel bookings needs --allow-cancel
+  werkwijzer items [--from DATE]
+                      list slots and sessions with their ids, seats taken and left, waiting
+  werkwijzer attendance [ITEM [WW-REF=yes|no ...]]
+                      today's items; who booked ITEM; or record who came and who did not
   werkwijzer link --partner ID [--place TEXT] [--lang CODE] [--sector NAME]
                   [--expires DATE] [--qr FILE.png] [--poster FILE.html]
                       make a sign-up link for outreach workers, with a QR code or poster
@@ -59,7 +63,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 	}
 	switch cmd {
-	case "serve", "chat", "import", "link", "stats", "attendance":
+	case "serve", "chat", "import", "link", "stats", "attendance", "items":
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -84,6 +88,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return m.StatsCommand(ctx, args[1:])
 	case "attendance":
 		return m.AttendanceCommand(ctx, args[1:])
+	case "items":
+		return m.ItemsCommand(ctx, args[1:])
 	}
 	return m.Serve(ctx)
 }

@@ -385,7 +385,7 @@ func TestAttendanceForSomeoneWhoCancelled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.m.Schedule.Import(ctx, schedule.KindCoaching, items, time.Now()); err != nil {
+	if _, err := r.m.Schedule.Import(ctx, schedule.KindCoaching, items, time.Now(), schedule.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	const chat = 4242
@@ -421,7 +421,7 @@ func TestEveryForgetterForgets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.m.Schedule.Import(ctx, schedule.KindCoaching, items, time.Now())
+	r.m.Schedule.Import(ctx, schedule.KindCoaching, items, time.Now(), schedule.ImportOptions{})
 	c := tg.Chat(t, id, "nl")
 	firstHalf(t, c, "nl")
 	secondHalfShared(t, c, "nl")

@@ -2,6 +2,7 @@ package booking_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -24,7 +25,7 @@ func at(h int) time.Time { return day.Add(time.Duration(h) * time.Hour) }
 func schedule(p *dialogstest.Person) *dialogstest.Scheduler {
 	return dialogstest.NewScheduler(p.Clock,
 		dialogstest.Item{ID: "c1", Start: at(10), Duration: time.Hour, Seats: 1, Coach: "Lotte", Languages: []string{"nl"}, Address: "Lange Gasthuisstraat 33"},
-		dialogstest.Item{ID: "c2", Start: at(11), Duration: time.Hour, Seats: 1, Coach: "Yusuf", Languages: []string{"ar"}, Mode: "phone"},
+		dialogstest.Item{ID: "c2", Start: at(11), Duration: time.Hour, Seats: 1, Coach: "Yusuf", CoachStaff: "U0YUSUF01", Languages: []string{"ar"}, Mode: "phone"},
 		dialogstest.Item{ID: "s1", Session: true, Start: at(13), Duration: 2 * time.Hour, Seats: 1, Title: "Infosessie bouw", Sector: "construction", Languages: []string{"nl"}, Address: "Noorderlaan 30"},
 	)
 }
@@ -33,12 +34,19 @@ func schedule(p *dialogstest.Person) *dialogstest.Scheduler {
 func person(t *testing.T, lang string) (*dialogstest.Person, *dialogstest.Scheduler) {
 	p := dialogstest.New(t, lang)
 	s := schedule(p)
-	cal := func(sl booking.Slot, chat int64, text booking.CalendarText) []byte {
-		return []byte("BEGIN:VCALENDAR\r\nUID:" + text.Key + "\r\nSUMMARY:" + text.Summary + "\r\nEND:VCALENDAR\r\n")
-	}
-	p.Engine.Register(orientation.Flow{}, privacy.Flow{}, booking.Flow{Schedule: s, Calendar: cal})
+	p.Engine.Register(orientation.Flow{}, privacy.Flow{}, booking.Flow{Schedule: s, Calendar: fakeCalendar})
 	p.Onboard()
 	return p, s
+}
+
+// fakeCalendar writes what the flow asks a calendar file to say; the real
+// files are schedule's, read back in its tests by two parsers.
+func fakeCalendar(sl booking.Slot, chat int64, text booking.CalendarText) []byte {
+	method := "PUBLISH"
+	if text.Cancel {
+		method = "CANCEL"
+	}
+	return []byte(fmt.Sprintf("BEGIN:VCALENDAR\r\nMETHOD:%s\r\nUID:%s\r\nSEQUENCE:%d\r\nSUMMARY:%s\r\nEND:VCALENDAR\r\n", method, text.Key, text.Seq, text.Summary))
 }
 
 func document(r []dialogs.Reply) *dialogs.Document {
@@ -77,11 +85,25 @@ func bookMoveAndCancel(t *testing.T, lang string) {
 		t.Fatalf("confirmation without who, when or how:%s", dialogstest.Dump(r))
 	}
 	doc := document(r)
-	if doc == nil || !strings.Contains(string(doc.Content), "UID:coaching") {
-		t.Fatalf("no calendar file, or one not keyed to replace the last coaching talk: %+v", doc)
+	if doc == nil || !strings.Contains(string(doc.Content), "UID:c2\r\nSEQUENCE:0") {
+		t.Fatalf("no calendar file, or not the first of its booking: %+v", doc)
 	}
 	if n := p.Note(dialogs.NoteBooked); n.Item != "c2" {
 		t.Fatalf("booked note: %+v", n)
+	}
+	// A phone talk: the number is asked, with the key that shares it and why.
+	p.Expect(r, "phone_ask", map[string]any{"Coach": "Yusuf"})
+	p.Expect(r, "phone_why")
+	if !dialogstest.AsksContact(r) || !dialogstest.Offered(r, "bk:x:c2") {
+		t.Fatalf("no contact key or no way out:%s", dialogstest.Dump(r))
+	}
+	r = p.Share("32470123456") // as Telegram sends it, without the plus
+	p.Expect(r, "phone_saved", map[string]any{"Phone": "+32 470 12 34 56", "Coach": "Yusuf"})
+	if !r[0].RemoveKeys {
+		t.Fatalf("the keyboard is not given back:%s", dialogstest.Dump(r))
+	}
+	if n := p.Note(dialogs.NotePhone); n.To != "U0YUSUF01" || !slices.Contains(n.Fields, dialogs.Field{Label: "Telefoon", Value: "+32 470 12 34 56"}) {
+		t.Fatalf("phone note: %+v, want the number for Yusuf alone", n)
 	}
 	// A second talk is not booked: the person is offered to move the first.
 	r = p.Press("bk:me")
@@ -99,6 +121,9 @@ func bookMoveAndCancel(t *testing.T, lang string) {
 	if !strings.Contains(r[0].Text, "Lotte") || !strings.Contains(r[0].Text, "10:00") {
 		t.Fatalf("move not confirmed:%s", dialogstest.Dump(r))
 	}
+	if doc := document(r); doc == nil || !strings.Contains(string(doc.Content), "UID:c2\r\nSEQUENCE:1") {
+		t.Fatalf("the moved talk's file does not update the entry (same UID, SEQUENCE 1): %+v", doc)
+	}
 	if n := p.Note(dialogs.NoteMoved); n.Item != "c1" {
 		t.Fatalf("moved note: %+v", n)
 	}
@@ -110,7 +135,11 @@ func bookMoveAndCancel(t *testing.T, lang string) {
 	if !dialogstest.Offered(r, "bk:xy:c1") || !strings.Contains(r[0].Text, "Lotte") {
 		t.Fatalf("cancel does not ask first:%s", dialogstest.Dump(r))
 	}
-	p.Expect(p.Press("bk:xy:c1"), "cancel_done")
+	r = p.Press("bk:xy:c1")
+	p.Expect(r, "cancel_done")
+	if doc := document(r); doc == nil || !strings.Contains(string(doc.Content), "METHOD:CANCEL\r\nUID:c2\r\nSEQUENCE:2") {
+		t.Fatalf("no cancellation file for the entry: %+v", doc)
+	}
 	p.Note(dialogs.NoteCancelled)
 	p.Expect(p.Forge("bk:xy:c1"), "cancel_done") // pressed twice: no harm, no second note
 	if len(p.Notes()) != 0 {

@@ -27,13 +27,27 @@ type Slot struct {
 	Duration time.Duration
 	Address  string
 	// Mode is "phone" or "video" for a talk that happens at a distance.
-	Mode      string
-	Coach     string
-	Languages []string // the coach's, or the one the session is held in
-	Title     string   // a session's, in Dutch as staff wrote it
-	House     string
-	Sector    string
-	SeatsFree int
+	Mode  string
+	Coach string
+	// CoachStaff is the coach's id in the staff tool: what only the coach
+	// may see (the number to call) goes to them alone.
+	CoachStaff string
+	Languages  []string // the coach's, or those the session is held in
+	// Interpreter says an interpreter can come on request.
+	Interpreter bool
+	// Link is a video talk's link, once there is one.
+	Link string
+	// Title is a session's, in Dutch as staff wrote it; Titles and
+	// Descriptions are per language (Dutch the fallback).
+	Title        string
+	Titles       map[string]string
+	Descriptions map[string]string
+	House        string
+	Sector       string
+	SeatsFree    int
+	// Reminders are those a booking made now still gets: what a
+	// confirmation may promise.
+	Reminders []Notice
 	// Held and Waiting say where the person stands; Cancelled that staff
 	// took it out of the schedule.
 	Held, Waiting, Cancelled bool
@@ -52,6 +66,7 @@ const (
 	Gone        Outcome = "gone"         // removed since it was listed
 	Changed     Outcome = "changed"      // moved since it was listed
 	Past        Outcome = "past"
+	Started     Outcome = "started"      // begun: no cancel, move or confirm any more
 	Waiting     Outcome = "waiting"      // on the waiting list
 	NotFull     Outcome = "not_full"     // a seat is free: book it instead
 	Cancelled   Outcome = "cancelled"    // the seat is given back
@@ -94,6 +109,10 @@ type Calendar func(s Slot, chat int64, text CalendarText) []byte
 // replaces it in the calendar.
 type CalendarText struct {
 	Key, Summary, Description, Location string
+	// Seq counts the files sent before under Key (SEQUENCE); Cancel
+	// makes a file that takes the entry out of the calendar.
+	Seq    int
+	Cancel bool
 }
 
 // Notice is what the schedule tells a person by itself. The schedule
@@ -109,6 +128,7 @@ const (
 	Attended    Notice = "attended"  // staff marked them present
 	ItemCancel  Notice = "cancelled" // staff took the item out
 	ItemMoved   Notice = "moved"     // staff changed its time or place
+	VideoLink   Notice = "link"      // the coach gave a video talk's link
 )
 
 // NoticeEvent is the event that shows notice about item to chat.

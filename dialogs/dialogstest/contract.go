@@ -3,6 +3,7 @@ package dialogstest
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -231,6 +232,51 @@ func SchedulerContract(t *testing.T, open func(t testing.TB, clk *clock.Fake, it
 		}
 		r, err = s.Book(ctx, 1, "c3", "")
 		want(t, "Book a second talk once the first is past", r, err, booking.Booked)
+	})
+	t.Run("what has started is not cancelled or moved, and nobody waiting gets its seat", func(t *testing.T) {
+		s, clk := setup(t)
+		s.Book(ctx, 1, "c1", "")
+		s.Book(ctx, 1, "s1", "")
+		s.Wait(ctx, 2, "s1")
+		clk.Set(at(10))
+		r, err := s.Cancel(ctx, 1, "c1")
+		want(t, "Cancel a talk at its start", r, err, booking.Started)
+		r, err = s.Move(ctx, 1, "c1", "c3", "")
+		want(t, "Move a talk after its start", r, err, booking.Started)
+		if sl, _ := s.Slot(ctx, 1, "c1"); sl == nil || !sl.Held {
+			t.Fatalf("the seat after refused presses: %+v", sl)
+		}
+		clk.Set(at(13).Add(time.Minute))
+		r, err = s.Cancel(ctx, 1, "s1")
+		want(t, "Cancel a session under way", r, err, booking.Started)
+		if sl, _ := s.Slot(ctx, 2, "s1"); sl == nil || sl.Held || !sl.Waiting {
+			t.Fatalf("the person waiting: %+v, want still waiting", sl)
+		}
+	})
+	t.Run("a listing promises only the reminders still ahead", func(t *testing.T) {
+		s, clk := setup(t)
+		reminders := func() string {
+			free, _ := s.Free(ctx, "nl", 0, 1) // c1 at 10:00
+			if len(free) == 0 {
+				return "none listed"
+			}
+			var out []string
+			for _, n := range free[0].Reminders {
+				out = append(out, string(n))
+			}
+			return strings.Join(out, " ")
+		}
+		if got := reminders(); got != "day hours" {
+			t.Fatalf("a day ahead: %q", got)
+		}
+		clk.Set(day.Add(-5 * time.Hour)) // 19:00 the evening before
+		if got := reminders(); got != "hours" {
+			t.Fatalf("the evening before: %q", got)
+		}
+		clk.Set(at(9).Add(50 * time.Minute))
+		if got := reminders(); got != "" {
+			t.Fatalf("ten minutes before: %q", got)
+		}
 	})
 }
 

@@ -132,6 +132,22 @@ func (p *Person) Fails(ev dialogs.Event) error {
 func Check(t testing.TB, replies []dialogs.Reply) {
 	t.Helper()
 	for _, r := range replies {
+		if len(r.Keys) > 0 && (len(r.Buttons) > 0 || r.RemoveKeys) {
+			t.Errorf("reply %q has a keyboard and inline buttons (or removes it): a message carries one", r.Text)
+		}
+		if r.RemoveKeys && len(r.Buttons) > 0 {
+			t.Errorf("reply %q gives the keyboard back and has inline buttons: a message carries one", r.Text)
+		}
+		if (len(r.Keys) > 0 || r.RemoveKeys) && strings.TrimSpace(r.Text) == "" {
+			t.Errorf("a keyboard on a reply without text: Telegram refuses it")
+		}
+		for _, row := range r.Keys {
+			for _, k := range row {
+				if w, limit := locales.Width(k.Text), rowLimit(len(row)); w > limit || strings.TrimSpace(k.Text) == "" {
+					t.Errorf("key %q is %d characters wide in a row of %d; a phone shows %d", k.Text, w, len(row), limit)
+				}
+			}
+		}
 		for _, row := range r.Buttons {
 			limit := rowLimit(len(row))
 			for _, b := range row {
@@ -177,6 +193,31 @@ func (p *Person) Press(data string) []dialogs.Reply {
 func (p *Person) Forge(data string) []dialogs.Reply {
 	p.T.Helper()
 	return p.Do(dialogs.Event{Kind: dialogs.KindButton, Data: data})
+}
+
+// Share shares phone as the person's number with the channel's contact
+// key, which the last replies must have offered.
+func (p *Person) Share(phone string) []dialogs.Reply {
+	p.T.Helper()
+	if !AsksContact(p.last) {
+		p.T.Fatalf("no contact key offered; last replies: %s", Dump(p.last))
+	}
+	return p.Do(dialogs.Event{Kind: dialogs.KindContact, Text: phone})
+}
+
+// AsksContact reports whether replies offer the key that shares the
+// person's phone number.
+func AsksContact(replies []dialogs.Reply) bool {
+	for _, r := range replies {
+		for _, row := range r.Keys {
+			for _, k := range row {
+				if k.Contact {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // Tr is message id in the person's language.
@@ -250,6 +291,14 @@ func Dump(replies []dialogs.Reply) string {
 			for _, x := range row {
 				b.WriteString(" [" + x.Data + "]")
 			}
+		}
+		for _, row := range r.Keys {
+			for _, k := range row {
+				b.WriteString(" ⌨[" + k.Text + "]")
+			}
+		}
+		if r.RemoveKeys {
+			b.WriteString(" ⌨✕")
 		}
 		if r.Document != nil {
 			b.WriteString(" 📎" + r.Document.Name)

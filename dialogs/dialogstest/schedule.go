@@ -25,6 +25,13 @@ type Item struct {
 	Sector    string
 	Mode      string // "", "phone" or "video"
 	Address   string
+	// Interpreter: one can come on request. CoachStaff is the coach's id
+	// in the staff tool; Link a video talk's.
+	Interpreter  bool
+	CoachStaff   string
+	Link         string
+	Titles       map[string]string
+	Descriptions map[string]string
 }
 
 // Scheduler is an in-memory booking.Scheduler: seats, waiting lists, one
@@ -89,12 +96,34 @@ func (s *Scheduler) Holders(id string) []int64 {
 	return nil
 }
 
-func (f *fakeItem) slot(chat int64) booking.Slot {
+func (f *fakeItem) slot(chat int64, now time.Time) booking.Slot {
 	sl := booking.Slot{ID: f.ID, Version: f.version, Session: f.Session, Start: f.Start, Duration: f.Duration,
-		Address: f.Address, Mode: f.Mode, Coach: f.Coach, Languages: f.Languages, Title: f.Title, House: f.House,
-		Sector: f.Sector, SeatsFree: max(f.Seats-len(f.seats), 0)}
+		Address: f.Address, Mode: f.Mode, Coach: f.Coach, CoachStaff: f.CoachStaff, Languages: f.Languages,
+		Interpreter: f.Interpreter, Link: f.Link, Title: f.Title, Titles: f.Titles, Descriptions: f.Descriptions,
+		House: f.House, Sector: f.Sector, SeatsFree: max(f.Seats-len(f.seats), 0), Reminders: ahead(f.Start, now)}
 	sl.Held, sl.Waiting = slices.Contains(f.seats, chat), slices.Contains(f.waiting, chat)
 	return sl
+}
+
+// ahead are the reminders a booking made at now gets: the day before at
+// 18:00 and two hours before (08:00 instead, when that falls at night and
+// leaves half an hour), each only while still to come.
+func ahead(start, now time.Time) []booking.Notice {
+	var out []booking.Notice
+	s := start.In(clock.Brussels)
+	if eve := time.Date(s.Year(), s.Month(), s.Day()-1, 18, 0, 0, 0, clock.Brussels); eve.After(now) {
+		out = append(out, booking.DayBefore)
+	}
+	two := start.Add(-2 * time.Hour)
+	if clock.Quiet(two) {
+		if morning := time.Date(s.Year(), s.Month(), s.Day(), clock.QuietTo, 0, 0, 0, clock.Brussels); start.Sub(morning) >= 30*time.Minute && morning.After(two) {
+			two = morning
+		}
+	}
+	if two.After(now) {
+		out = append(out, booking.HoursBefore)
+	}
+	return out
 }
 
 func (s *Scheduler) list(session bool, first func(*fakeItem) bool, onlyFree bool, offset, n int) []booking.Slot {
@@ -118,7 +147,7 @@ func (s *Scheduler) list(session bool, first func(*fakeItem) bool, onlyFree bool
 	})
 	var slots []booking.Slot
 	for i := offset; i < len(out) && i < offset+n; i++ {
-		slots = append(slots, out[i].slot(0))
+		slots = append(slots, out[i].slot(0, now))
 	}
 	return slots
 }
@@ -145,7 +174,7 @@ func (s *Scheduler) Mine(_ context.Context, chat int64) ([]booking.Slot, error) 
 	var out []booking.Slot
 	for _, id := range s.order {
 		f := s.items[id]
-		if sl := f.slot(chat); (sl.Held || sl.Waiting) && f.Start.After(now) {
+		if sl := f.slot(chat, now); (sl.Held || sl.Waiting) && f.Start.After(now) {
 			out = append(out, sl)
 		}
 	}
@@ -161,7 +190,7 @@ func (s *Scheduler) Slot(_ context.Context, chat int64, id string) (*booking.Slo
 	if f == nil {
 		return nil, nil
 	}
-	sl := f.slot(chat)
+	sl := f.slot(chat, s.Clock.Now())
 	return &sl, nil
 }
 
@@ -195,7 +224,7 @@ func (s *Scheduler) check(chat int64, f *fakeItem, version, except string) booki
 func (s *Scheduler) result(out booking.Outcome, id string) booking.Result {
 	r := booking.Result{Outcome: out}
 	if f := s.items[id]; f != nil {
-		sl := f.slot(0)
+		sl := f.slot(0, s.Clock.Now())
 		r.Slot = &sl
 	}
 	return r
@@ -265,6 +294,9 @@ func (s *Scheduler) Cancel(_ context.Context, chat int64, id string) (booking.Re
 	if f == nil {
 		return booking.Result{Outcome: booking.NotBooked}, nil
 	}
+	if !f.Start.After(s.Clock.Now()) {
+		return s.result(booking.Started, id), nil // nothing changes after the start
+	}
 	return s.result(release(f, chat), id), nil
 }
 
@@ -278,6 +310,9 @@ func (s *Scheduler) Move(_ context.Context, chat int64, from, to, version string
 	}
 	if !slices.Contains(old.seats, chat) {
 		return s.result(booking.NotBooked, to), nil
+	}
+	if !old.Start.After(s.Clock.Now()) {
+		return s.result(booking.Started, to), nil
 	}
 	out := s.check(chat, target, version, from)
 	if out == booking.Booked {

@@ -10,6 +10,7 @@
 package orientation
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"time"
@@ -51,6 +52,10 @@ type Flow struct {
 	// AskShare asks, after the summary, whether coaches may see the
 	// answers: only when staff are connected to read them.
 	AskShare bool
+	// Interpreted, when set, says which sectors' info sessions offer an
+	// interpreter (package schedule knows), for the advice to someone who
+	// speaks no Dutch.
+	Interpreted func(ctx context.Context) (sectors []string, err error)
 }
 
 // Register implements dialogs.Flow.
@@ -71,8 +76,8 @@ func (f Flow) Register(r *dialogs.Router) {
 	}
 	r.Button("edit", pressEdit)
 	r.Button("ok", f.pressOK)
-	r.Button("share", pressShare)
-	r.Button("menu:next", dialogs.Consented(nextStep))
+	r.Button("share", f.pressShare)
+	r.Button("menu:next", dialogs.Consented(f.nextStep))
 	r.Button("menu:profile", dialogs.Consented(profile))
 	r.Command("profile", dialogs.Consented(profile))
 	r.Menu(menuRows)
@@ -103,10 +108,9 @@ func profile(c *dialogs.Conv) error {
 	return c.Render()
 }
 
-func nextStep(c *dialogs.Conv) error {
+func (f Flow) nextStep(c *dialogs.Conv) error {
 	if Of(c).Done() {
-		Result(c)
-		return nil
+		return f.result(c)
 	}
 	return profile(c)
 }
@@ -287,23 +291,21 @@ func (f Flow) pressOK(c *dialogs.Conv) error {
 		enter(c, StepShare)
 		return c.Render()
 	}
-	finish(c)
-	return nil
+	return f.finish(c)
 }
 
-func pressShare(c *dialogs.Conv) error {
+func (f Flow) pressShare(c *dialogs.Conv) error {
 	_, answer, _ := dialogs.SplitData(c.Event().Data)
 	if c.Step() != StepShare || answer != ShareYes && answer != ShareNo {
 		return c.OldButton()
 	}
 	Of(c).Share = answer
-	finish(c)
-	return nil
+	return f.finish(c)
 }
 
 // finish leaves the summary for the advice; the first time, staff hear of
 // it.
-func finish(c *dialogs.Conv) {
+func (f Flow) finish(c *dialogs.Conv) error {
 	s := Of(c)
 	first := !s.Done()
 	if first {
@@ -316,7 +318,7 @@ func finish(c *dialogs.Conv) {
 		n.Fields, n.Advice = Shared(c)
 		c.Note(n)
 	}
-	Result(c)
+	return f.result(c)
 }
 
 func shareAsk(c *dialogs.Conv) {
@@ -486,8 +488,23 @@ func summary(c *dialogs.Conv) {
 	c.Say(text, rows...)
 }
 
-// Result shows the advised next steps, with the menu under them.
-func Result(c *dialogs.Conv) {
+// result shows the advised next steps, knowing which info sessions offer
+// an interpreter.
+func (f Flow) result(c *dialogs.Conv) error {
+	var interpreted []string
+	if f.Interpreted != nil && Of(c).Profile.Dutch == DutchNone {
+		var err error
+		if interpreted, err = f.Interpreted(c.Context()); err != nil {
+			return err
+		}
+	}
+	Result(c, interpreted...)
+	return nil
+}
+
+// Result shows the advised next steps, with the menu under them;
+// interpreted are the sectors whose info sessions offer an interpreter.
+func Result(c *dialogs.Conv, interpreted ...string) {
 	p := Of(c).Profile
 	intro := c.T("result_intro", nil)
 	if p.Name != "" {
@@ -496,9 +513,12 @@ func Result(c *dialogs.Conv) {
 	var b strings.Builder
 	b.WriteString(intro)
 	b.WriteString("\n")
-	for _, s := range Advise(p) {
+	for _, s := range Advise(p, interpreted...) {
 		b.WriteString("\n• ")
 		b.WriteString(c.T("step_"+s.ID, nil))
+		if s.Interpreter {
+			b.WriteString(" " + c.T("step_interpreter", nil))
+		}
 	}
 	b.WriteString("\n\n")
 	b.WriteString(c.T("result_outro", nil))

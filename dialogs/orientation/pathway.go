@@ -1,5 +1,7 @@
 package orientation
 
+import "slices"
+
 // This file is the one place where a jobseeker's next steps are decided.
 // Staff can review it: each rule reads "when <condition>, advise <step>".
 // Every rule that matches is advised, in the order listed; when none does,
@@ -10,6 +12,12 @@ package orientation
 // on it.
 type NextStep struct {
 	ID string
+	// Session is the sector of a Talentenhuis info session (held in
+	// Dutch); "" for other steps.
+	Session string
+	// Interpreter: an interpreter can come to the session, so someone who
+	// speaks no Dutch is advised it where it stands, and told.
+	Interpreter bool
 }
 
 // Rule advises Step when When holds for a profile.
@@ -21,54 +29,68 @@ type Rule struct {
 
 // Pathway is the ordered rule list.
 var Pathway = []Rule{
-	{NextStep{"orientation_coaching"}, "no clear job goal: choose one together with a coach",
+	{NextStep{ID: "orientation_coaching"}, "no clear job goal: choose one together with a coach",
 		func(p Profile) bool { return p.Goal == GoalUnknown }},
-	{NextStep{"talentenwerf"}, "interest in construction: Talentenwerf info session",
+	{NextStep{ID: "talentenwerf", Session: SectorConstruction}, "interest in construction: Talentenwerf info session",
 		func(p Profile) bool { return p.HasSector(SectorConstruction) }},
-	{NextStep{"talentenstroom"}, "interest in port and logistics: Talentenstroom info session",
+	{NextStep{ID: "talentenstroom", Session: SectorPort}, "interest in port and logistics: Talentenstroom info session",
 		func(p Profile) bool { return p.HasSector(SectorPort) }},
-	{NextStep{"talentenfabriek"}, "interest in industry: Talentenfabriek info session",
+	{NextStep{ID: "talentenfabriek", Session: SectorIndustry}, "interest in industry: Talentenfabriek info session",
 		func(p Profile) bool { return p.HasSector(SectorIndustry) }},
-	{NextStep{"onderwijstalent"}, "interest in education: Onderwijstalent info session",
+	{NextStep{ID: "onderwijstalent", Session: SectorEducation}, "interest in education: Onderwijstalent info session",
 		func(p Profile) bool { return p.HasSector(SectorEducation) }},
-	{NextStep{"youth_track"}, "under 25 without a secondary diploma: the youth track",
+	{NextStep{ID: "youth_track"}, "under 25 without a secondary diploma: the youth track",
 		func(p Profile) bool {
 			return p.Age == AgeUnder25 && (p.Education == EducationPrimary || p.Education == EducationSecondaryUnfinished)
 		}},
-	{NextStep{"work_experience"}, "on social assistance via OCMW: the city's work-experience route",
+	{NextStep{ID: "work_experience"}, "on social assistance via OCMW: the city's work-experience route",
 		func(p Profile) bool { return p.Situation == SituationOCMW }},
-	{NextStep{"specialised_guidance"}, "a health condition or work disability: specialised guidance",
+	{NextStep{ID: "specialised_guidance"}, "a health condition or work disability: specialised guidance",
 		func(p Profile) bool { return p.HasSupport(SupportDisability) }},
-	{NextStep{"dutch_course"}, "speaks no or little Dutch: a Dutch course alongside the job route",
+	{NextStep{ID: "dutch_course"}, "speaks no or little Dutch: a Dutch course alongside the job route",
 		func(p Profile) bool { return p.Dutch == DutchNone || p.Dutch == DutchLittle }},
-	{NextStep{"diploma_recognition"}, "a foreign diploma that is not (known to be) recognised: have it recognised",
+	{NextStep{ID: "diploma_recognition"}, "a foreign diploma that is not (known to be) recognised: have it recognised",
 		func(p Profile) bool { return p.Diploma == DiplomaNotRecognised || p.Diploma == DiplomaUnknown }},
-	{NextStep{"childcare"}, "needs childcare to be able to work: help finding it",
+	{NextStep{ID: "childcare"}, "needs childcare to be able to work: help finding it",
 		func(p Profile) bool { return p.HasSupport(SupportChildcare) }},
 }
 
 // Fallback is advised when no rule matches: someone with a clear goal and
 // nothing else to arrange gets a job coach.
-var Fallback = NextStep{"job_coaching"}
+var Fallback = NextStep{ID: "job_coaching"}
 
 // Advise returns the next steps for p, in rule order. A Dutch course or a
 // diploma recognition goes alongside a job route, never instead of one, so
 // when only those match the fallback is added in front.
-func Advise(p Profile) []NextStep {
-	var steps []NextStep
+//
+// The info sessions are held in Dutch. Someone who speaks no Dutch is not
+// advised one first: it comes after the other steps (the Dutch course among
+// them), unless its sector's sessions offer an interpreter (interpreted
+// lists those sectors), in which case it keeps its place and says so.
+func Advise(p Profile, interpreted ...string) []NextStep {
+	var steps, later []NextStep
 	route := false
 	for _, r := range Pathway {
-		if r.When(p) {
-			steps = append(steps, r.Step)
-			if !alongside[r.Step.ID] {
-				route = true
+		if !r.When(p) {
+			continue
+		}
+		step := r.Step
+		if step.Session != "" && p.Dutch == DutchNone {
+			if !slices.Contains(interpreted, step.Session) {
+				later = append(later, step)
+				continue
 			}
+			step.Interpreter = true
+		}
+		steps = append(steps, step)
+		if !alongside[step.ID] {
+			route = true
 		}
 	}
 	if !route {
 		steps = append([]NextStep{Fallback}, steps...)
 	}
-	return steps
+	return append(steps, later...)
 }
 
 // alongside are steps that support a route rather than being one.

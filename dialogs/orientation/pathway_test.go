@@ -2,6 +2,7 @@ package orientation_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
@@ -85,5 +86,26 @@ func TestEveryStepHasAMessage(t *testing.T) {
 				t.Errorf("step %s has no message in %s", r.Step.ID, l)
 			}
 		}
+	}
+}
+
+// Info sessions are held in Dutch: someone who speaks no Dutch gets them
+// after the other steps, unless an interpreter is offered for them; someone
+// with a little Dutch keeps the order of the rules.
+func TestNoDutchOnlySessionFirstForSomeoneWhoSpeaksNoDutch(t *testing.T) {
+	p := base()
+	p.Dutch = orientation.DutchNone
+	p.Sectors = []string{orientation.SectorConstruction, orientation.SectorPort}
+	got := orientation.Advise(p)
+	if ids := ids(got); strings.Join(ids, " ") != "job_coaching dutch_course talentenwerf talentenstroom" {
+		t.Fatalf("no Dutch, no interpreter: %v, want the sessions after the Dutch course", ids)
+	}
+	got = orientation.Advise(p, orientation.SectorPort)
+	if ids := ids(got); strings.Join(ids, " ") != "talentenstroom dutch_course talentenwerf" || !got[0].Interpreter || got[2].Interpreter {
+		t.Fatalf("an interpreter for port sessions: %+v, want Talentenstroom first, with its interpreter", got)
+	}
+	p.Dutch = orientation.DutchLittle
+	if ids := ids(orientation.Advise(p)); ids[0] != "talentenwerf" {
+		t.Fatalf("a little Dutch: %v, want the rule order", ids)
 	}
 }

@@ -24,9 +24,21 @@ func (Flow) Register(r *dialogs.Router) {
 	r.Button("forget", pressForget)
 }
 
-// confirm asks before erasing: /forget cannot be undone.
+// confirm asks before erasing: /forget cannot be undone. It says what it
+// will undo besides the data (the bookings it cancels), as the flows tell
+// it.
 func confirm(c *dialogs.Conv) error {
-	c.Say(c.T("forget_confirm", nil), []dialogs.Button{
+	text := c.T("forget_confirm", nil)
+	if c.Consented() {
+		lines, err := c.ForgetLines()
+		if err != nil {
+			return err
+		}
+		if len(lines) > 0 {
+			text += "\n\n" + strings.Join(lines, "\n")
+		}
+	}
+	c.Say(text, []dialogs.Button{
 		{Text: c.T("btn_forget_yes", nil), Data: "forget:yes"}, {Text: c.T("btn_forget_no", nil), Data: "forget:no"}})
 	return nil
 }
