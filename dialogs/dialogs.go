@@ -71,6 +71,9 @@ type Event struct {
 type Button struct {
 	Text string
 	Data string
+	// Role, when set, is what the button means (yes, back, done...), so
+	// that its synonyms typed in any language pick it.
+	Role Role `json:",omitempty"`
 }
 
 // Document is a file sent along with a reply, such as the /mydata export.

@@ -27,7 +27,8 @@ func (Flow) Register(r *dialogs.Router) {
 // confirm asks before erasing: /forget cannot be undone.
 func confirm(c *dialogs.Conv) error {
 	c.Say(c.T("forget_confirm", nil), []dialogs.Button{
-		{Text: c.T("btn_forget_yes", nil), Data: "forget:yes"}, {Text: c.T("btn_forget_no", nil), Data: "forget:no"}})
+		{Text: c.T("btn_forget_yes", nil), Data: "forget:yes", Role: dialogs.RoleYes},
+		{Text: c.T("btn_forget_no", nil), Data: "forget:no", Role: dialogs.RoleNo}})
 	return nil
 }
 
