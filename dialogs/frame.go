@@ -13,7 +13,6 @@ import (
 // type next is answered in it.
 const StepDeclined Step = "declined"
 
-
 // frame is what every conversation has whatever flows are on: the
 // language picker, the privacy notice, the menu, help and the answers to
 // input nobody else takes.
