@@ -424,3 +424,18 @@ func KeptMessagesOf(st *State) []Kept {
 	s, _ := keptPart.Read(st)
 	return s.Messages
 }
+
+// IntentButtons routes intents typed in words to buttons that flows
+// already own (intent → callback data), so that "stop de berichten"
+// reaches the vacancy flow's stop button without that flow parsing text.
+// cmd/werkwijzer registers it with the flows it turned on.
+type IntentButtons map[string]string
+
+// Register implements Flow.
+func (m IntentButtons) Register(r *Router) {
+	for _, in := range Intents {
+		if data, ok := m[in]; ok {
+			r.Intent(in, Press(data))
+		}
+	}
+}

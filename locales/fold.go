@@ -125,13 +125,13 @@ func Distance(a, b string) int {
 }
 
 // Typos is how many typing mistakes a word of n runes may have and still
-// count as the word: none below 4 runes (too many short words are one
-// letter apart), one up to 7, two from 8.
+// count as the word: none below 5 runes (too many short words are one
+// letter apart: menu and mens, stop and step), one up to 8, two from 9.
 func Typos(n int) int {
 	switch {
-	case n < 4:
+	case n < 5:
 		return 0
-	case n < 8:
+	case n < 9:
 		return 1
 	}
 	return 2
