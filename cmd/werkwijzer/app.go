@@ -13,10 +13,12 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/slack-go/slack"
 
+	"github.com/werkwijzer/werkwijzer/answers"
 	"github.com/werkwijzer/werkwijzer/bot"
 	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/dialogs/booking"
+	"github.com/werkwijzer/werkwijzer/dialogs/faq"
 	"github.com/werkwijzer/werkwijzer/dialogs/handover"
 	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
 	"github.com/werkwijzer/werkwijzer/dialogs/privacy"
@@ -63,6 +65,8 @@ type Main struct {
 	// for the booking flow.
 	Schedule *schedule.Store
 	Booker   *schedule.Booker
+	// FAQ answers questions typed in people's own words.
+	FAQ *answers.Store
 	// Tick is how often Serve sends due alerts and reminders; news wakes
 	// the reminder sender early.
 	Tick time.Duration
@@ -138,8 +142,12 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 
+	m.FAQ = answers.NewStore(m.Redis, prefix)
+	m.FAQ.Clock = clk
+
 	engine := dialogs.NewEngine(texts, clk)
 	engine.Retention = c.Retention
+	engine.Office = c.Office
 	engine.Register(
 		orientation.Flow{AskShare: c.staffCanAnswer()},
 		privacy.Flow{},
@@ -147,6 +155,8 @@ func (m *Main) Open(ctx context.Context) error {
 		vacancies.Flow{Finder: &jobs.Finder{Catalogue: m.Catalogue, T: texts.T, Clock: clk, CacheFor: 30 * time.Second},
 			Staff: c.SlackToken != ""},
 		booking.Flow{Schedule: m.Booker, Calendar: m.Booker.Calendar},
+		dialogs.IntentButtons{dialogs.IntentStopAlerts: "job:alerts:off", dialogs.IntentAppointments: "bk:me"},
+		faq.Flow{Answers: m.FAQ},
 	)
 	if c.staffCanAnswer() {
 		engine.Register(handover.Flow{Desk: c.Desk})

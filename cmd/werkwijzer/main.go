@@ -34,6 +34,8 @@ Usage:
                       load vacancies: JobPosting JSON-LD or CSV (see jobs/FORMAT.md)
   werkwijzer import slots FILE | werkwijzer import sessions FILE
                       load coaching slots or info sessions (YAML; see schedule/FORMAT.md)
+  werkwijzer import faq FILE
+                      load the questions and answers (YAML; see answers/faq.yaml)
   werkwijzer attendance ITEM [WW-REF=yes|no ...]
                       list who booked ITEM, or record who came and who did not
   werkwijzer link --partner ID [--place TEXT] [--lang CODE] [--sector NAME]
