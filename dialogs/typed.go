@@ -1,6 +1,7 @@
 package dialogs
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -123,23 +124,23 @@ func (c *Conv) remember() {
 	}
 }
 
-// options are the buttons a typed answer may pick: those last shown, or,
-// for a conversation saved before they were remembered, the current
-// step's.
+// options are the buttons a typed answer may pick: those last shown (the
+// numbers the terminal prints count in them), then the current step's
+// own, so that the menu's labels work under an answer that showed other
+// buttons, and a conversation saved before buttons were remembered works.
 func (c *Conv) options() []shown {
-	if s := inputPart.Of(c).Shown; len(s) > 0 {
-		return s
-	}
+	list := append([]shown(nil), inputPart.Of(c).Shown...)
 	n := len(c.out)
 	if err := c.Render(); err != nil {
 		c.out = c.out[:n]
-		return nil
+		return list
 	}
-	var list []shown
 	for _, r := range c.out[n:] {
 		for _, row := range r.Buttons {
 			for _, b := range row {
-				list = append(list, shown{T: b.Text, D: b.Data, R: b.Role})
+				if !slices.ContainsFunc(list, func(s shown) bool { return s.D == b.Data }) {
+					list = append(list, shown{T: b.Text, D: b.Data, R: b.Role})
+				}
 			}
 		}
 	}
@@ -191,7 +192,32 @@ func Option(texts *locales.Catalog, lang, text string, opts []Button) string {
 			return o.Data
 		}
 	}
-	return ""
+	// Part of one label only: "licence b" for "Licence B (car)", "vdab"
+	// for "Registered with VDAB"; "secondary" fits two labels and picks
+	// neither.
+	if utf8.RuneCountInString(t) < 4 {
+		return ""
+	}
+	found := ""
+	for _, o := range opts {
+		if words := strings.Fields(locales.Fold(lang, o.Text)); subset(strings.Fields(t), words) && o.Data != found {
+			if found != "" {
+				return ""
+			}
+			found = o.Data
+		}
+	}
+	return found
+}
+
+// subset reports whether every word of a is one of b.
+func subset(a, b []string) bool {
+	for _, w := range a {
+		if !contains(b, w) {
+			return false
+		}
+	}
+	return len(a) > 0
 }
 
 // keyword reports whether folded text t is one of the keywords of id in

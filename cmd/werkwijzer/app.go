@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/slack-go/slack"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/werkwijzer/werkwijzer/answers"
 	"github.com/werkwijzer/werkwijzer/bot"
@@ -238,11 +239,20 @@ func slackAPIURL(u string) string {
 // started it (tests ask for port 0).
 func (m *Main) HTTPAddr() string { return m.httpAddr }
 
-// Chat runs the terminal chat until input ends.
+// Chat runs the terminal chat until input ends. It delivers what serve
+// delivers: reminders, booking news and vacancy alerts through the same
+// lease senders, and, without Slack, what staff would be told as marked
+// lines. Its clock is the wall clock that "/later 1d" moves forward, so a
+// newcomer sees tomorrow's reminder arrive.
 func (m *Main) Chat(ctx context.Context) error {
 	if m.Log == nil {
 		// Keep the conversation readable: only real problems on stderr.
 		m.Log = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	offset, _ := m.Clock.(*clock.Offset)
+	if m.Clock == nil {
+		offset = &clock.Offset{}
+		m.Clock = offset
 	}
 	if err := m.Open(ctx); err != nil {
 		return err
@@ -253,8 +263,28 @@ func (m *Main) Chat(ctx context.Context) error {
 			echo = true // piped: show what was "typed" so the transcript reads well
 		}
 	}
-	t := &bot.Terminal{Runtime: m.Runtime, In: m.Stdin, Out: m.Stdout, ChatID: 1, Lang: os.Getenv("LANG_HINT"), Echo: echo}
-	return t.Run(ctx)
+	t := &bot.Terminal{Runtime: m.Runtime, In: m.Stdin, Out: m.Stdout, ChatID: 1, Lang: os.Getenv("LANG_HINT"), Echo: echo,
+		Staff: m.Staff == nil}
+	clk := m.clock()
+	m.alertSender = &lease.Sender[jobs.Alert]{Name: "alerts", Source: m.Alerts, Inject: t.Inject,
+		Clock: clk, Tick: m.Tick, Lease: 2 * time.Minute, Batch: 25, Log: m.Log}
+	m.newsSender = &lease.Sender[schedule.Reminder]{Name: "reminders", Source: m.Schedule, Inject: t.Inject,
+		Clock: clk, Tick: m.Tick, Wake: m.news, Lease: 2 * time.Minute, Batch: 50, Log: m.Log}
+	if offset != nil {
+		t.Later = func(ctx context.Context, d time.Duration) int {
+			offset.Advance(d)
+			return m.newsSender.Round(ctx) + m.alertSender.Round(ctx)
+		}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	chat, stop := context.WithCancel(gctx)
+	g.Go(func() error { return m.alertSender.Run(chat) })
+	g.Go(func() error { return m.newsSender.Run(chat) })
+	g.Go(func() error {
+		defer stop() // input ended: the senders stop too
+		return t.Run(gctx)
+	})
+	return g.Wait()
 }
 
 // Close releases what Open took. Serve returns only once every goroutine

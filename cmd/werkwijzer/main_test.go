@@ -287,24 +287,18 @@ func TestBadInputOnTelegram(t *testing.T) {
 	expect(t, "ar", c.Press("a:age:50p"), "q_dutch")
 }
 
+// The terminal chat is typed as a person types: labels, synonyms, a
+// question in their own words, and "/later" brings tomorrow's reminder.
 func TestPipedChatCompletesOnboarding(t *testing.T) {
 	script := strings.Join([]string{
-		"2", // English
-		"1", // I agree
-		"Sam",
-		"2",           // 25 to 49
-		"4",           // fluent
-		"1",           // VDAB
-		"3",           // secondary
-		"1",           // in Belgium
-		"Hospitality", // a label works as well as a number
-		"11",          // done
-		"2",           // licence B
-		"1", "6",      // full time, done
-		"2800",   // a postcode outside Antwerp (Mechelen)
-		"1",      // I know the job I want
-		"3", "6", // no support needed, done
-		"1", // confirm
+		"English", "yes", "Sam", "25 to 49", "fluently", "vdab", "secondary school", "in belgium",
+		"Hospitality", "done", "licence b", "full-time", "done",
+		"2800", // a postcode outside Antwerp (Mechelen)
+		"yes",  // I know the job I want
+		"no help", "done", "yes",
+		"is it free?",
+		"talk to a coach", "1",
+		"/later 1d",
 		"/mydata",
 	}, "\n") + "\n"
 	var out, errOut bytes.Buffer
@@ -314,7 +308,8 @@ func TestPipedChatCompletesOnboarding(t *testing.T) {
 		t.Fatalf("chat: %v\n%s", err, errOut.String())
 	}
 	for _, want := range []string{texts.T("en", "result_intro_named", map[string]any{"Name": "Sam"}),
-		texts.T("en", "step_job_coaching", nil), "postcode 2800", `"name": "Sam"`} {
+		texts.T("en", "step_job_coaching", nil), "postcode 2800", `"name": "Sam"`, "free for jobseekers",
+		"staff (Slack): booked", "staff (Slack): signup", "the demo's clock moves"} {
 		if !strings.Contains(out.String(), want) {
 			t.Fatalf("transcript lacks %q:\n%s", want, out.String())
 		}
@@ -421,5 +416,27 @@ func TestPollingHoldsChatsInASharedRedis(t *testing.T) {
 	tg.WaitConfirmed(t, id, 10*time.Second)
 	if msgs := tg.Messages(chat); len(msgs) == 0 {
 		t.Fatal("not answered once the chat was free")
+	}
+}
+
+// "/later" moves the demo's clock and the reminder the lease sender hands
+// out arrives, as it would on Telegram.
+func TestTerminalLaterBringsTheReminder(t *testing.T) {
+	script := strings.Join([]string{"Nederlands", "ja", "Sam", "19", "vlot", "vdab", "hoger onderwijs", "in belgië",
+		"bouw", "klaar", "nee", "voltijds", "klaar", "deurne", "ja", "nee, geen hulp nodig", "klaar", "ja, dit klopt",
+		"coachgesprek", "1", "/later 8h"}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	m := &Main{Config: Config{RedisPrefix: redistest.Prefix(), Retention: 180 * 24 * time.Hour},
+		Clock: clock.NewOffset(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)), // Monday 11:00 in Brussels
+		Stdin: strings.NewReader(script), Stdout: &out, Stderr: &errOut}
+	defer m.Close()
+	if err := m.Chat(context.Background()); err != nil {
+		t.Fatalf("chat: %v\n%s", err, errOut.String())
+	}
+	got := out.String()
+	booked := strings.Index(got, "┃ 🧑‍💼 staff (Slack): booked")
+	reminder := strings.Index(got, "Herinnering: morgen om 09:00")
+	if booked < 0 || reminder < booked {
+		t.Fatalf("no booking, or no reminder after /later:\n%s", got)
 	}
 }
