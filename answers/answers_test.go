@@ -82,6 +82,7 @@ func TestSeedIsWhole(t *testing.T) {
 // the seed reaches about 79 % (README, "Measured"): more wordings per
 // entry, taken from what people really type, are what raise it.
 const floor = 0.77
+
 func TestParaphrasesFindTheirEntry(t *testing.T) {
 	ix := answers.NewIndex(answers.Seed())
 	ps := paraphrases(t)
