@@ -253,7 +253,9 @@ func Intent(texts *locales.Catalog, lang, text string, intents []string) string 
 
 // phraseIn reports whether the words of keyword k stand together in
 // words, each with the typing mistakes its length allows; a one-word
-// keyword only in a message of at most three words.
+// keyword only in a message of at most three words, and exactly: one
+// letter turns "إعادة" (again) into "أعادل" (to make equivalent), so the
+// lists spell out the misspellings people make instead.
 func phraseIn(k, words []string) bool {
 	if len(k) == 0 || len(k) == 1 && len(words) > 3 {
 		return false
@@ -261,7 +263,11 @@ func phraseIn(k, words []string) bool {
 	for i := 0; i+len(k) <= len(words); i++ {
 		all := true
 		for j, w := range k {
-			if got := words[i+j]; got != w && locales.Distance(got, w) > locales.Typos(utf8.RuneCountInString(w)) {
+			typos := locales.Typos(utf8.RuneCountInString(w))
+			if len(k) == 1 {
+				typos = 0
+			}
+			if got := words[i+j]; got != w && locales.Distance(got, w) > typos {
 				all = false
 				break
 			}
@@ -275,12 +281,20 @@ func phraseIn(k, words []string) bool {
 
 // LanguageNamed is the language a short message names ("arabic", "عربي",
 // "Türkçe", "ik spreek Arabisch"), from every language's list of its own
-// names (kw_language); "" when it names none.
+// names (kw_language); "" when it names none. A question is no choice of
+// language ("Felemenkçe kursu nerede?" asks for a Dutch course), and in a
+// message of three words the name must come last.
 func LanguageNamed(texts *locales.Catalog, text string) string {
+	if strings.ContainsAny(text, "?؟") {
+		return ""
+	}
 	for _, l := range locales.Languages {
 		words := locales.Words(l.Code, text)
 		if len(words) == 0 || len(words) > 3 {
 			return ""
+		}
+		if len(words) == 3 {
+			words = words[2:]
 		}
 		for _, k := range texts.Keywords(l.Code, "kw_language") {
 			if phraseIn(strings.Fields(k), words) {
