@@ -12,6 +12,7 @@ import (
 
 	"github.com/werkwijzer/werkwijzer/answers"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
+	"github.com/werkwijzer/werkwijzer/locales"
 )
 
 func TestMain(m *testing.M) { redistest.Main(m) }
@@ -44,6 +45,11 @@ func TestSeedIsWhole(t *testing.T) {
 	for _, e := range f.Entries {
 		if e.Source == "" {
 			t.Errorf("%s says nowhere where its facts come from", e.ID)
+		}
+		for _, l := range locales.Languages {
+			if e.Answers[l.Code] == "" {
+				t.Errorf("%s has no answer in %s", e.ID, l.Code)
+			}
 		}
 		for _, l := range []string{"nl", "ar", "tr", "uk", "so"} {
 			if len(e.Questions[l]) == 0 {

@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/locales"
 )
 
 // Answer is the FAQ's answer to a question, in the person's language.
@@ -54,7 +55,13 @@ func (f Flow) understand(c *dialogs.Conv, text string) (bool, error) {
 	if row := c.Escape(); row != nil {
 		rows = append(rows, row)
 	}
-	c.Say("💬 "+a.Text, rows...)
+	mark := "💬 "
+	if locales.IsRTL(c.Lang()) {
+		// An answer may begin with a name in Latin letters ("Talentenhuis
+		// هو..."): the mark keeps the line right to left.
+		mark = "\u200F" + mark
+	}
+	c.Say(mark+a.Text, rows...)
 	if c.Question() != "" {
 		// The question they were at stays open: ask it again under the answer.
 		return true, c.Render()
