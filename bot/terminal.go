@@ -7,13 +7,19 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/werkwijzer/werkwijzer/dialogs"
 )
 
 // Terminal is a chat in the terminal against the same dialogs as Telegram:
-// buttons are shown numbered and chosen by number or by label. It reads
-// until end of input, so a conversation can be piped in as a script.
+// buttons are shown numbered, and what is typed goes to the dialogs as
+// text, which map a number, a label or a synonym to the button as they do
+// on every channel. It reads until end of input, so a conversation can be
+// piped in as a script. It shows what serve would send unasked too
+// (reminders, booking news, vacancy alerts, through Inject) and, marked as
+// such, what staff would be told.
 type Terminal struct {
 	Runtime *Runtime
 	In      io.Reader
@@ -21,29 +27,18 @@ type Terminal struct {
 	ChatID  int64
 	Lang    string // reported like Telegram's language_code, may be empty
 	Echo    bool   // print each input line, for piped transcripts
+	// Later, when set, moves the demo's clock forward ("/later 1d") and
+	// delivers what fell due; it returns how many messages came.
+	Later func(ctx context.Context, d time.Duration) int
+	// Staff prints the notes staff would get (when no Slack is connected).
+	Staff bool
+
+	mu sync.Mutex // one turn at a time: typed lines and injected events
 }
 
 // Run greets as /start would and then chats until In ends or ctx is done.
 func (t *Terminal) Run(ctx context.Context) error {
-	var last [][]dialogs.Button
-	send := func(ev dialogs.Event) error {
-		ev.ChatID, ev.LangHint = t.ChatID, t.Lang
-		turn, err := t.Runtime.Handle(ctx, ev)
-		if err != nil || turn == nil {
-			return err
-		}
-		if err := t.Runtime.Notes(ctx, turn); err != nil {
-			return err
-		}
-		for _, r := range turn.Replies {
-			t.print(r)
-			if len(r.Buttons) > 0 {
-				last = r.Buttons
-			}
-		}
-		return t.Runtime.Service.Delivered(ctx, turn)
-	}
-	if err := send(dialogs.Event{Kind: dialogs.KindCommand, Command: "start"}); err != nil {
+	if err := t.send(ctx, dialogs.Event{Kind: dialogs.KindCommand, Command: "start"}); err != nil {
 		return err
 	}
 	sc := bufio.NewScanner(t.In)
@@ -54,32 +49,88 @@ func (t *Terminal) Run(ctx context.Context) error {
 		}
 		line := sc.Text()
 		if t.Echo {
+			t.mu.Lock()
 			fmt.Fprintf(t.Out, "> %s\n", line)
+			t.mu.Unlock()
 		}
-		if err := send(parseLine(line, last)); err != nil {
+		if d, ok := later(line); ok && t.Later != nil {
+			t.mu.Lock()
+			fmt.Fprintf(t.Out, "⏩ the demo's clock moves %s ahead\n\n", d)
+			t.mu.Unlock()
+			if n := t.Later(ctx, d); n == 0 {
+				t.mu.Lock()
+				fmt.Fprintln(t.Out, "(nothing was due by then)")
+				fmt.Fprintln(t.Out)
+				t.mu.Unlock()
+			}
+			continue
+		}
+		if err := t.send(ctx, parseLine(line)); err != nil {
 			return err
 		}
 	}
 	return sc.Err()
 }
 
-// parseLine turns what was typed into an event: a button's number or label,
-// a /command, or text.
-func parseLine(line string, buttons [][]dialogs.Button) dialogs.Event {
-	s := strings.TrimSpace(line)
-	var flat []dialogs.Button
-	for _, row := range buttons {
-		flat = append(flat, row...)
+// Inject runs an event from outside (a reminder, an alert, staff) through
+// the conversation and prints what it says: the terminal's side of the
+// lease senders, as Telegram.Inject is theirs in serve.
+func (t *Terminal) Inject(ctx context.Context, ev dialogs.Event) error { return t.send(ctx, ev) }
+
+func (t *Terminal) send(ctx context.Context, ev dialogs.Event) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	ev.ChatID = t.ChatID
+	if !ev.Kind.Proactive() {
+		ev.LangHint = t.Lang
 	}
-	if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= len(flat) {
-		return dialogs.Event{Kind: dialogs.KindButton, Data: flat[n-1].Data}
+	turn, err := t.Runtime.Handle(ctx, ev)
+	if err != nil || turn == nil {
+		return err
 	}
-	for _, b := range flat {
-		if s != "" && (strings.EqualFold(s, b.Text) || strings.EqualFold(s, strings.TrimPrefix(b.Text, "✓ "))) {
-			return dialogs.Event{Kind: dialogs.KindButton, Data: b.Data}
+	if err := t.Runtime.Notes(ctx, turn); err != nil {
+		return err
+	}
+	for _, r := range turn.Replies {
+		t.print(r)
+	}
+	if t.Staff {
+		for _, n := range turn.Notes {
+			t.staffLine(n)
 		}
 	}
-	if strings.HasPrefix(s, "/") {
+	return t.Runtime.Service.Delivered(ctx, turn)
+}
+
+// later reads "/later 1d", "/later 2h30m": how far to move the clock.
+func later(line string) (time.Duration, bool) {
+	arg, ok := strings.CutPrefix(strings.TrimSpace(line), "/later")
+	if !ok {
+		return 0, false
+	}
+	arg = strings.TrimSpace(arg)
+	if arg == "" {
+		return 24 * time.Hour, true
+	}
+	var days time.Duration
+	if i := strings.IndexByte(arg, 'd'); i > 0 {
+		n, err := strconv.Atoi(arg[:i])
+		if err != nil {
+			return 0, false
+		}
+		days, arg = time.Duration(n)*24*time.Hour, arg[i+1:]
+	}
+	if arg == "" {
+		return days, days > 0
+	}
+	d, err := time.ParseDuration(arg)
+	return days + d, err == nil && days+d > 0
+}
+
+// parseLine turns what was typed into an event: a /command, or text (the
+// dialogs take a number or a label for the button it names).
+func parseLine(line string) dialogs.Event {
+	if s := strings.TrimSpace(line); strings.HasPrefix(s, "/") {
 		return commandEvent(s)
 	}
 	return dialogs.Event{Kind: dialogs.KindText, Text: line}
@@ -118,5 +169,27 @@ func (t *Terminal) print(r dialogs.Reply) {
 	if d := r.Document; d != nil {
 		fmt.Fprintf(t.Out, "📎 %s: %s\n%s\n", d.Name, d.Caption, d.Content)
 	}
+	fmt.Fprintln(t.Out)
+}
+
+// staffLine shows a note as staff would get it, marked so that nobody
+// takes it for the bot's words to the person. Labels and values are
+// Dutch, as staff read them.
+func (t *Terminal) staffLine(n dialogs.Note) {
+	var parts []string
+	for _, f := range n.Fields {
+		parts = append(parts, f.Label+": "+f.Value)
+	}
+	if n.AtQuestion != "" {
+		parts = append(parts, "vastgelopen bij: "+n.AtQuestion)
+	}
+	if n.Text != "" {
+		parts = append(parts, "bericht: "+n.Text)
+	}
+	line := fmt.Sprintf("┃ 🧑‍💼 staff (Slack): %s · %s", n.Kind, n.Lang)
+	if len(parts) > 0 {
+		line += " · " + strings.Join(parts, " · ")
+	}
+	fmt.Fprintln(t.Out, line)
 	fmt.Fprintln(t.Out)
 }

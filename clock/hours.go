@@ -124,3 +124,13 @@ func (h OfficeHours) NextOpen(t time.Time) time.Time {
 	}
 	return time.Time{}
 }
+
+// Times lists the opening times of weekday d as "09:00-12:00", in order,
+// for telling people when the office is open; none on a closed day.
+func (h OfficeHours) Times(d time.Weekday) []string {
+	var out []string
+	for _, sp := range h.days[d] {
+		out = append(out, fmt.Sprintf("%02d:%02d-%02d:%02d", sp.from/60, sp.from%60, sp.to/60, sp.to%60))
+	}
+	return out
+}

@@ -74,6 +74,9 @@ type Event struct {
 type Button struct {
 	Text string
 	Data string
+	// Role, when set, is what the button means (yes, back, done...), so
+	// that its synonyms typed in any language pick it.
+	Role Role `json:",omitempty"`
 }
 
 // Key is one button of the keyboard a channel shows in place of the

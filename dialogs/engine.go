@@ -14,9 +14,10 @@ const (
 	DefaultRetention   = 180 * 24 * time.Hour // inactivity after which all data expires
 	DefaultPreConsent  = 24 * time.Hour       // a language choice without consent is kept this long
 	DefaultReturnAfter = 6 * time.Hour        // silence after which a person is greeted as returning
-	// MaxTextRunes is the longest message we read; longer ones are refused
-	// kindly rather than stored or matched against.
-	MaxTextRunes = 1000
+	// MaxTextRunes is the longest message we read: Telegram's own limit
+	// on a message. A longer one (only the terminal can send it) is cut
+	// there, never refused.
+	MaxTextRunes = 4096
 )
 
 // Engine decides what to answer: given a state and an event it returns the
@@ -29,6 +30,10 @@ type Engine struct {
 	Retention   time.Duration
 	PreConsent  time.Duration
 	ReturnAfter time.Duration
+	// Office is where a person can go or call without the chat; shown on
+	// /help, after declining consent, and when someone asks for a person
+	// and no staff side is connected.
+	Office Office
 
 	router *Router
 }
@@ -71,6 +76,9 @@ func (e *Engine) TTL(st *State) time.Duration {
 // Handle runs one event against st (nil for a chat we hold nothing on).
 // st itself is never changed.
 func (e *Engine) Handle(ctx context.Context, st *State, ev Event) (Outcome, error) {
+	if ev.Kind == KindText {
+		ev.Text = cut(ev.Text, MaxTextRunes)
+	}
 	c := &Conv{ctx: ctx, e: e, ev: ev, parts: map[string]partValue{}}
 	if st != nil {
 		c.st = st.clone()
@@ -99,6 +107,7 @@ func (e *Engine) Handle(ctx context.Context, st *State, ev Event) (Outcome, erro
 	if c.erase || c.st == nil {
 		return Outcome{Replies: c.out, Notes: c.notes}, nil
 	}
+	c.settle()
 	for key, p := range c.parts {
 		b, err := p.encode()
 		if err != nil {
@@ -133,6 +142,8 @@ type Conv struct {
 	erase     bool
 	returning bool
 	parts     map[string]partValue
+	// reasked: the turn re-asked for typed input (see typedReask).
+	reasked bool
 }
 
 // Context is the turn's context: ports are called with it.
@@ -246,7 +257,21 @@ func (c *Conv) Render() error {
 // Reask answers input we cannot use with a short explanation and the
 // current step again, so the conversation stays where it was; at a
 // question, a way to a person is offered too.
+//
+// Typed input (text, media, an edit) re-asks a question in full once: the
+// next two times at the same question get the explanation alone with a
+// way to a person, and more get no answer, so that twenty messages typed
+// at one question do not bring it twenty times.
 func (c *Conv) Reask(msgID string, data map[string]any) error {
+	if c.st != nil {
+		switch full, short := c.typedReask(); {
+		case short:
+			c.Say(c.T(msgID, data)+"\n"+c.T("bad_still", nil), c.personRow())
+			return nil
+		case !full:
+			return nil
+		}
+	}
 	n := len(c.out)
 	if err := c.Render(); err != nil {
 		return err
@@ -256,12 +281,36 @@ func (c *Conv) Reask(msgID string, data map[string]any) error {
 		return nil
 	}
 	c.out[n].Text = c.T(msgID, data) + "\n\n" + c.out[n].Text
-	if c.Question() != "" {
-		if row := c.Escape(); row != nil {
+	if c.Question() != "" || c.st.Step == StepDeclined {
+		if row := c.personRow(); !offers(c.out[n].Buttons, row) {
 			c.out[n].Buttons = append(c.out[n].Buttons, row)
 		}
 	}
 	return nil
+}
+
+// offers reports whether rows hold the first button of row already.
+func offers(rows [][]Button, row []Button) bool {
+	for _, r := range rows {
+		for _, b := range r {
+			if len(row) > 0 && b.Data == row[0].Data {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// cut keeps the first n runes of s.
+func cut(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
 }
 
 // OldButton answers a press that fits nothing now: a button from an older
@@ -270,9 +319,15 @@ func (c *Conv) OldButton() error { return c.Reask("bad_old_button", nil) }
 
 // Escape is the row that offers a way to a person, or nil when none can
 // be offered now.
+//
+// Without a staff side (no flow set one with Router.Escape) the way to a
+// person is the office: its address, phone and hours.
 func (c *Conv) Escape() []Button {
-	if c.e.router.escape == nil || c.st == nil {
+	if c.st == nil {
 		return nil
+	}
+	if c.e.router.escape == nil {
+		return []Button{{Text: c.T("menu_person", nil), Data: "office"}}
 	}
 	return c.e.router.escape(c)
 }

@@ -8,6 +8,11 @@ import (
 	"github.com/werkwijzer/werkwijzer/locales"
 )
 
+// StepDeclined is where someone who declined the privacy notice is: we
+// keep only their language, for a day (PreConsent), so that what they
+// type next is answered in it.
+const StepDeclined Step = "declined"
+
 // frame is what every conversation has whatever flows are on: the
 // language picker, the privacy notice, the menu, help and the answers to
 // input nobody else takes.
@@ -17,6 +22,13 @@ func (frame) Register(r *Router) {
 	r.Step(StepLanguage, StepHandler{Render: func(c *Conv) error { c.picker(); return nil }})
 	r.Step(StepConsent, StepHandler{Render: renderConsent})
 	r.Step(StepMenu, StepHandler{Render: func(c *Conv) error { c.Menu(); return nil }})
+	r.Step(StepDeclined, StepHandler{Render: func(c *Conv) error { c.declined(); return nil }})
+	r.Button("office", func(c *Conv) error { c.office(); return nil })
+	r.Intent(IntentHelp, help)
+	r.Intent(IntentPerson, askPerson)
+	r.Intent(IntentMenu, Consented(func(c *Conv) error { c.Menu(); return nil }))
+	r.Intent(IntentRestart, func(c *Conv) error { c.ev.Kind, c.ev.Command = KindCommand, "start"; return c.command() })
+	r.Data(keptData)
 	r.Button("lang", pressLanguage)
 	r.Button("picker", func(c *Conv) error { c.picker(); return nil })
 	r.Button("consent", pressConsent)
@@ -53,17 +65,50 @@ func (c *Conv) stateless() error {
 			c.Say(c.T("mydata_nothing", nil))
 			return nil
 		case "help":
-			c.Say(c.T("help_text", nil))
+			c.Say(c.T("help_text", nil) + "\n\n" + c.OfficeContact())
 			return nil
 		case "start":
 			if done, err := c.startHooks(); done || err != nil {
 				return err
 			}
 		}
+	case KindText:
+		if code := c.pickedLanguage(ev.Text); code != "" {
+			c.Begin(code)
+			c.Say(c.T("language_changed", nil))
+			return c.Render()
+		}
+		if Intent(c.e.Texts, c.Lang(), ev.Text, []string{IntentHelp, IntentPerson}) != "" {
+			c.Say(c.T("help_text", nil) + "\n\n" + c.OfficeContact())
+			c.picker()
+			return nil
+		}
 	}
 	c.Say(c.T("start_greeting", nil))
 	c.picker()
 	return nil
+}
+
+// pickedLanguage is the language a person who has not chosen one typed:
+// a language's name in any script, or the number or name of one of the
+// picker's buttons.
+func (c *Conv) pickedLanguage(text string) string {
+	if code := LanguageNamed(c.e.Texts, text); code != "" {
+		return code
+	}
+	n := len(c.out)
+	c.picker()
+	opts := c.out[n].Buttons
+	c.out = c.out[:n]
+	var flat []Button
+	for _, row := range opts {
+		flat = append(flat, row...)
+	}
+	if data := Option(c.e.Texts, c.Lang(), text, flat); data != "" {
+		_, code, _ := SplitData(data)
+		return code
+	}
+	return ""
 }
 
 func (c *Conv) startHooks() (bool, error) {
@@ -124,21 +169,54 @@ func (c *Conv) command() error {
 	return c.Reask("bad_unknown_command", nil)
 }
 
+// text answers a typed message, trying in turn: one of the buttons on
+// offer (its number, label or a synonym), an intent in the person's words
+// (help, a person, the menu, a language's name...), the current step's
+// own reading of text (a name, an age, a postcode), a question the FAQ
+// answers, and else a short answer with the question's buttons and a way
+// to a person. A message that reads as a question goes to the FAQ before
+// a step that takes text, so that "is dit gratis?" is not taken for a
+// first name.
 func (c *Conv) text() error {
 	raw := c.ev.Text
-	if strings.TrimSpace(raw) == "" {
+	text := strings.TrimSpace(raw)
+	if text == "" {
 		return c.Reask("bad_empty", nil)
 	}
-	if utf8.RuneCountInString(raw) > MaxTextRunes {
-		return c.Reask("bad_too_long", nil)
+	if done, err := c.typedOption(text); done || err != nil {
+		return err
 	}
-	if h := c.e.router.steps[c.st.Step]; h.Text != nil {
+	if done, err := c.typedIntent(text); done || err != nil {
+		return err
+	}
+	h := c.e.router.steps[c.st.Step]
+	long := utf8.RuneCountInString(text) >= LongRunes // no name, age or postcode is that long
+	if h.Text != nil && !long && !looksLikeQuestion(c.Lang(), text) {
 		return h.Text(c, raw)
 	}
-	if c.st.Step == StepMenu {
-		return c.Reask("bad_free_text", nil)
+	for _, u := range c.e.router.understand {
+		if done, err := u(c, text); done || err != nil {
+			if err == nil && long && c.keepsForStaff() {
+				c.keep(text)
+				c.Say(c.T("kept_for_staff", nil), c.personRow())
+			}
+			return err
+		}
 	}
-	return c.Reask("bad_use_buttons", nil)
+	if h.Text != nil && !long {
+		return h.Text(c, raw)
+	}
+	return c.notUnderstood()
+}
+
+// keepsForStaff reports whether a long message can be kept for staff:
+// only with consent, and only when a staff side can read it.
+func (c *Conv) keepsForStaff() bool { return c.Consented() && c.e.router.escape != nil }
+
+// looksLikeQuestion: a question mark, or more words than an answer to one
+// of our questions has.
+func looksLikeQuestion(lang, text string) bool {
+	return strings.ContainsAny(text, "?؟;") || len(locales.Words(lang, text)) >= 5
 }
 
 func (c *Conv) welcomeBack() error {
@@ -171,7 +249,7 @@ func (c *Conv) picker() {
 		if i%3 == 0 {
 			rows = append(rows, nil)
 		}
-		rows[len(rows)-1] = append(rows[len(rows)-1], Button{c.e.Texts.Name(code), "lang:" + code})
+		rows[len(rows)-1] = append(rows[len(rows)-1], Button{Text: c.e.Texts.Name(code), Data: "lang:" + code})
 	}
 	c.Say(c.T("language_choose", nil), rows...)
 }
@@ -188,9 +266,10 @@ func renderConsent(c *Conv) error {
 func (c *Conv) notice(lang string) {
 	t := func(id string, data map[string]any) string { return c.e.Texts.T(lang, id, data) }
 	period := c.e.Texts.N(lang, "unit_days", int(c.e.Retention/(24*time.Hour)), nil)
-	rows := [][]Button{{{t("btn_agree", nil), "consent:yes"}, {t("btn_decline", nil), "consent:no"}}}
+	rows := [][]Button{{{Text: t("btn_agree", nil), Data: "consent:yes", Role: RoleYes},
+		{Text: t("btn_decline", nil), Data: "consent:no", Role: RoleNo}}}
 	if !locales.Reviewed(c.Lang()) {
-		rows = append(rows, []Button{{c.T("btn_notice_other_lang", nil), "consent:other"}})
+		rows = append(rows, []Button{{Text: c.T("btn_notice_other_lang", nil), Data: "consent:other"}})
 	}
 	c.Say(t("consent_notice", map[string]any{"Period": period}), rows...)
 }
@@ -220,12 +299,11 @@ func pressConsent(c *Conv) error {
 	case arg == "yes":
 		return c.Render()
 	case arg == "no" && !c.st.Consented():
-		lang := c.Lang()
-		c.Erase()
-		c.Say(c.T("consent_declined", nil), []Button{
-			{c.T("btn_general_info", nil), "consent:info:" + lang},
-			{c.T("btn_agree", nil), "consent:yes:" + lang}})
-		return nil
+		// Nothing is kept but the language, for the day: the parts go.
+		c.st.Flows = nil
+		c.parts = map[string]partValue{}
+		c.Enter(StepDeclined)
+		return c.Render()
 	case arg == "info":
 		c.generalInfo(c.Lang())
 		return nil
@@ -239,7 +317,7 @@ func pressConsent(c *Conv) error {
 			if i%3 == 0 {
 				rows = append(rows, nil)
 			}
-			rows[len(rows)-1] = append(rows[len(rows)-1], Button{c.e.Texts.Name(l.Code), "consent:read:" + l.Code})
+			rows[len(rows)-1] = append(rows[len(rows)-1], Button{Text: c.e.Texts.Name(l.Code), Data: "consent:read:" + l.Code})
 			i++
 		}
 		c.Say(c.T("notice_other_lang_choose", nil), rows...)
@@ -275,16 +353,58 @@ func (c *Conv) generalInfo(lang string) {
 		c.Say(text)
 		return
 	}
-	c.Say(text, []Button{{c.e.Texts.T(lang, "btn_agree", nil), "consent:yes:" + lang}})
+	c.Say(text, []Button{{Text: c.e.Texts.T(lang, "btn_agree", nil), Data: "consent:yes:" + lang, Role: RoleYes}})
+}
+
+// declined tells someone who declined what the bot can still do, and where
+// to find a person.
+func (c *Conv) declined() {
+	lang := c.Lang()
+	c.Say(c.T("consent_declined", nil)+"\n\n"+c.OfficeContact(), []Button{
+		{Text: c.T("btn_general_info", nil), Data: "consent:info:" + lang},
+		{Text: c.T("btn_agree", nil), Data: "consent:yes:" + lang, Role: RoleYes}})
+}
+
+// askPerson answers "I want to talk to someone": the staff side's way
+// when one is connected, else the office.
+func askPerson(c *Conv) error {
+	if row := c.Escape(); row != nil && row[0].Data != "office" {
+		return Press(row[0].Data)(c)
+	}
+	c.office()
+	return nil
+}
+
+// office shows the office's contact, then where the person was.
+func (c *Conv) office() {
+	c.Say(c.OfficeContact())
+	if c.st != nil && c.Question() != "" {
+		c.Render()
+	}
+}
+
+// keptData is the frame's share of /mydata: the long messages kept for
+// staff.
+func keptData(c *Conv) ([]string, map[string]any, error) {
+	kept := KeptMessages(c)
+	if len(kept) == 0 {
+		return nil, nil, nil
+	}
+	var lines []string
+	for _, k := range kept {
+		lines = append(lines, c.T("mydata_kept", map[string]any{"Text": cut(k.Text, 120) + "…"}))
+	}
+	return lines, map[string]any{"messages_for_staff": kept}, nil
 }
 
 // help explains the commands, offers a person when one can answer, and
 // shows where the person was.
 func help(c *Conv) error {
-	if row := c.Escape(); row != nil {
-		c.Say(c.T("help_text", nil), row)
+	text := c.T("help_text", nil) + "\n\n" + c.OfficeContact()
+	if row := c.Escape(); row != nil && row[0].Data != "office" {
+		c.Say(text, row)
 	} else {
-		c.Say(c.T("help_text", nil))
+		c.Say(text)
 	}
 	return c.Render()
 }
@@ -309,7 +429,7 @@ func (c *Conv) MenuRows() [][]Button {
 		var row []Button
 		for _, b := range pair {
 			if c.Routed(b[1]) {
-				row = append(row, Button{c.T(b[0], nil), b[1]})
+				row = append(row, Button{Text: c.T(b[0], nil), Data: b[1]})
 			}
 		}
 		if row != nil {

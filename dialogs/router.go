@@ -57,6 +57,12 @@ type Router struct {
 	escape     func(c *Conv) []Button
 	contact    Handler
 	forgets    []ForgetHook
+	// intents answer what people type in their own words (Intent), in
+	// intentOrder after the frame's; understand hooks get typed text that
+	// nothing else took (a question for the FAQ).
+	intents     map[string]Handler
+	intentOrder []string
+	understand  []func(c *Conv, text string) (bool, error)
 }
 
 // ForgetHook tells /forget's confirmation what erasing will undo besides
@@ -66,7 +72,7 @@ type ForgetHook func(c *Conv) (lines []string, err error)
 
 func newRouter() *Router {
 	return &Router{buttons: map[string]Handler{}, commands: map[string]Handler{},
-		steps: map[Step]StepHandler{}, injected: map[Kind]Handler{}}
+		steps: map[Step]StepHandler{}, injected: map[Kind]Handler{}, intents: map[string]Handler{}}
 }
 
 // Button routes presses whose data is prefix or starts with prefix + ":".
@@ -149,6 +155,22 @@ func (r *Router) OnForget(h ForgetHook) { r.forgets = append(r.forgets, h) }
 // Escape gives the row that offers a way to a person, shown in the menu,
 // with help, and wherever someone seems stuck; nil rows offer none.
 func (r *Router) Escape(h func(c *Conv) []Button) { r.escape = h }
+
+// Intent makes h the answer to intent typed in words: the keywords are
+// the message kw_<intent> of each language (see dialogs.Intent).
+func (r *Router) Intent(intent string, h Handler) {
+	if _, dup := r.intents[intent]; dup {
+		panic(fmt.Sprintf("dialogs: intent %q registered twice", intent))
+	}
+	r.intents[intent] = h
+	r.intentOrder = append(r.intentOrder, intent)
+}
+
+// Understand sees typed text that no button, intent or step took (a
+// question in the person's own words); done means it answered.
+func (r *Router) Understand(h func(c *Conv, text string) (done bool, err error)) {
+	r.understand = append(r.understand, h)
+}
 
 // button finds the handler of data: the longest registered prefix that is
 // the whole of data or followed by ":".

@@ -56,6 +56,7 @@ var Permanent = map[string]string{
 	"{alerts}:claimed":   "vacancy alerts being sent, under a lease",
 	"{vac}:all":          "every vacancy id of the catalogue; ids go when their vacancy does",
 	"{vac}:src:*":        "the vacancy ids one source offers; replaced on every import of it",
+	"faq":                "the questions and answers staff imported; replaced whole on every import, names nobody",
 }
 
 // DefaultPrefix starts every key Werkwijzer writes.

@@ -12,11 +12,14 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/slack-go/slack"
+	"golang.org/x/sync/errgroup"
 
+	"github.com/werkwijzer/werkwijzer/answers"
 	"github.com/werkwijzer/werkwijzer/bot"
 	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/dialogs/booking"
+	"github.com/werkwijzer/werkwijzer/dialogs/faq"
 	"github.com/werkwijzer/werkwijzer/dialogs/handover"
 	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
 	"github.com/werkwijzer/werkwijzer/dialogs/privacy"
@@ -63,6 +66,8 @@ type Main struct {
 	// for the booking flow.
 	Schedule *schedule.Store
 	Booker   *schedule.Booker
+	// FAQ answers questions typed in people's own words.
+	FAQ *answers.Store
 	// Tick is how often Serve sends due alerts and reminders; news wakes
 	// the reminder sender early.
 	Tick time.Duration
@@ -138,8 +143,12 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 
+	m.FAQ = answers.NewStore(m.Redis, prefix)
+	m.FAQ.Clock = clk
+
 	engine := dialogs.NewEngine(texts, clk)
 	engine.Retention = c.Retention
+	engine.Office = c.Office
 	engine.Register(
 		orientation.Flow{AskShare: c.staffCanAnswer(), Interpreted: m.Booker.InterpretedSectors},
 		privacy.Flow{},
@@ -147,6 +156,8 @@ func (m *Main) Open(ctx context.Context) error {
 		vacancies.Flow{Finder: &jobs.Finder{Catalogue: m.Catalogue, T: texts.T, Clock: clk, CacheFor: 30 * time.Second},
 			Staff: c.SlackToken != ""},
 		booking.Flow{Schedule: m.Booker, Calendar: m.Booker.Calendar},
+		dialogs.IntentButtons{dialogs.IntentStopAlerts: "job:alerts:off", dialogs.IntentAppointments: "bk:me"},
+		faq.Flow{Answers: m.FAQ},
 	)
 	if c.staffCanAnswer() {
 		engine.Register(handover.Flow{Desk: c.Desk})
@@ -228,11 +239,20 @@ func slackAPIURL(u string) string {
 // started it (tests ask for port 0).
 func (m *Main) HTTPAddr() string { return m.httpAddr }
 
-// Chat runs the terminal chat until input ends.
+// Chat runs the terminal chat until input ends. It delivers what serve
+// delivers: reminders, booking news and vacancy alerts through the same
+// lease senders, and, without Slack, what staff would be told as marked
+// lines. Its clock is the wall clock that "/later 1d" moves forward, so a
+// newcomer sees tomorrow's reminder arrive.
 func (m *Main) Chat(ctx context.Context) error {
 	if m.Log == nil {
 		// Keep the conversation readable: only real problems on stderr.
 		m.Log = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	offset, _ := m.Clock.(*clock.Offset)
+	if m.Clock == nil {
+		offset = &clock.Offset{}
+		m.Clock = offset
 	}
 	if err := m.Open(ctx); err != nil {
 		return err
@@ -243,8 +263,28 @@ func (m *Main) Chat(ctx context.Context) error {
 			echo = true // piped: show what was "typed" so the transcript reads well
 		}
 	}
-	t := &bot.Terminal{Runtime: m.Runtime, In: m.Stdin, Out: m.Stdout, ChatID: 1, Lang: os.Getenv("LANG_HINT"), Echo: echo}
-	return t.Run(ctx)
+	t := &bot.Terminal{Runtime: m.Runtime, In: m.Stdin, Out: m.Stdout, ChatID: 1, Lang: os.Getenv("LANG_HINT"), Echo: echo,
+		Staff: m.Staff == nil}
+	clk := m.clock()
+	m.alertSender = &lease.Sender[jobs.Alert]{Name: "alerts", Source: m.Alerts, Inject: t.Inject,
+		Clock: clk, Tick: m.Tick, Lease: 2 * time.Minute, Batch: 25, Log: m.Log}
+	m.newsSender = &lease.Sender[schedule.Reminder]{Name: "reminders", Source: m.Schedule, Inject: t.Inject,
+		Clock: clk, Tick: m.Tick, Wake: m.news, Lease: 2 * time.Minute, Batch: 50, Log: m.Log}
+	if offset != nil {
+		t.Later = func(ctx context.Context, d time.Duration) int {
+			offset.Advance(d)
+			return m.newsSender.Round(ctx) + m.alertSender.Round(ctx)
+		}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	chat, stop := context.WithCancel(gctx)
+	g.Go(func() error { return m.alertSender.Run(chat) })
+	g.Go(func() error { return m.newsSender.Run(chat) })
+	g.Go(func() error {
+		defer stop() // input ended: the senders stop too
+		return t.Run(gctx)
+	})
+	return g.Wait()
 }
 
 // Close releases what Open took. Serve returns only once every goroutine

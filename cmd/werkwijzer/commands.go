@@ -16,6 +16,7 @@ import (
 
 	tg "github.com/go-telegram/bot"
 
+	"github.com/werkwijzer/werkwijzer/answers"
 	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/jobs"
 	"github.com/werkwijzer/werkwijzer/outreach"
@@ -44,8 +45,11 @@ func (m *Main) Import(ctx context.Context, args []string) error {
 	if len(args) >= 2 && (args[0] == "slots" || args[0] == "sessions") {
 		return m.importSchedule(ctx, args[0], args[1:])
 	}
+	if len(args) == 2 && args[0] == "faq" {
+		return m.importFAQ(ctx, args[1])
+	}
 	if len(args) != 2 || args[0] != "partners" {
-		return errors.New("usage: werkwijzer import partners FILE | werkwijzer import slots|sessions FILE [--check] [--allow-cancel] | werkwijzer import vacancies FILE [--source NAME]")
+		return errors.New("usage: werkwijzer import partners|faq FILE | werkwijzer import slots|sessions FILE [--check] [--allow-cancel] | werkwijzer import vacancies FILE [--source NAME]")
 	}
 	if err := m.persistentRedis("import"); err != nil {
 		return err
@@ -65,6 +69,30 @@ func (m *Main) Import(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "%d partners imported from %s\n", len(partners), args[1])
+	return nil
+}
+
+// importFAQ replaces the FAQ with a staff file; a file with a mistake is
+// refused whole, with the line and the reason.
+func (m *Main) importFAQ(ctx context.Context, path string) error {
+	if err := m.persistentRedis("import"); err != nil {
+		return err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	f, err := answers.Parse(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w (nothing was imported)", path, err)
+	}
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	if err := m.FAQ.Import(ctx, f); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "%d questions imported from %s; every instance answers from them within a minute\n", len(f.Entries), path)
 	return nil
 }
 

@@ -59,6 +59,9 @@ type Config struct {
 	LinkSecret string
 	// AlertsPerWeek caps the vacancy alerts a person gets in a week.
 	AlertsPerWeek int
+	// Office is where people can go or call (OFFICE_*), shown when they
+	// ask for a person, on /help and after declining consent.
+	Office dialogs.Office
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -163,6 +166,8 @@ func loadSlack(c *Config, getenv func(string) string) error {
 		}
 		c.AlertsPerWeek = n
 	}
+	c.Office = dialogs.Office{Name: getenv("OFFICE_NAME"), Address: getenv("OFFICE_ADDRESS"),
+		Phone: getenv("OFFICE_PHONE"), MapURL: getenv("OFFICE_MAP_URL"), Hours: c.Desk.Hours}
 	c.Instance = getenv("INSTANCE_NAME")
 	if c.Instance == "" {
 		host, _ := os.Hostname()

@@ -36,6 +36,8 @@ Usage:
                       load coaching slots or info sessions (YAML; see schedule/FORMAT.md);
                       --check says what would change and who would be told, and changes
                       nothing; a file that would cancel bookings needs --allow-cancel
+  werkwijzer import faq FILE
+                      load the questions and answers (YAML; see answers/faq.yaml)
   werkwijzer items [--from DATE]
                       list slots and sessions with their ids, seats taken and left, waiting
   werkwijzer attendance [ITEM [WW-REF=yes|no ...]]

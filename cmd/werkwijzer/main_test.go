@@ -265,46 +265,63 @@ func TestBadInputOnTelegram(t *testing.T) {
 	c.Press("lang:ar")
 	c.Press("consent:yes")
 	c.Send("Amira")
+	// Typed input (media, an edit) brings the question again once, then
+	// the reason alone twice, then nothing; a command or a press of an old
+	// button is deliberate and always gets the question again.
+	typed := 0
 	for _, tc := range []struct {
 		update map[string]any
 		msg    string
+		typed  bool
 	}{
-		{c.MessageUpdate(map[string]any{"sticker": map[string]any{"file_id": "x", "file_unique_id": "y", "type": "regular", "width": 1, "height": 1}}), "bad_media"},
-		{c.MessageUpdate(map[string]any{"photo": []map[string]any{{"file_id": "x", "file_unique_id": "y", "width": 1, "height": 1}}}), "bad_media"},
-		{c.MessageUpdate(map[string]any{"voice": map[string]any{"file_id": "x", "file_unique_id": "y", "duration": 3}}), "bad_media"},
-		{c.MessageUpdate(map[string]any{"location": map[string]any{"latitude": 51.2, "longitude": 4.4}}), "bad_media"},
-		{c.MessageUpdate(map[string]any{"contact": map[string]any{"phone_number": "+32", "first_name": "A"}}), "bad_media"},
-		{c.MessageUpdate(map[string]any{"text": strings.Repeat("ب", 5000)}), "bad_too_long"},
-		{c.MessageUpdate(map[string]any{"text": "/doesnotexist"}), "bad_unknown_command"},
-		{c.PressUpdate("a:age:forged", 1), "bad_old_button"},
-		{c.PressUpdate(strings.Repeat("x", 64), 1), "bad_old_button"},
-		{map[string]any{"edited_message": c.MessageUpdate(map[string]any{"text": "x", "edit_date": 1})["message"]}, "bad_edited"},
+		{c.MessageUpdate(map[string]any{"sticker": map[string]any{"file_id": "x", "file_unique_id": "y", "type": "regular", "width": 1, "height": 1}}), "bad_media", true},
+		{c.MessageUpdate(map[string]any{"photo": []map[string]any{{"file_id": "x", "file_unique_id": "y", "width": 1, "height": 1}}}), "bad_media", true},
+		{c.MessageUpdate(map[string]any{"voice": map[string]any{"file_id": "x", "file_unique_id": "y", "duration": 3}}), "bad_media", true},
+		{c.MessageUpdate(map[string]any{"location": map[string]any{"latitude": 51.2, "longitude": 4.4}}), "", true},
+		{c.MessageUpdate(map[string]any{"contact": map[string]any{"phone_number": "+32", "first_name": "A"}}), "", true},
+		{c.MessageUpdate(map[string]any{"text": "/doesnotexist"}), "bad_unknown_command", false},
+		{c.PressUpdate("a:age:forged", 1), "bad_old_button", false},
+		{c.PressUpdate(strings.Repeat("x", 64), 1), "bad_old_button", false},
+		{map[string]any{"edited_message": c.MessageUpdate(map[string]any{"text": "x", "edit_date": 1})["message"]}, "bad_edited", true},
 	} {
 		r := c.Do(tc.update)
-		expect(t, "ar", r, tc.msg)
-		expect(t, "ar", r, "q_age")
+		switch {
+		case !tc.typed:
+			typed = 0
+			expect(t, "ar", r, tc.msg)
+			expect(t, "ar", r, "q_age")
+		case typed == 0:
+			expect(t, "ar", r, tc.msg)
+			expect(t, "ar", r, "q_age")
+		case typed < 3:
+			expect(t, "ar", r, tc.msg)
+			expect(t, "ar", r, "bad_still")
+		default:
+			if len(r) != 0 {
+				t.Fatalf("re-asked %d times: %+v", typed+1, r)
+			}
+		}
+		if tc.typed {
+			typed++
+		}
 	}
+	// A message longer than Telegram's limit is read, not refused.
+	expect(t, "ar", c.Send(strings.Repeat("ب ", 2500)), "long_not_kept")
 	expect(t, "ar", c.Press("a:age:50p"), "q_dutch")
 }
 
+// The terminal chat is typed as a person types: labels, synonyms, a
+// question in their own words, and "/later" brings tomorrow's reminder.
 func TestPipedChatCompletesOnboarding(t *testing.T) {
 	script := strings.Join([]string{
-		"2", // English
-		"1", // I agree
-		"Sam",
-		"2",           // 25 to 49
-		"4",           // fluent
-		"1",           // VDAB
-		"3",           // secondary
-		"1",           // in Belgium
-		"Hospitality", // a label works as well as a number
-		"11",          // done
-		"2",           // licence B
-		"1", "6",      // full time, done
-		"2800",   // a postcode outside Antwerp (Mechelen)
-		"1",      // I know the job I want
-		"3", "6", // no support needed, done
-		"1", // confirm
+		"English", "yes", "Sam", "25 to 49", "fluently", "vdab", "secondary school", "in belgium",
+		"Hospitality", "done", "licence b", "full-time", "done",
+		"2800", // a postcode outside Antwerp (Mechelen)
+		"yes",  // I know the job I want
+		"no help", "done", "yes",
+		"is it free?",
+		"talk to a coach", "1",
+		"/later 1d",
 		"/mydata",
 	}, "\n") + "\n"
 	var out, errOut bytes.Buffer
@@ -314,7 +331,8 @@ func TestPipedChatCompletesOnboarding(t *testing.T) {
 		t.Fatalf("chat: %v\n%s", err, errOut.String())
 	}
 	for _, want := range []string{texts.T("en", "result_intro_named", map[string]any{"Name": "Sam"}),
-		texts.T("en", "step_job_coaching", nil), "postcode 2800", `"name": "Sam"`} {
+		texts.T("en", "step_job_coaching", nil), "postcode 2800", `"name": "Sam"`, "free for jobseekers",
+		"staff (Slack): booked", "staff (Slack): signup", "the demo's clock moves"} {
 		if !strings.Contains(out.String(), want) {
 			t.Fatalf("transcript lacks %q:\n%s", want, out.String())
 		}
@@ -421,5 +439,27 @@ func TestPollingHoldsChatsInASharedRedis(t *testing.T) {
 	tg.WaitConfirmed(t, id, 10*time.Second)
 	if msgs := tg.Messages(chat); len(msgs) == 0 {
 		t.Fatal("not answered once the chat was free")
+	}
+}
+
+// "/later" moves the demo's clock and the reminder the lease sender hands
+// out arrives, as it would on Telegram.
+func TestTerminalLaterBringsTheReminder(t *testing.T) {
+	script := strings.Join([]string{"Nederlands", "ja", "Sam", "19", "vlot", "vdab", "hoger onderwijs", "in belgië",
+		"bouw", "klaar", "nee", "voltijds", "klaar", "deurne", "ja", "nee, geen hulp nodig", "klaar", "ja, dit klopt",
+		"coachgesprek", "1", "/later 8h"}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	m := &Main{Config: Config{RedisPrefix: redistest.Prefix(), Retention: 180 * 24 * time.Hour},
+		Clock: clock.NewOffset(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)), // Monday 11:00 in Brussels
+		Stdin: strings.NewReader(script), Stdout: &out, Stderr: &errOut}
+	defer m.Close()
+	if err := m.Chat(context.Background()); err != nil {
+		t.Fatalf("chat: %v\n%s", err, errOut.String())
+	}
+	got := out.String()
+	booked := strings.Index(got, "┃ 🧑‍💼 staff (Slack): booked")
+	reminder := strings.Index(got, "Herinnering: morgen om 09:00")
+	if booked < 0 || reminder < booked {
+		t.Fatalf("no booking, or no reminder after /later:\n%s", got)
 	}
 }

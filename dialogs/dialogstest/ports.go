@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/dialogs/faq"
 	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
 	"github.com/werkwijzer/werkwijzer/dialogs/signup"
 	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
@@ -170,4 +171,13 @@ func (s *Sessions) Delivered(_ context.Context, turns []*dialogs.Turn) error {
 		}
 	}
 	return nil
+}
+
+// Retriever is a faq.Retriever from a function: an in-memory index (an
+// answers.Index), or a table.
+type Retriever func(lang, text string) *faq.Answer
+
+// Answer implements faq.Retriever.
+func (r Retriever) Answer(_ context.Context, lang, text string) (*faq.Answer, error) {
+	return r(lang, text), nil
 }

@@ -121,6 +121,11 @@ func (f Flow) ask(c *dialogs.Conv) error {
 	}
 	now := c.Now()
 	s.Open = &Request{Since: now}
+	// What the person wrote at length before asking is their question:
+	// the staff member gets it when they take over.
+	for _, k := range dialogs.TakeKept(c) {
+		s.Open.Pending = append(s.Open.Pending, k.Text)
+	}
 	local := now.In(clock.Brussels)
 	if next := f.Desk.Hours.NextOpen(local); !next.IsZero() && !next.Equal(local) {
 		c.Say(c.T("handover_requested_closed", map[string]any{

@@ -35,6 +35,9 @@ type State struct {
 	Share string `json:"share,omitempty"`
 	// SectorFirst is a sector to offer first (a sign-up link named it).
 	SectorFirst string `json:"sector_first,omitempty"`
+	// Guess is the first name a sentence typed at the name question most
+	// likely gives, offered as a button until it is pressed.
+	Guess string `json:"guess,omitempty"`
 }
 
 // Part is where the orientation keeps its State.
@@ -74,6 +77,7 @@ func (f Flow) Register(r *dialogs.Router) {
 	for _, verb := range []string{"a", "skip", "back", "done"} {
 		r.Button(verb, pressAnswer)
 	}
+	r.Button("name", pressName)
 	r.Button("edit", pressEdit)
 	r.Button("ok", f.pressOK)
 	r.Button("share", f.pressShare)
@@ -196,15 +200,37 @@ func toggle(picked []string, v, exclusive string) []string {
 
 // typed takes a typed answer to a question that reads text.
 func typed(c *dialogs.Conv, q *question, text string) error {
-	v, problem := q.text(text)
+	v, problem := q.text(c, text)
+	switch {
+	case problem == "name_sentence" && v != "":
+		Of(c).Guess = v
+		c.Say(c.T("name_sentence", map[string]any{"Name": v}), []dialogs.Button{{Text: v, Data: "name:ok", Role: dialogs.RoleYes}},
+			[]dialogs.Button{{Text: c.T("btn_back", nil), Data: "back:" + string(q.step)}, {Text: c.T("btn_skip", nil), Data: "skip:" + string(q.step)}})
+		return nil
+	case problem == "name_sentence":
+		problem = "name_invalid"
+	}
 	if problem != "" {
 		return c.Reask(problem, map[string]any{"Max": MaxNameRunes})
 	}
 	return answer(c, q, []string{v})
 }
 
+// pressName takes the first name offered after a sentence.
+func pressName(c *dialogs.Conv) error {
+	s := Of(c)
+	q := questionFor(c.Step())
+	if q == nil || q.step != StepName || s.Guess == "" || c.Event().Data != "name:ok" {
+		return c.OldButton()
+	}
+	name := s.Guess
+	s.Guess = ""
+	return answer(c, q, []string{name})
+}
+
 func answer(c *dialogs.Conv, q *question, v []string) error {
 	s := Of(c)
+	s.Guess = ""
 	q.set(&s.Profile, v)
 	s.Profile.setSkipped(q.step, false)
 	if q.step == StepEducation && !questionFor(StepDiploma).isAsked(&s.Profile) {
@@ -323,7 +349,8 @@ func (f Flow) finish(c *dialogs.Conv) error {
 
 func shareAsk(c *dialogs.Conv) {
 	c.Say(c.T("share_ask", nil), []dialogs.Button{
-		{Text: c.T("btn_share_yes", nil), Data: "share:" + ShareYes}, {Text: c.T("btn_share_no", nil), Data: "share:" + ShareNo}})
+		{Text: c.T("btn_share_yes", nil), Data: "share:" + ShareYes, Role: dialogs.RoleYes},
+		{Text: c.T("btn_share_no", nil), Data: "share:" + ShareNo, Role: dialogs.RoleNo}})
 }
 
 // welcome greets someone who comes back, by name, saying how many
@@ -382,7 +409,7 @@ func render(c *dialogs.Conv, q *question) {
 		if q.multi && slices.Contains(s.Picked, o.value) {
 			label = locales.Mark + label // a mark, not a word: the same in every language
 		}
-		b := dialogs.Button{Text: label, Data: "a:" + string(q.step) + ":" + o.value}
+		b := dialogs.Button{Text: label, Data: "a:" + string(q.step) + ":" + o.value, Role: o.role}
 		// A label too wide to share a row (a long district name) goes
 		// alone on one, rather than be cut on the phone.
 		if locales.Width(label) > (locales.Layout{PerRow: cols}).Limit() {
@@ -396,12 +423,12 @@ func render(c *dialogs.Conv, q *question) {
 	if row != nil {
 		rows = append(rows, row)
 	}
-	nav := []dialogs.Button{{Text: c.T("btn_back", nil), Data: "back:" + string(q.step)}}
+	nav := []dialogs.Button{{Text: c.T("btn_back", nil), Data: "back:" + string(q.step), Role: dialogs.RoleBack}}
 	if q.why != "" {
-		nav = append(nav, dialogs.Button{Text: c.T("btn_skip", nil), Data: "skip:" + string(q.step)})
+		nav = append(nav, dialogs.Button{Text: c.T("btn_skip", nil), Data: "skip:" + string(q.step), Role: dialogs.RoleSkip})
 	}
 	if q.multi {
-		nav = append(nav, dialogs.Button{Text: c.T("btn_done", nil), Data: "done:" + string(q.step)})
+		nav = append(nav, dialogs.Button{Text: c.T("btn_done", nil), Data: "done:" + string(q.step), Role: dialogs.RoleDone})
 	}
 	rows = append(rows, nav)
 	c.Say(text, rows...)
@@ -470,7 +497,7 @@ func profileLines(c *dialogs.Conv) []string {
 func summary(c *dialogs.Conv) {
 	p := &Of(c).Profile
 	text := c.T("summary_title", nil) + "\n" + strings.Join(profileLines(c), "\n") + "\n\n" + c.T("summary_confirm", nil)
-	rows := [][]dialogs.Button{{{Text: c.T("btn_confirm", nil), Data: "ok:" + string(StepSummary)}}}
+	rows := [][]dialogs.Button{{{Text: c.T("btn_confirm", nil), Data: "ok:" + string(StepSummary), Role: dialogs.RoleYes}}}
 	var row []dialogs.Button
 	for _, q := range questions {
 		if !q.isAsked(p) {

@@ -90,41 +90,56 @@ func TestLanguageChangeKeepsTheStep(t *testing.T) {
 func TestBadInputKeepsTheConversationWhereItWas(t *testing.T) {
 	for _, lang := range []string{"nl", "ar", "so"} {
 		t.Run(lang, func(t *testing.T) {
-			p := newPerson(t, lang)
-			p.Command("start")
-			p.Press("lang:" + lang)
-			p.Press("consent:yes")
-			p.Say("Amira")
 			cases := []struct {
 				name string
 				ev   dialogs.Event
 				msg  string
 			}{
-				{"free text on buttons", dialogs.Event{Kind: dialogs.KindText, Text: "twintig"}, "bad_use_buttons"},
+				{"a word at the age question", dialogs.Event{Kind: dialogs.KindText, Text: "twintig"}, "age_invalid"},
+				{"an age nobody has", dialogs.Event{Kind: dialogs.KindText, Text: "150"}, "age_invalid"},
 				{"empty", dialogs.Event{Kind: dialogs.KindText, Text: "  \n "}, "bad_empty"},
-				{"5000 characters", dialogs.Event{Kind: dialogs.KindText, Text: strings.Repeat("a", 5000)}, "bad_too_long"},
 				{"sticker/photo/voice", dialogs.Event{Kind: dialogs.KindMedia}, "bad_media"},
 				{"edited message", dialogs.Event{Kind: dialogs.KindEdited}, "bad_edited"},
 				{"unknown command", dialogs.Event{Kind: dialogs.KindCommand, Command: "foo"}, "bad_unknown_command"},
 				{"forged callback", dialogs.Event{Kind: dialogs.KindButton, Data: "a:age:999"}, "bad_old_button"},
 				{"button of another step", dialogs.Event{Kind: dialogs.KindButton, Data: "a:dutch:fluent"}, "bad_old_button"},
 				{"garbage callback", dialogs.Event{Kind: dialogs.KindButton, Data: "\x00\xff:::"}, "bad_old_button"},
-				{"right-to-left and emoji", dialogs.Event{Kind: dialogs.KindText, Text: "مرحبا 👋"}, "bad_use_buttons"},
+				{"right-to-left and emoji", dialogs.Event{Kind: dialogs.KindText, Text: "مرحبا 👋"}, "age_invalid"},
 			}
 			for _, c := range cases {
+				p := newPerson(t, lang)
+				p.Command("start")
+				p.Press("lang:" + lang)
+				p.Press("consent:yes")
+				p.Say("Amira")
 				before := p.State()
-				name := profile(p).Name
 				r := p.Do(c.ev)
 				p.Expect(r, c.msg)
 				p.Expect(r, "q_age") // the question again, with its buttons
-				if !dialogstest.Offered(r, "a:age:u25") {
-					t.Fatalf("%s: buttons not offered again:%s", c.name, dialogstest.Dump(r))
+				if !dialogstest.Offered(r, "a:age:u25") || !dialogstest.Offered(r, "office") {
+					t.Fatalf("%s: buttons and a way to a person not offered again:%s", c.name, dialogstest.Dump(r))
 				}
-				if p.Step() != before.Step || profile(p).Name != name {
+				if p.Step() != before.Step || profile(p).Name != "Amira" {
 					t.Fatalf("%s: conversation moved: step %q -> %q", c.name, before.Step, p.Step())
 				}
 			}
 		})
+	}
+}
+
+// A long message is never refused: without a staff side nothing is kept,
+// and the office's contact is shown; the question stays open.
+func TestLongMessageWithoutStaffSide(t *testing.T) {
+	p := newPerson(t, "ar")
+	p.Command("start")
+	p.Press("lang:ar")
+	p.Press("consent:yes")
+	p.Say("Amira")
+	r := p.Say(strings.Repeat("أريد أن أتعلم اللغة الهولندية ولدي أطفال صغار. ", 60))
+	p.Expect(r, "long_not_kept")
+	p.Expect(r, "office_none")
+	if p.Step() != orientation.StepAge || len(dialogs.KeptMessagesOf(p.State())) != 0 {
+		t.Fatalf("step %q, kept %v", p.Step(), dialogs.KeptMessagesOf(p.State()))
 	}
 }
 
@@ -133,7 +148,7 @@ func TestNameAndPostcodeAreValidated(t *testing.T) {
 	p.Command("start")
 	p.Press("lang:en")
 	p.Press("consent:yes")
-	r := p.Say(strings.Repeat("Bartholomew ", 5))
+	r := p.Say(strings.Repeat("Bartholomew", 5))
 	p.Expect(r, "name_too_long", map[string]any{"Max": orientation.MaxNameRunes})
 	p.Say("  محمد \t علي ")
 	if got := profile(p).Name; got != "محمد علي" {
@@ -153,8 +168,23 @@ func TestNameAndPostcodeAreValidated(t *testing.T) {
 	p.Press("a:lic:none")
 	p.Press("a:av:parttime")
 	p.Press("done:av")
-	for _, bad := range []string{"123", "12345", "0999", "abcd", "20 60 1"} {
-		p.Expect(p.Say(bad), "home_invalid")
+	// The question comes again once; then the reason alone, twice; then
+	// the bot stops repeating itself until the person moves on.
+	for i, bad := range []string{"1234", "9999", "12345", "0999", "abcd", "20 60 1"} {
+		r := p.Maybe(dialogs.Event{Kind: dialogs.KindText, Text: bad})
+		switch {
+		case i == 0:
+			p.Expect(r, "home_invalid")
+			p.Expect(r, "q_home")
+		case i < 3:
+			p.Expect(r, "home_invalid")
+			p.Expect(r, "bad_still")
+			p.ExpectNot(r, "q_home")
+		default:
+			if len(r) != 0 {
+				t.Fatalf("re-asked %d times:%s", i+1, dialogstest.Dump(r))
+			}
+		}
 		if p.Step() != orientation.StepHome {
 			t.Fatalf("invalid postcode %q moved the step to %q", bad, p.Step())
 		}
@@ -223,13 +253,17 @@ func TestDeclineStoresNothingAndCanAgreeLater(t *testing.T) {
 	p.Press("lang:ti")
 	r := p.Press("consent:no")
 	p.Expect(r, "consent_declined")
-	if p.State() != nil {
-		t.Fatalf("state kept after declining: %+v", p.State())
+	p.Expect(r, "office_none")
+	if st := p.State(); st == nil || st.Lang != "ti" || st.Consented() || len(st.Flows) > 1 {
+		t.Fatalf("after declining, only the language is kept: %+v", st)
 	}
+	if ttl := p.Engine.TTL(p.State()); ttl != dialogs.DefaultPreConsent {
+		t.Fatalf("the language is kept %v, want a day", ttl)
+	}
+	// Typing or /menu now answers in Tigrinya, not with the Dutch greeting.
+	p.Expect(p.Command("menu"), "consent_required")
+	p.Expect(p.Say("ሰላም"), "consent_declined")
 	p.Expect(p.Press("consent:info:ti"), "general_info")
-	if p.State() != nil {
-		t.Fatal("state kept after general info")
-	}
 	r = p.Press("consent:yes:ti")
 	p.Expect(r, "q_name")
 	if p.State() == nil || !p.State().Consented() || p.State().Lang != "ti" {

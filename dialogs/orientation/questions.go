@@ -1,17 +1,21 @@
 package orientation
 
 import (
-	"strconv"
+	"bufio"
+	"bytes"
+	_ "embed"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/locales"
 )
 
 type option struct {
 	value string
 	msg   string // message id of the label; empty for districts
+	role  dialogs.Role
 }
 
 func opts(prefix string, values ...string) []option {
@@ -35,7 +39,7 @@ type question struct {
 	cols      int    // buttons per row
 	// text parses a typed answer; nil means the question takes buttons only.
 	// It returns the answer or the id of a message explaining what is wrong.
-	text  func(s string) (value, problem string)
+	text  func(c *dialogs.Conv, s string) (value, problem string)
 	get   func(p *Profile) []string
 	set   func(p *Profile, v []string)
 	asked func(p *Profile) bool // nil: always asked
@@ -72,7 +76,7 @@ var questions = func() []*question {
 		{step: StepName, prompt: "q_name", why: "why_name", field: "field_name",
 			text: parseName},
 		{step: StepAge, prompt: "q_age", why: "why_age", field: "field_age", cols: 3,
-			options: opts("opt_age_", AgeUnder25, Age25to49, Age50Plus)},
+			options: opts("opt_age_", AgeUnder25, Age25to49, Age50Plus), text: parseAge},
 		{step: StepDutch, prompt: "q_dutch", field: "field_dutch", cols: 2,
 			options: opts("opt_dutch_", DutchNone, DutchLittle, DutchConversational, DutchFluent)},
 		{step: StepSituation, prompt: "q_situation", why: "why_situation", field: "field_situation", cols: 1,
@@ -85,16 +89,16 @@ var questions = func() []*question {
 		{step: StepSectors, prompt: "q_sectors", field: "field_sectors", cols: 2, multi: true,
 			options: opts("opt_sec_", Sectors...)},
 		{step: StepLicence, prompt: "q_licence", field: "field_licence", cols: 1,
-			options: opts("opt_lic_", LicenceNone, LicenceB, LicenceC)},
+			options: roles(opts("opt_lic_", LicenceNone, LicenceB, LicenceC), dialogs.RoleNo, "", "")},
 		{step: StepAvailability, prompt: "q_availability", field: "field_availability", cols: 2, multi: true,
 			options: opts("opt_av_", AvailFullTime, AvailPartTime, AvailShifts, AvailWeekends)},
 		{step: StepHome, prompt: "q_home", why: "why_home", field: "field_home", cols: 3,
 			options: districtOptions(), text: parsePostcode},
 		{step: StepGoal, prompt: "q_goal", field: "field_goal", cols: 1,
-			options: opts("opt_goal_", GoalKnow, GoalLearn, GoalUnknown)},
+			options: roles(opts("opt_goal_", GoalKnow, GoalLearn, GoalUnknown), dialogs.RoleYes, "", dialogs.RoleNo)},
 		{step: StepSupport, prompt: "q_support", why: "why_support", field: "field_support", cols: 1, multi: true,
 			exclusive: SupportNone,
-			options:   opts("opt_sup_", SupportDisability, SupportChildcare, SupportNone)},
+			options:   roles(opts("opt_sup_", SupportDisability, SupportChildcare, SupportNone), "", "", dialogs.RoleNo)},
 	}
 	fields := map[dialogs.Step]func(p *Profile) *string{
 		StepName:      func(p *Profile) *string { return &p.Name },
@@ -152,6 +156,14 @@ var questions = func() []*question {
 	return q
 }()
 
+// roles gives options the roles of their typed synonyms, in order.
+func roles(o []option, r ...dialogs.Role) []option {
+	for i := range r {
+		o[i].role = r[i]
+	}
+	return o
+}
+
 func districtOptions() []option {
 	o := make([]option, len(Districts))
 	for i, d := range Districts {
@@ -205,27 +217,44 @@ func (q *question) valid(value string) bool {
 	return false
 }
 
-// parseName accepts a first name as typed, tidied: control characters out,
-// runs of space folded. Any script and emoji are fine; it is their name.
-func parseName(s string) (string, string) {
+// parseName accepts a first name: 1 to MaxNameRunes letters (any
+// script, with spaces, hyphens and apostrophes), tidied (control
+// characters and emoji out, runs of space folded). Digits or emoji alone
+// are no name; a sentence ("Ik heet Jens en ik ben 19") is answered with
+// "just your first name" and its likely name offered (see Guess).
+func parseName(c *dialogs.Conv, s string) (string, string) {
 	var b strings.Builder
-	space := false
+	space, letters, digits := false, 0, false
 	for _, r := range strings.TrimSpace(s) {
 		switch {
 		case unicode.IsSpace(r):
 			space = true
-		case unicode.IsControl(r) || r == utf8.RuneError:
-		default:
+		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) || r == '-' || r == '\'' || r == '’' || r == '.':
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
 			}
 			space = false
 			b.WriteRune(r)
+			if unicode.IsLetter(r) {
+				letters++
+			}
+		case unicode.IsDigit(r):
+			digits = true
+			space = true
+		default:
+			space = true // emoji, symbols, punctuation: not part of a name
 		}
 	}
 	name := b.String()
-	if name == "" {
+	switch {
+	case strings.TrimSpace(s) == "":
 		return "", "bad_empty"
+	case letters == 0:
+		return "", "name_invalid"
+	}
+	sentence := digits || len(strings.Fields(name)) > 3
+	if guess := guessName(c, s, sentence); guess != "" || sentence {
+		return guess, "name_sentence"
 	}
 	if utf8.RuneCountInString(name) > MaxNameRunes {
 		return "", "name_too_long"
@@ -233,32 +262,169 @@ func parseName(s string) (string, string) {
 	return name, ""
 }
 
-// parsePostcode accepts a Belgian postcode: four digits from 1000 to 9999
-// (bpost's range), typed with or without a "B-" prefix or spaces.
-func parsePostcode(s string) (string, string) {
-	t := strings.ToUpper(strings.Join(strings.Fields(s), ""))
-	t = strings.TrimPrefix(strings.TrimPrefix(t, "B-"), "B")
-	// Arabic-Indic and other digits count: people type on their own keyboard.
-	var digits strings.Builder
-	for _, r := range t {
-		if !unicode.IsDigit(r) {
-			return "", "home_invalid"
+// guessName is the name a sentence most likely gives: the word after "ik
+// heet", "my name is", "اسمي" (the keyword list kw_name_intro of the
+// person's language, and Dutch and English, which many type), else its
+// first word of letters alone (one that begins with a capital, in a
+// script that has them) when the text is a sentence; "" when there is no
+// likely name.
+func guessName(c *dialogs.Conv, s string, sentence bool) string {
+	texts := c.Engine().Texts
+	words := strings.Fields(s)
+	folded := make([]string, len(words))
+	for i, w := range words {
+		folded[i] = locales.Fold(c.Lang(), w)
+	}
+	for _, lang := range []string{c.Lang(), locales.Source, "en"} {
+		for _, k := range texts.Keywords(lang, "kw_name_intro") {
+			kw := strings.Fields(k)
+			for i := 0; i+len(kw) < len(words); i++ {
+				if strings.Join(folded[i:i+len(kw)], " ") == k {
+					if n := nameWord(words[i+len(kw)]); n != "" {
+						return n
+					}
+				}
+			}
 		}
-		digits.WriteRune('0' + digitValue(r))
 	}
-	n, err := strconv.Atoi(digits.String())
-	if err != nil || len(digits.String()) != 4 || n < 1000 {
-		return "", "home_invalid"
+	if !sentence {
+		return ""
 	}
-	return digits.String(), ""
+	cased, first := false, ""
+	for _, w := range words {
+		n := nameWord(w)
+		if n == "" || utf8.RuneCountInString(n) < 2 {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(n)
+		if unicode.IsUpper(r) {
+			return n
+		}
+		cased = cased || unicode.IsLower(r)
+		if first == "" {
+			first = n
+		}
+	}
+	if cased {
+		return "" // only lower-case words: no name stands out
+	}
+	return first
 }
 
-// digitValue is the value of a decimal digit in any script.
-func digitValue(r rune) rune {
-	for _, zero := range []rune{'0', '٠', '۰', '०', '০', '੦', '૦', '୦', '௦', '౦', '೦', '൦', '๐', '໐', '༠', '၀', '០', '᠐', '０'} {
-		if r >= zero && r <= zero+9 {
-			return r - zero
+// nameWord is w without punctuation if it is made of letters, else "".
+func nameWord(w string) string {
+	w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) })
+	if w == "" || utf8.RuneCountInString(w) > MaxNameRunes {
+		return ""
+	}
+	for _, r := range w {
+		if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) && r != '-' && r != '\'' && r != '’' {
+			return ""
 		}
 	}
-	return 0
+	return w
+}
+
+// parseAge reads an age typed as a number ("19", "٣٥", "ik ben 52 jaar")
+// and answers with its age band.
+func parseAge(c *dialogs.Conv, s string) (string, string) {
+	for _, w := range locales.Words(c.Lang(), s) {
+		n, ok := number(w)
+		if !ok {
+			continue
+		}
+		switch {
+		case n < 15 || n > 99:
+			return "", "age_invalid"
+		case n < 25:
+			return AgeUnder25, ""
+		case n < 50:
+			return Age25to49, ""
+		}
+		return Age50Plus, ""
+	}
+	return "", "age_invalid"
+}
+
+func number(w string) (int, bool) {
+	if w == "" || len(w) > 3 {
+		return 0, false
+	}
+	n := 0
+	for _, r := range w {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n, true
+}
+
+//go:embed data/postcodes.csv
+var postcodesCSV []byte
+
+// postcodes is every Belgian postcode (data/postcodes.csv, with its
+// source); places maps each place bpost names, folded, to its lowest
+// postcode.
+var postcodes, places = func() (map[string]bool, map[string]string) {
+	pcs, pls := map[string]bool{}, map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(postcodesCSV))
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || line[0] == '#' || strings.HasPrefix(line, "postcode,") {
+			continue
+		}
+		pc, place, ok := strings.Cut(line, ",")
+		if !ok || len(pc) != 4 {
+			panic("orientation: data/postcodes.csv: bad line " + line)
+		}
+		pcs[pc] = true
+		k := locales.Fold(locales.Source, place)
+		if old, ok := pls[k]; !ok || pc < old {
+			pls[k] = pc
+		}
+	}
+	return pcs, pls
+}()
+
+// Neighbourhoods of the city that people name where they live, with their
+// postcode (the city of Antwerp's districts and their wijken; bpost's
+// list names only the districts). Folded.
+var neighbourhoods = map[string]string{
+	"kiel": "2020", "nieuw zuid": "2020", "linkeroever": "2050", "sint anna": "2050",
+	"luchtbal": "2030", "haven": "2030", "seefhoek": "2060", "dam": "2060",
+	"stuivenberg": "2060", "schipperskwartier": "2000", "eilandje": "2000",
+	"zuid": "2000", "centrum": "2000", "sint andries": "2000", "harmonie": "2018",
+	"haringrode": "2018", "oud berchem": "2600", "deurne noord": "2100",
+	"deurne zuid": "2100", "zandvliet": "2040", "berendrecht": "2040", "lillo": "2040",
+}
+
+// parsePostcode takes where the person lives, typed: a Belgian postcode
+// on bpost's list (with or without "B-", in any digits), or the name of
+// an Antwerp district, a neighbourhood ("Kiel") or a Belgian place.
+func parsePostcode(c *dialogs.Conv, s string) (string, string) {
+	t := locales.Fold(locales.Source, s)
+	compact := strings.ReplaceAll(t, " ", "")
+	compact = strings.TrimPrefix(compact, "b")
+	if len(compact) == 4 && strings.Trim(compact, "0123456789") == "" {
+		if postcodes[compact] {
+			return compact, ""
+		}
+		return "", "home_invalid"
+	}
+	for _, d := range Districts {
+		if locales.Fold(locales.Source, d.Name) == t {
+			return d.ID, ""
+		}
+	}
+	if pc, ok := neighbourhoods[t]; ok {
+		return pc, ""
+	}
+	if pc, ok := places[t]; ok {
+		if d, ok := districtByPostcode(pc); ok {
+			return d.ID, ""
+		}
+		return pc, ""
+	}
+	return "", "home_invalid"
 }

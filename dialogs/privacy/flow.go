@@ -39,7 +39,8 @@ func confirm(c *dialogs.Conv) error {
 		}
 	}
 	c.Say(text, []dialogs.Button{
-		{Text: c.T("btn_forget_yes", nil), Data: "forget:yes"}, {Text: c.T("btn_forget_no", nil), Data: "forget:no"}})
+		{Text: c.T("btn_forget_yes", nil), Data: "forget:yes", Role: dialogs.RoleYes},
+		{Text: c.T("btn_forget_no", nil), Data: "forget:no", Role: dialogs.RoleNo}})
 	return nil
 }
 

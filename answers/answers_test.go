@@ -1,0 +1,200 @@
+package answers_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/werkwijzer/werkwijzer/answers"
+	"github.com/werkwijzer/werkwijzer/internal/redistest"
+	"github.com/werkwijzer/werkwijzer/locales"
+)
+
+func TestMain(m *testing.M) { redistest.Main(m) }
+
+type paraphrase struct{ id, lang, text string }
+
+func paraphrases(t testing.TB) []paraphrase {
+	t.Helper()
+	f, err := os.Open("testdata/paraphrases.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []paraphrase
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if line := sc.Text(); line != "" && line[0] != '#' {
+			p := strings.SplitN(line, "\t", 3)
+			out = append(out, paraphrase{p[0], p[1], p[2]})
+		}
+	}
+	return out
+}
+
+func TestSeedIsWhole(t *testing.T) {
+	f := answers.Seed()
+	if len(f.Entries) < 30 {
+		t.Fatalf("the seed has %d entries, want at least 30", len(f.Entries))
+	}
+	for _, e := range f.Entries {
+		if e.Source == "" {
+			t.Errorf("%s says nowhere where its facts come from", e.ID)
+		}
+		for _, l := range locales.Languages {
+			if e.Answers[l.Code] == "" {
+				t.Errorf("%s has no answer in %s", e.ID, l.Code)
+			}
+		}
+		for _, l := range []string{"nl", "ar", "tr", "uk", "so"} {
+			if len(e.Questions[l]) == 0 {
+				t.Errorf("%s has no question in %s", e.ID, l)
+			}
+		}
+	}
+	// Every paraphrase names an entry, and none is a wording of the file.
+	ids := map[string]bool{}
+	for _, e := range f.Entries {
+		ids[e.ID] = true
+	}
+	per := map[string]int{}
+	for _, p := range paraphrases(t) {
+		if !ids[p.id] {
+			t.Errorf("paraphrase of unknown entry %s", p.id)
+		}
+		for _, e := range f.Entries {
+			if slices.Contains(e.Questions[p.lang], p.text) {
+				t.Errorf("paraphrase %q is a wording of the file: it would measure nothing", p.text)
+			}
+		}
+		per[p.id+"/"+p.lang]++
+	}
+	for id := range ids {
+		for _, l := range []string{"nl", "ar", "tr", "uk", "so"} {
+			if per[id+"/"+l] < 5 {
+				t.Errorf("%s has %d paraphrases in %s, want 5", id, per[id+"/"+l], l)
+			}
+		}
+	}
+}
+
+// The benchmark's figure, held by a test so that a change to the matching
+// or the file that makes it worse fails. The goal of issue #14 is 90 %;
+// the seed reaches about 79 % (README, "Measured"): more wordings per
+// entry, taken from what people really type, are what raise it.
+const floor = 0.77
+
+func TestParaphrasesFindTheirEntry(t *testing.T) {
+	ix := answers.NewIndex(answers.Seed())
+	ps := paraphrases(t)
+	wrong := 0
+	for _, p := range ps {
+		if m := ix.Best(p.lang, p.text); m.Entry == nil || m.Entry.ID != p.id {
+			got := "nothing"
+			if m.Entry != nil {
+				got = m.Entry.ID
+			}
+			t.Logf("%s %q: got %s, want %s", p.lang, p.text, got, p.id)
+			wrong++
+		}
+	}
+	if acc := 1 - float64(wrong)/float64(len(ps)); acc < floor {
+		t.Fatalf("top-1 accuracy %.1f %% on %d paraphrases, want at least %.0f %%", 100*acc, len(ps), 100*floor)
+	}
+}
+
+func TestUnrelatedTextGetsNoAnswer(t *testing.T) {
+	ix := answers.NewIndex(answers.Seed())
+	for _, c := range []struct{ lang, text string }{
+		{"nl", "Jens"}, {"nl", "het weer is mooi vandaag"}, {"ar", "أحب كرة القدم"}, {"tr", "bugün hava güzel"}, {"so", "subax wanaagsan"},
+		{"nl", "dank je wel"}, {"nl", "hallo"}, {"nl", "ik hou van voetbal"}, {"ar", "شكرا جزيلا"}, {"tr", "teşekkür ederim"},
+		{"uk", "дякую"}, {"uk", "погода гарна"}, {"so", "mahadsanid"},
+	} {
+		if m := ix.Best(c.lang, c.text); m.Entry != nil {
+			t.Errorf("%s %q answered with %s (%.2f)", c.lang, c.text, m.Entry.ID, m.Score)
+		}
+	}
+}
+
+func TestParseRefusesMistakesWithLineAndReason(t *testing.T) {
+	good := "entries:\n  - id: free\n    source: VDAB\n    questions:\n      nl: [\"Is het gratis?\"]\n    answers:\n      nl: \"Ja.\"\n      en: \"Yes.\"\n"
+	if _, err := answers.Parse([]byte(good)); err != nil {
+		t.Fatalf("a good file: %v", err)
+	}
+	for _, c := range []struct{ name, file, want string }{
+		{"no source", strings.Replace(good, "    source: VDAB\n", "", 1), "line 2: missing source"},
+		{"unknown language", strings.Replace(good, "      en:", "      xx:", 1), `line 8: "xx" is not a language`},
+		{"no English answer", strings.Replace(good, "      en: \"Yes.\"\n", "", 1), "no answer in en"},
+		{"unknown flow", strings.Replace(good, "    source: VDAB\n", "    source: VDAB\n    flow: bowling\n", 1), `line 4: flow "bowling"`},
+		{"empty question", strings.Replace(good, `["Is het gratis?"]`, `[""]`, 1), "line 5: a question in nl is empty"},
+		{"unknown field", strings.Replace(good, "    source: VDAB\n", "    source: VDAB\n    colour: red\n", 1), `line 4: unknown field "colour"`},
+		{"id twice", good + strings.TrimPrefix(good, "entries:\n"), `id "free" is used twice`},
+		{"bad id", strings.Replace(good, "id: free", "id: Free Entry", 1), `line 2: id "Free Entry"`},
+	} {
+		_, err := answers.Parse([]byte(c.file))
+		var le *answers.LineError
+		if !errors.As(err, &le) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err %v, want %q", c.name, err, c.want)
+		}
+	}
+}
+
+// An import reaches every instance: another Store on the same Redis
+// answers from it once its cache has run out.
+func TestImportReplacesTheSeed(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	ctx := context.Background()
+	a, b := answers.NewStore(rdb, prefix), answers.NewStore(rdb, prefix)
+	b.CacheFor = time.Nanosecond
+	if got, _ := b.Answer(ctx, "nl", "is het gratis"); got == nil || got.ID != "free" {
+		t.Fatalf("seed answer: %+v", got)
+	}
+	f, err := answers.Parse([]byte("entries:\n  - id: bike\n    source: test\n    questions:\n      nl: [\"Mag ik met de fiets komen?\"]\n    answers:\n      nl: \"Ja, er is een fietsenstalling.\"\n      en: \"Yes.\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Import(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := b.Answer(ctx, "nl", "kan ik met mijn fiets komen"); got == nil || got.ID != "bike" {
+		t.Fatalf("after import: %+v", got)
+	}
+	if got, _ := b.Answer(ctx, "nl", "is het gratis"); got != nil {
+		t.Fatalf("the seed still answers after an import: %+v", got)
+	}
+	if got, _ := b.Answer(ctx, "ar", "هل يمكنني القدوم بالدراجة"); got != nil {
+		t.Fatalf("an entry without Arabic questions answered in Arabic: %+v", got)
+	}
+}
+
+// BenchmarkFAQ reports top-1 accuracy on the paraphrases and the time to
+// answer one message, over the seed's 30 entries.
+func BenchmarkFAQ(b *testing.B) {
+	ix := answers.NewIndex(answers.Seed())
+	ps := paraphrases(b)
+	right := map[string]int{}
+	all := map[string]int{}
+	for _, p := range ps {
+		all[p.lang]++
+		if m := ix.Best(p.lang, p.text); m.Entry != nil && m.Entry.ID == p.id {
+			right[p.lang]++
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p := ps[i%len(ps)]
+		ix.Best(p.lang, p.text)
+	}
+	b.StopTimer()
+	total := 0
+	for _, l := range []string{"nl", "ar", "tr", "uk", "so"} {
+		b.ReportMetric(100*float64(right[l])/float64(all[l]), "%top1_"+l)
+		total += right[l]
+	}
+	b.ReportMetric(100*float64(total)/float64(len(ps)), "%top1")
+}

@@ -1,0 +1,481 @@
+package dialogs
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/werkwijzer/werkwijzer/locales"
+)
+
+// Role says what a button means beyond its label, so that a typed "ja",
+// "terug" or "klaar" finds it in any language: the flow that makes the
+// button gives it its role, and the keyword list kw_<role> of the
+// person's language (locales) says how people type it.
+type Role string
+
+// The roles typed synonyms map to.
+const (
+	RoleYes  Role = "yes"
+	RoleNo   Role = "no"
+	RoleBack Role = "back"
+	RoleSkip Role = "skip"
+	RoleDone Role = "done"
+)
+
+// Roles lists every role, for the keyword tables of the tests.
+var Roles = []Role{RoleYes, RoleNo, RoleBack, RoleSkip, RoleDone}
+
+// The intents the frame knows: what a person may type anywhere, in their
+// own words, from the keyword lists kw_<intent> in locales. Flows add
+// theirs with Router.Intent.
+const (
+	IntentHelp         = "help"
+	IntentPerson       = "person"
+	IntentMenu         = "menu"
+	IntentRestart      = "restart"
+	IntentStopAlerts   = "stop_alerts"
+	IntentAppointments = "appointments"
+)
+
+// Intents lists the intents in the order they are tried.
+var Intents = []string{IntentPerson, IntentStopAlerts, IntentAppointments, IntentRestart, IntentMenu, IntentHelp}
+
+// LongRunes is where a message becomes long: one nobody understood is
+// then kept for staff (with consent) rather than only answered.
+const LongRunes = 200
+
+// MaxKept bounds the long messages kept for staff; the oldest goes first.
+const MaxKept = 3
+
+// input is the frame's part of the state for typed answers: the buttons
+// last shown, which a typed number or label picks from, and how often the
+// current question was re-asked, so that a flood of typing gets the
+// question again once, not twenty times.
+type input struct {
+	Shown   []shown `json:"shown,omitempty"`
+	Reasked Step    `json:"reasked,omitempty"`
+	Times   int     `json:"times,omitempty"`
+}
+
+type shown struct {
+	T string `json:"t"`
+	D string `json:"d"`
+	R Role   `json:"r,omitempty"`
+}
+
+var inputPart = Part[input]{Key: "input"}
+
+// Kept is a long message kept for staff, with consent.
+type Kept struct {
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
+}
+
+type keptState struct {
+	Messages []Kept `json:"messages,omitempty"`
+}
+
+var keptPart = Part[keptState]{Key: "kept"}
+
+// TakeKept hands the long messages kept for staff to the flow that passes
+// them on (a request for a person) and forgets them here.
+func TakeKept(c *Conv) []Kept {
+	s := keptPart.Of(c)
+	out := s.Messages
+	s.Messages = nil
+	return out
+}
+
+// KeptMessages are the long messages kept for staff, oldest first.
+func KeptMessages(c *Conv) []Kept { return keptPart.Of(c).Messages }
+
+// Press is a handler that acts as a press on data: an intent typed in
+// words reaches the flow's own button handler, through the router, so no
+// flow parses another's data. Nothing happens when no flow owns data.
+func Press(data string) Handler {
+	return func(c *Conv) error {
+		h := c.e.router.button(data)
+		if h == nil {
+			return c.notUnderstood()
+		}
+		c.ev.Kind, c.ev.Data = KindButton, data
+		return h(c)
+	}
+}
+
+// remember records the buttons of the last reply that has any: what a
+// typed number or label picks from next time.
+func (c *Conv) remember() {
+	for i := len(c.out) - 1; i >= 0; i-- {
+		if len(c.out[i].Buttons) == 0 {
+			continue
+		}
+		var list []shown
+		for _, row := range c.out[i].Buttons {
+			for _, b := range row {
+				list = append(list, shown{T: b.Text, D: b.Data, R: b.Role})
+			}
+		}
+		inputPart.Of(c).Shown = list
+		return
+	}
+}
+
+// options are the buttons a typed answer may pick: those last shown (the
+// numbers the terminal prints count in them), then the current step's
+// own, so that the menu's labels work under an answer that showed other
+// buttons, and a conversation saved before buttons were remembered works.
+func (c *Conv) options() []shown {
+	list := append([]shown(nil), inputPart.Of(c).Shown...)
+	n := len(c.out)
+	if err := c.Render(); err != nil {
+		c.out = c.out[:n]
+		return list
+	}
+	for _, r := range c.out[n:] {
+		for _, row := range r.Buttons {
+			for _, b := range row {
+				if !slices.ContainsFunc(list, func(s shown) bool { return s.D == b.Data }) {
+					list = append(list, shown{T: b.Text, D: b.Data, R: b.Role})
+				}
+			}
+		}
+	}
+	c.out = c.out[:n]
+	return list
+}
+
+// Option maps typed text to one of opts: its number, its label (folded:
+// case, diacritics, emoji and the ✓ mark do not count; a typing mistake
+// in a longer label is forgiven), or a synonym of its role in lang (kw_yes,
+// kw_no, ...). It returns the option's data, or "".
+func Option(texts *locales.Catalog, lang, text string, opts []Button) string {
+	t := locales.Fold(lang, text)
+	if t == "" {
+		return ""
+	}
+	if n, err := strconv.Atoi(t); err == nil {
+		if n >= 1 && n <= len(opts) {
+			// A list whose buttons are numbers (booking) picks by label.
+			for _, o := range opts {
+				if locales.Fold(lang, o.Text) == t {
+					return o.Data
+				}
+			}
+			return opts[n-1].Data
+		}
+		return ""
+	}
+	best, bestD, ties := "", 99, 0
+	for _, o := range opts {
+		l := locales.Fold(lang, o.Text)
+		if l == t {
+			return o.Data
+		}
+		if d := locales.Distance(l, t); d <= locales.Typos(utf8.RuneCountInString(l)) {
+			switch {
+			case d < bestD:
+				best, bestD, ties = o.Data, d, 1
+			case d == bestD && o.Data != best:
+				ties++
+			}
+		}
+	}
+	if ties == 1 {
+		return best
+	}
+	for _, o := range opts {
+		if o.Role != "" && keyword(texts, lang, "kw_"+string(o.Role), t) {
+			return o.Data
+		}
+	}
+	// Part of one label only: "licence b" for "Licence B (car)", "vdab"
+	// for "Registered with VDAB"; "secondary" fits two labels and picks
+	// neither.
+	if utf8.RuneCountInString(t) < 4 {
+		return ""
+	}
+	found := ""
+	for _, o := range opts {
+		if words := strings.Fields(locales.Fold(lang, o.Text)); subset(strings.Fields(t), words) && o.Data != found {
+			if found != "" {
+				return ""
+			}
+			found = o.Data
+		}
+	}
+	return found
+}
+
+// subset reports whether every word of a is one of b.
+func subset(a, b []string) bool {
+	for _, w := range a {
+		if !contains(b, w) {
+			return false
+		}
+	}
+	return len(a) > 0
+}
+
+// keyword reports whether folded text t is one of the keywords of id in
+// lang (a phrase of it, for a short message).
+func keyword(texts *locales.Catalog, lang, id, t string) bool {
+	for _, k := range texts.Keywords(lang, id) {
+		if k == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Intent finds what a person asks for in their own words, from the
+// keyword lists of lang: a keyword of one word must be (nearly) the whole
+// of a short message, "help", "menu?"; a phrase of several words may stand
+// anywhere in a message of up to a dozen words, "ik wil met iemand
+// praten". It returns the intent, or "".
+func Intent(texts *locales.Catalog, lang, text string, intents []string) string {
+	words := locales.Words(lang, text)
+	if len(words) == 0 || len(words) > 12 {
+		return ""
+	}
+	for _, in := range intents {
+		for _, k := range texts.Keywords(lang, "kw_"+in) {
+			if phraseIn(strings.Fields(k), words) {
+				return in
+			}
+		}
+	}
+	return ""
+}
+
+// phraseIn reports whether the words of keyword k stand together in
+// words, each with the typing mistakes its length allows; a one-word
+// keyword only in a message of at most three words, and exactly: one
+// letter turns "إعادة" (again) into "أعادل" (to make equivalent), so the
+// lists spell out the misspellings people make instead.
+func phraseIn(k, words []string) bool {
+	if len(k) == 0 || len(k) == 1 && len(words) > 3 {
+		return false
+	}
+	for i := 0; i+len(k) <= len(words); i++ {
+		all := true
+		for j, w := range k {
+			typos := locales.Typos(utf8.RuneCountInString(w))
+			if len(k) == 1 {
+				typos = 0
+			}
+			if got := words[i+j]; got != w && locales.Distance(got, w) > typos {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+// LanguageNamed is the language a short message names ("arabic", "عربي",
+// "Türkçe", "ik spreek Arabisch"), from every language's list of its own
+// names (kw_language); "" when it names none. A question is no choice of
+// language ("Felemenkçe kursu nerede?" asks for a Dutch course), and in a
+// message of three words the name must come last.
+func LanguageNamed(texts *locales.Catalog, text string) string {
+	if strings.ContainsAny(text, "?؟") {
+		return ""
+	}
+	for _, l := range locales.Languages {
+		words := locales.Words(l.Code, text)
+		if len(words) == 0 || len(words) > 3 {
+			return ""
+		}
+		if len(words) == 3 {
+			words = words[2:]
+		}
+		for _, k := range texts.Keywords(l.Code, "kw_language") {
+			if phraseIn(strings.Fields(k), words) {
+				return l.Code
+			}
+		}
+	}
+	return ""
+}
+
+func buttonsOf(list []shown) []Button {
+	out := make([]Button, len(list))
+	for i, s := range list {
+		out[i] = Button{Text: s.T, Data: s.D, Role: s.R}
+	}
+	return out
+}
+
+// typedOption dispatches typed text that picks one of the buttons on
+// offer as a press of it; false when it picks none.
+func (c *Conv) typedOption(text string) (bool, error) {
+	data := Option(c.e.Texts, c.Lang(), text, buttonsOf(c.options()))
+	if data == "" {
+		return false, nil
+	}
+	h := c.e.router.button(data)
+	if h == nil {
+		return false, nil
+	}
+	c.ev.Kind, c.ev.Data = KindButton, data
+	n := len(c.out)
+	err := h(c)
+	// A press may edit its message in place; a typed answer has no
+	// message of ours to edit.
+	for i := n; i < len(c.out); i++ {
+		c.out[i].Replace = false
+	}
+	return true, err
+}
+
+// typedIntent answers an intent typed in words; false when there is none.
+func (c *Conv) typedIntent(text string) (bool, error) {
+	if locales.Fold(c.Lang(), text) == "" && strings.ContainsAny(text, "?؟") {
+		return true, help(c) // a lone question mark: what can I do here?
+	}
+	if code := LanguageNamed(c.e.Texts, text); code != "" && code != c.Lang() {
+		c.st.Lang = code
+		c.Say(c.T("language_changed", nil))
+		if c.st.Step == StepLanguage {
+			c.Enter(StepConsent)
+			if c.st.Consented() && c.e.router.first != "" {
+				c.Enter(c.e.router.first)
+			}
+		}
+		return true, c.Render()
+	}
+	var names []string
+	for _, in := range Intents {
+		if c.e.router.intents[in] != nil {
+			names = append(names, in)
+		}
+	}
+	for _, in := range c.e.router.intentOrder {
+		if !contains(Intents, in) {
+			names = append(names, in)
+		}
+	}
+	in := Intent(c.e.Texts, c.Lang(), text, names)
+	if in == "" {
+		return false, nil
+	}
+	return true, c.e.router.intents[in](c)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// keep keeps a long message for staff.
+func (c *Conv) keep(text string) {
+	s := keptPart.Of(c)
+	s.Messages = append(s.Messages, Kept{Text: text, At: c.Now()})
+	if len(s.Messages) > MaxKept {
+		s.Messages = s.Messages[len(s.Messages)-MaxKept:]
+	}
+}
+
+// notUnderstood answers typed text that nothing took: a long message is
+// kept for staff (with consent) and they are offered a person; anything
+// else gets a short answer with the current question's buttons and a way
+// to a person, at most once per question.
+func (c *Conv) notUnderstood() error {
+	text := strings.TrimSpace(c.ev.Text)
+	if utf8.RuneCountInString(text) >= LongRunes {
+		if c.keepsForStaff() {
+			c.keep(text)
+			c.Say(c.T("kept_for_staff", nil), c.personRow())
+			return nil
+		}
+		if row := c.Escape(); row != nil && row[0].Data != "office" {
+			c.Say(c.T("long_not_kept", nil), row)
+		} else {
+			c.Say(c.T("long_not_kept", nil) + "\n\n" + c.OfficeContact())
+		}
+		return nil
+	}
+	if c.st.Step == StepMenu {
+		return c.Reask("bad_free_text", nil)
+	}
+	return c.Reask("bad_not_understood", nil)
+}
+
+// personRow is the way to a person: the staff side's, or the office's
+// contact when no staff side is connected.
+func (c *Conv) personRow() []Button {
+	if row := c.Escape(); row != nil {
+		return row
+	}
+	return []Button{{Text: c.T("menu_person", nil), Data: "office"}}
+}
+
+// typedReask counts a re-ask of the current question for typed input and
+// reports how: the first time in full (the question again, with its
+// buttons), the next two as a short line, then not at all.
+func (c *Conv) typedReask() (full, short bool) {
+	switch c.ev.Kind {
+	case KindText, KindMedia, KindEdited:
+	default:
+		return true, false
+	}
+	c.reasked = true
+	s := inputPart.Of(c)
+	if s.Reasked != c.Step() {
+		s.Reasked, s.Times = c.Step(), 0
+	}
+	s.Times++
+	switch {
+	case s.Times == 1:
+		return true, false
+	case s.Times <= 3:
+		return false, true
+	}
+	return false, false
+}
+
+// settle ends a turn for the typed-input state: the buttons shown are
+// remembered, and a turn that moved on clears the re-ask count.
+func (c *Conv) settle() {
+	if c.st == nil {
+		return
+	}
+	if !c.reasked && !c.ev.Kind.Proactive() {
+		s := inputPart.Of(c)
+		s.Reasked, s.Times = "", 0
+	}
+	c.remember()
+}
+
+// KeptMessagesOf are the long messages kept for staff in st, outside a
+// turn (tests, the staff side).
+func KeptMessagesOf(st *State) []Kept {
+	s, _ := keptPart.Read(st)
+	return s.Messages
+}
+
+// IntentButtons routes intents typed in words to buttons that flows
+// already own (intent → callback data), so that "stop de berichten"
+// reaches the vacancy flow's stop button without that flow parsing text.
+// cmd/werkwijzer registers it with the flows it turned on.
+type IntentButtons map[string]string
+
+// Register implements Flow.
+func (m IntentButtons) Register(r *Router) {
+	for _, in := range Intents {
+		if data, ok := m[in]; ok {
+			r.Intent(in, Press(data))
+		}
+	}
+}
