@@ -81,6 +81,23 @@ func scheduleFiles(t *testing.T, lang string) (slots, sessions string) {
 	return slots, sessions
 }
 
+// waitFile waits until the last message sent to chat is a file: the text of
+// a reply and its calendar file are two calls, and the file is the second.
+func waitFile(t *testing.T, tg *telegramtest.Server, chat int64) []telegramtest.Message {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		msgs := tg.Messages(chat)
+		if len(msgs) > 0 && msgs[len(msgs)-1].Document != "" {
+			return msgs
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("chat %d: the last message is not a file", chat)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // waitText waits until chat has n messages containing text.
 func waitText(t *testing.T, tg *telegramtest.Server, chat int64, text string, n int) []telegramtest.Message {
 	t.Helper()
@@ -226,6 +243,7 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 	if m := withText(msgs, promoted); !m.HasButton("bk:x:fabriek") {
 		t.Fatalf("the seat from the waiting list comes without a way to give it back: %+v", m.Buttons)
 	}
+	msgs = waitFile(t, tg, chat)
 	seat := checkCalendar(t, msgs[len(msgs)-1], "20270328T100000") // 10:00 on the day summer time starts
 	waitPost(t, f, "promoted", func(p slacktest.Post) bool { return header(p.Blocks) == "Van de wachtlijst: plaats gekregen" })
 
@@ -531,6 +549,7 @@ func TestBookingBadInputStaffChangesAndForget(t *testing.T) {
 	if !withText(msgs, cancelled).HasButton("bk:lc:0") {
 		t.Fatal("the cancellation offers no other time")
 	}
+	msgs = waitFile(t, tg, id)
 	if file := msgs[len(msgs)-1]; calendartest.Parse(t, file.Content).Method != "CANCEL" {
 		t.Fatalf("the cancellation comes without a file that takes it out of the calendar: %q", file.Document)
 	}
@@ -547,6 +566,7 @@ func TestBookingBadInputStaffChangesAndForget(t *testing.T) {
 	tick(r)
 	msgs = waitText(t, tg, id, texts.T(lang, "item_moved", map[string]any{"What": "Werken in de industrie",
 		"Date": dayIn(lang, bxl(2027, 3, 28, 11, 0)), "Time": "11:00", "Place": "Talentenfabriek, Kanaaldok 1, 2030 Antwerpen"}), 1)
+	msgs = waitFile(t, tg, id)
 	checkCalendar(t, msgs[len(msgs)-1], "20270328T110000")
 	clk.Set(bxl(2027, 3, 27, 18, 0))
 	waitText(t, tg, id, texts.T(lang, "reminder_day", map[string]any{"Time": "11:00", "What": "Werken in de industrie",
