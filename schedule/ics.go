@@ -22,8 +22,11 @@ type CalendarText struct {
 // time, with the zone's rules included (VTIMEZONE) so that every calendar
 // app places it right, also across the change to or from summer time. The
 // UID is stable per booking, so a second file for a moved appointment
-// updates the first in the calendar instead of adding one.
-func ICS(it Item, chat int64, text CalendarText, now time.Time) []byte {
+// updates the first in the calendar instead of adding one. person is the
+// person's part of the UID: the file leaves us (it is shared with calendar
+// apps), so it is a keyed reference (pseudonym.Key.Calendar), never the
+// chat id.
+func ICS(it Item, person string, text CalendarText, now time.Time) []byte {
 	cal := ics.NewCalendarFor("Werkwijzer")
 	cal.SetMethod(ics.MethodPublish)
 	tz := cal.AddTimezone("Europe/Brussels")
@@ -45,7 +48,7 @@ func ICS(it Item, chat int64, text CalendarText, now time.Time) []byte {
 	if text.Key != "" {
 		key = text.Key
 	}
-	ev := cal.AddEvent(key + "-" + ref(chat) + "@werkwijzer")
+	ev := cal.AddEvent(key + "-" + person + "@werkwijzer")
 	ev.SetDtStampTime(now)
 	local := "20060102T150405"
 	ev.SetProperty(ics.ComponentPropertyDtStart, it.Start.In(Brussels).Format(local), ics.WithTZID("Europe/Brussels"))
@@ -64,9 +67,3 @@ func ICS(it Item, chat int64, text CalendarText, now time.Time) []byte {
 	}
 	return []byte(out)
 }
-
-// ref keeps the chat id out of the file (it is shared with calendar apps):
-// a short hash in its place, whole: trimming a leading "x" (once taken for
-// a prefix) made two people's references, and UIDs, the same, since x is
-// a digit in base 36.
-func ref(chat int64) string { return chatRef(chat) }

@@ -137,11 +137,6 @@ func (s *Store) Ack(ctx context.Context, r Reminder) error {
 	return s.queue().Ack(ctx, reminderMember(r.Chat, r.Item, r.Kind))
 }
 
-func chatRef(chat int64) string {
-	h := fnv("werkwijzer-ics:" + strconv.FormatInt(chat, 10))
-	return strconv.FormatUint(uint64(h), 36)
-}
-
 // Hold says what to do with a reminder or news handed out at now for it
 // (nil when the item is gone): send it (zero time, false), drop it, or
 // put it back until a time. It matters when a sender was down and finds

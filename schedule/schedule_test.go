@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
+	"github.com/werkwijzer/werkwijzer/pseudonym"
 	"github.com/werkwijzer/werkwijzer/schedule"
 )
 
@@ -416,7 +417,7 @@ func TestReimportMovesAndCancelsWithTheirPeople(t *testing.T) {
 
 func TestCalendarFileParsesBack(t *testing.T) {
 	it := session("tw-2027-03-28", at(2027, 3, 28, 10, 0), 20, "construction") // the day summer time starts
-	data := schedule.ICS(it, 42, schedule.CalendarText{Summary: "Infosessie bouw", Location: "Noorderlaan 100, Antwerpen",
+	data := schedule.ICS(it, pseudonym.New([]byte("test")).Calendar(42), schedule.CalendarText{Summary: "Infosessie bouw", Location: "Noorderlaan 100, Antwerpen",
 		Description: "Neem je identiteitskaart mee; een lange regel die over vijfenzeventig tekens gaat zodat ze gevouwen moet worden."}, at(2027, 3, 1, 9, 0))
 	text := string(data)
 	if strings.Count(text, "\r\n") < 10 || strings.Contains(strings.ReplaceAll(text, "\r\n", ""), "\n") {
