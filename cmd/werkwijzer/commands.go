@@ -20,7 +20,6 @@ import (
 	"github.com/werkwijzer/werkwijzer/jobs"
 	"github.com/werkwijzer/werkwijzer/outreach"
 	"github.com/werkwijzer/werkwijzer/schedule"
-	"github.com/werkwijzer/werkwijzer/staff"
 )
 
 // The staff commands: import, link, stats and attendance. Each reads its
@@ -328,7 +327,7 @@ func (m *Main) AttendanceCommand(ctx context.Context, args []string) error {
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
-	it, holders, err := m.Booker.Roll(ctx, item, staff.Ref)
+	it, holders, err := m.Booker.Roll(ctx, item, m.Refs.Staff)
 	if err != nil {
 		return err
 	}
@@ -336,7 +335,7 @@ func (m *Main) AttendanceCommand(ctx context.Context, args []string) error {
 		return fmt.Errorf("no appointment %q (or it ended more than a month ago)", item)
 	}
 	if len(marks) > 0 {
-		changed, err := m.Booker.AttendAll(ctx, item, marks, staff.Ref)
+		changed, err := m.Booker.AttendAll(ctx, item, marks, m.Refs.Staff)
 		if errors.Is(err, schedule.ErrNotBooked) {
 			return fmt.Errorf("%w on %s; nothing was recorded", err, item)
 		}
