@@ -28,7 +28,7 @@ type Team struct {
 	Staff, Admins []string
 	// CacheFor is how long a user group's members are trusted before
 	// Slack is asked again: a member removed from the group stops acting
-	// within it.
+	// within it. Zero is a minute.
 	CacheFor time.Duration
 
 	api   *slack.Client
@@ -137,7 +137,11 @@ func (t *Team) members(ctx context.Context, group string) (map[string]bool, erro
 	c, ok := t.cache[group]
 	api := t.api
 	t.mu.Unlock()
-	if ok && now.Sub(c.at) < t.CacheFor {
+	cacheFor := t.CacheFor
+	if cacheFor <= 0 {
+		cacheFor = time.Minute
+	}
+	if ok && now.Sub(c.at) < cacheFor {
 		return c.users, nil
 	}
 	if api == nil {

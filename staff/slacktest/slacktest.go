@@ -94,6 +94,7 @@ type Fake struct {
 
 	mu         sync.Mutex
 	fail       []int
+	failMethod map[string][]int
 	requests   int
 	posts      []Post
 	updates    []Update
@@ -120,7 +121,7 @@ type Fake struct {
 // every message and records it.
 func New(t testing.TB, fail ...int) *Fake {
 	t.Helper()
-	f := &Fake{t: t, fail: fail, users: map[string]string{}, groups: map[string][]string{},
+	f := &Fake{t: t, fail: fail, users: map[string]string{}, groups: map[string][]string{}, failMethod: map[string][]int{},
 		connected: make(chan struct{}), acks: map[string]chan json.RawMessage{}, uploaded: map[string][]byte{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/chat.postMessage", f.postMessage)
@@ -163,6 +164,31 @@ func (f *Fake) AddGroup(id string, members ...string) {
 // AdminClient is the real slack-go client with AdminToken.
 func (f *Fake) AdminClient() *slack.Client {
 	return slack.New(AdminToken, slack.OptionAPIURL(f.URL))
+}
+
+// FailMethod makes the next calls of method (such as "chat.delete")
+// answer the HTTP statuses codes, one each, before it works again.
+func (f *Fake) FailMethod(method string, codes ...int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failMethod[method] = append(f.failMethod[method], codes...)
+}
+
+// failed answers a call of method with the next status FailMethod gave
+// it, if any.
+func (f *Fake) failed(w http.ResponseWriter, method string) bool {
+	f.mu.Lock()
+	codes := f.failMethod[method]
+	if len(codes) > 0 {
+		f.failMethod[method] = codes[1:]
+	}
+	f.mu.Unlock()
+	if len(codes) == 0 {
+		return false
+	}
+	w.WriteHeader(codes[0])
+	fmt.Fprint(w, "<html>no</html>")
+	return true
 }
 
 // Fail makes the next chat.postMessage calls answer codes, as New's list.
@@ -221,6 +247,9 @@ func (f *Fake) update(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	if f.failed(w, "chat.update") {
+		return
+	}
 	u := Update{Channel: r.PostForm.Get("channel"), TS: r.PostForm.Get("ts"), Text: r.PostForm.Get("text")}
 	raw := r.PostForm.Get("blocks")
 	u.Blocks = f.blocks(raw)
@@ -252,6 +281,9 @@ type Delete struct {
 func (f *Fake) delete(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if f.failed(w, "chat.delete") {
 		return
 	}
 	channel, ts := r.PostForm.Get("channel"), r.PostForm.Get("ts")
