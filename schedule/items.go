@@ -20,6 +20,7 @@
 //	<p>:{book}:person:<chat>    hash    item id → "booked" or "waiting", a
 //	                                    person's appointments. TTL: the retention.
 //	<p>:{book}:attended:<id>    hash    chat id → "yes"/"no", set by staff. TTL: as the item.
+//	<p>:{book}:gone:<id>        string  an item staff took out (JSON), so its news can name it. TTL: as the item.
 //	<p>:{book}:reminders        zset    "<chat>|<item>|<kind>" by when it is due.
 //	<p>:{book}:claimed          zset    reminders being sent, by when their lease ends.
 //

@@ -269,6 +269,11 @@ func TestPrivacyJourneyEndToEnd(t *testing.T) {
 		t.Errorf("/mydata while taken over:\n%s", text)
 	}
 	checkMyDataIsComplete(t, r, prefix, chat, ref, doc)
+	// Every key the journey made is in the packages' key lists, and so in
+	// the README's Privacy table.
+	if keys := undocumented(t, prefix, r.m.Redis.Keys(ctx, prefix+":*").Val()); len(keys) > 0 {
+		t.Errorf("keys no package documents (nor the README's Privacy table): %q", keys)
+	}
 
 	// /forget.
 	expect(t, "nl", c.Send("/forget"), "forget_confirm")
