@@ -175,7 +175,7 @@ func TestMyDataShowsAlertsAndNotForMe(t *testing.T) {
 	p.Expect(r, "mydata_not_for_me", map[string]any{"Count": 1})
 	p.Expect(r, "mydata_alerts_sent", map[string]any{"Count": 2})
 	var doc struct {
-		NotForMe []vacancies.Rejected  `json:"vacancies_not_for_me"`
+		NotForMe []vacancies.Rejected `json:"vacancies_not_for_me"`
 		Alerts   vacancies.AlertsHeld `json:"vacancy_alerts"`
 		On       bool                 `json:"vacancy_messages"`
 	}
