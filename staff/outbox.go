@@ -194,8 +194,7 @@ end
 return id`)
 
 // Forget deletes chatID's notifications that are not posted yet, and their
-// index, for /forget. Notifications already posted to Slack are out of our
-// hands: staff remove those in Slack, if needed. An entry a poster is
+// index, for /forget (Staff.Forget redacts what was posted). An entry a poster is
 // posting at this very moment may still go out; one it is retrying will not
 // (posters check before every attempt). The caller must not enqueue for
 // the person while this runs (the bot handles one chat's updates in order).
@@ -211,6 +210,9 @@ func (o *Outbox) Forget(ctx context.Context, chatID int64) error {
 		if err := o.rdb.XDel(ctx, StreamKey(o.prefix), ids...).Err(); err != nil {
 			return err
 		}
+		// What XDEL marked deleted is gone from memory once trimmed: at
+		// once when nothing older waits, else with what waits before it.
+		o.trim(ctx, o.log, "")
 	}
 	return o.rdb.Del(ctx, idx).Err()
 }
