@@ -9,12 +9,9 @@ package bot
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"runtime/debug"
-	"strconv"
 	"sync"
 
 	"github.com/werkwijzer/werkwijzer/dialogs"
@@ -120,11 +117,4 @@ func inOrder[T keyed](items []T, fn func(T)) {
 		}(byChat[c])
 	}
 	wg.Wait()
-}
-
-// ChatRef is how logs name a chat: a short hash, so that logs can follow one
-// conversation without holding anything that identifies the person.
-func ChatRef(chatID int64) string {
-	sum := sha256.Sum256([]byte("werkwijzer-log:" + strconv.FormatInt(chatID, 10)))
-	return hex.EncodeToString(sum[:6])
 }

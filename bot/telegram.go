@@ -347,6 +347,7 @@ func (t *Telegram) deliver(ctx context.Context, turn *dialogs.Turn) error {
 	}
 	for i := turn.Sent; i < len(turn.Replies); i++ {
 		err := t.Send(ctx, turn.ChatID, turn.Ref, turn.Replies[i])
+		observe(ctx, err)
 		switch {
 		case errors.Is(err, ErrUnreachable):
 			t.Log.Info("chat unreachable", "chat", ChatRef(turn.ChatID))

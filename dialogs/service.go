@@ -2,11 +2,13 @@ package dialogs
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 )
 
 // Service runs events through the Engine against stored state. Each event
@@ -18,7 +20,18 @@ import (
 type Service struct {
 	Engine   *Engine
 	Sessions Sessions
+	// NoteKey keys the ids of notes (HMAC-SHA-256), which become key
+	// names on the staff side and in the funnel: without the deployment's
+	// secret nobody can tell whose they are by trying chat ids. Nil uses a
+	// key of this process alone, so ids are stable only while it runs.
+	NoteKey []byte
 }
+
+var processNoteKey = sync.OnceValue(func() []byte {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return b
+})
 
 // ErrDuplicate reports an event already handled and delivered; the caller
 // must not answer it again.
@@ -42,7 +55,7 @@ func (s *Service) Handle(ctx context.Context, ev Event) (*Turn, error) {
 		return nil, err
 	}
 	turn := &Turn{ChatID: ev.ChatID, Update: ev.UpdateID, Ref: ev.Ref, Replies: out.Replies,
-		Lang: s.lang(out.State, st, ev), Notes: numbered(out.Notes, ev)}
+		Lang: s.lang(out.State, st, ev), Notes: s.numbered(out.Notes, ev)}
 	switch {
 	case out.State != nil:
 		if ev.UpdateID > out.State.LastUpdate {
@@ -67,16 +80,21 @@ func (s *Service) Handle(ctx context.Context, ev Event) (*Turn, error) {
 // numbered gives notes ids that a redelivery of the same update repeats,
 // so the staff side can drop the second copy. Events without an update id
 // (the terminal, the staff side) cannot be redelivered; theirs are random.
-func numbered(notes []Note, ev Event) []Note {
+func (s *Service) numbered(notes []Note, ev Event) []Note {
 	if len(notes) == 0 {
 		return nil
 	}
-	// Hashed: ids become key names on the staff side, which must not
-	// name the person.
+	// Keyed: ids become key names on the staff side, which must not
+	// lead back to the person.
 	b := make([]byte, 8)
 	if ev.UpdateID != 0 {
-		sum := sha256.Sum256(fmt.Appendf(nil, "note:%d:%d", ev.ChatID, ev.UpdateID))
-		copy(b, sum[:])
+		key := s.NoteKey
+		if len(key) == 0 {
+			key = processNoteKey()
+		}
+		m := hmac.New(sha256.New, key)
+		fmt.Fprintf(m, "note:%d:%d", ev.ChatID, ev.UpdateID)
+		copy(b, m.Sum(nil))
 	} else {
 		rand.Read(b)
 	}

@@ -191,3 +191,39 @@ func TestPlanHonoursEachPersonsNotForMe(t *testing.T) {
 		t.Fatalf("planned %v, want the nearest for 1 and, since 2 rejected it, the other for 2", got)
 	}
 }
+
+// Held is what the alerts keep on a person, for /mydata: on the list,
+// what was planned for them, what still waits to be sent, this week's
+// count; and after /forget, nothing.
+func TestHeldIsWhatTheAlertsKeep(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	a := jobs.NewAlerts(rdb, prefix)
+	ctx := context.Background()
+	monday := time.Date(2026, 11, 23, 10, 0, 0, 0, bxl)
+	a.Clock = clock.NewFake(monday)
+	a.Subscribe(ctx, 1)
+	a.Subscribe(ctx, 2)
+	if _, err := a.Plan(ctx, fitting(2, "a"), []jobs.Person{{Chat: 1, Profile: amira()}, {Chat: 2, Profile: amira()}}, monday); err != nil {
+		t.Fatal(err)
+	}
+	due, _ := a.Due(ctx, monday, time.Minute, 10)
+	for _, al := range due {
+		if al.Chat == 1 && al.Vacancy == "a0" {
+			a.Ack(ctx, al)
+		}
+	}
+	h, err := a.Held(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !h.Subscribed || strings.Join(h.Planned, ",") != "a0,a1" || strings.Join(h.Queued, ",") != "a1" || h.ThisWeek != 2 {
+		t.Fatalf("held: %+v, want on the list, a0 and a1 planned, a1 still to send, 2 this week", h)
+	}
+	a.Forget(ctx, 1)
+	if h, _ := a.Held(ctx, 1); h.Subscribed || len(h.Planned)+len(h.Queued)+h.ThisWeek != 0 {
+		t.Fatalf("held after /forget: %+v", h)
+	}
+	if h, _ := a.Held(ctx, 2); !h.Subscribed || len(h.Planned) != 2 {
+		t.Fatalf("another person's alerts changed: %+v", h)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/internal/lease"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
+	"github.com/werkwijzer/werkwijzer/pseudonym"
 	"github.com/werkwijzer/werkwijzer/schedule"
 	"github.com/werkwijzer/werkwijzer/schedule/calendartest"
 )
@@ -317,27 +318,28 @@ func TestCalendarFilesUpdateAndCancel(t *testing.T) {
 	it := session("tw-2027-03-28", at(2027, 3, 28, 10, 0), 20, "construction") // the day summer time starts
 	text := schedule.CalendarText{Key: "tw", Summary: "Infosessie bouw", Location: "Noorderlaan 100, Antwerpen",
 		Description: "Neem je identiteitskaart mee; een lange regel die over vijfenzeventig tekens gaat zodat ze gevouwen moet worden."}
-	first := calendartest.Parse(t, schedule.ICS(it, 42, text, at(2027, 3, 1, 9, 0)))
+	ref42 := pseudonym.New([]byte("test")).Calendar(42)
+	first := calendartest.Parse(t, schedule.ICS(it, ref42, text, at(2027, 3, 1, 9, 0)))
 	if first.Method != "PUBLISH" || first.Sequence != 0 || first.Status != "CONFIRMED" || first.TZID != "Europe/Brussels" ||
 		!first.Start.Equal(time.Date(2027, 3, 28, 8, 0, 0, 0, time.UTC)) || !strings.Contains(first.Location, "Noorderlaan") {
 		t.Fatalf("first file: %+v", first)
 	}
-	if first.UID != schedule.UID("tw", 42) || strings.Contains(first.UID, "42") {
+	if first.UID != schedule.UID("tw", ref42) || strings.Contains(first.UID, "42") {
 		t.Fatalf("UID %q: want schedule.UID, without the chat id", first.UID)
 	}
 	moved := it
 	moved.Start = at(2027, 3, 28, 11, 0)
 	text.Seq = 1
-	second := calendartest.Parse(t, schedule.ICS(moved, 42, text, at(2027, 3, 2, 9, 0)))
+	second := calendartest.Parse(t, schedule.ICS(moved, ref42, text, at(2027, 3, 2, 9, 0)))
 	if second.UID != first.UID || second.Sequence != 1 || !second.Start.Equal(time.Date(2027, 3, 28, 9, 0, 0, 0, time.UTC)) {
 		t.Fatalf("moved file: %+v, want the same UID, SEQUENCE 1, 11:00", second)
 	}
 	text.Seq, text.Cancel = 2, true
-	gone := calendartest.Parse(t, schedule.ICS(moved, 42, text, at(2027, 3, 3, 9, 0)))
+	gone := calendartest.Parse(t, schedule.ICS(moved, ref42, text, at(2027, 3, 3, 9, 0)))
 	if gone.Method != "CANCEL" || gone.Status != "CANCELLED" || gone.UID != first.UID || gone.Sequence != 2 {
 		t.Fatalf("cancellation: %+v", gone)
 	}
-	if other := calendartest.Parse(t, schedule.ICS(it, 43, text, at(2027, 3, 1, 9, 0))); other.UID == first.UID {
+	if other := calendartest.Parse(t, schedule.ICS(it, pseudonym.New([]byte("test")).Calendar(43), text, at(2027, 3, 1, 9, 0))); other.UID == first.UID {
 		t.Fatal("two people's files share a UID")
 	}
 }

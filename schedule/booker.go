@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -15,6 +16,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/dialogs/booking"
+	"github.com/werkwijzer/werkwijzer/pseudonym"
 )
 
 // Booker is the Store as the booking flow books through it
@@ -27,7 +29,14 @@ type Booker struct {
 	// given from the waiting list), so that it is sent without waiting
 	// for the next tick.
 	OnNews func()
+	// CalendarRef is the person's part of a calendar file's UID
+	// (pseudonym.Key.Calendar of the deployment's key, so that a file
+	// sent after a restart still replaces the entry of the one before).
+	// Nil uses a key of this process alone.
+	CalendarRef func(chat int64) string
 }
+
+var processKey = sync.OnceValue(pseudonym.Random)
 
 var _ booking.Scheduler = (*Booker)(nil)
 
@@ -177,7 +186,11 @@ func (b *Booker) Move(ctx context.Context, chat int64, from, to, version string)
 // Calendar is the calendar file of s for chat (booking.Calendar).
 func (b *Booker) Calendar(s booking.Slot, chat int64, text booking.CalendarText) []byte {
 	it := Item{ID: s.ID, Start: s.Start, Duration: s.Duration}
-	return ICS(it, chat, CalendarText{Key: text.Key, Summary: text.Summary, Description: text.Description, Location: text.Location,
+	ref := b.CalendarRef
+	if ref == nil {
+		ref = processKey().Calendar
+	}
+	return ICS(it, ref(chat), CalendarText{Key: text.Key, Summary: text.Summary, Description: text.Description, Location: text.Location,
 		Seq: text.Seq, Cancel: text.Cancel}, b.now())
 }
 

@@ -36,8 +36,11 @@ const organizer = "mailto:noreply@werkwijzer.invalid"
 // app places it right, also across the change to or from summer time. The
 // UID is stable per booking, so a second file for a moved appointment
 // (with a higher SEQUENCE) updates the first in the calendar instead of
-// adding one, and a cancellation (METHOD:CANCEL) takes it out.
-func ICS(it Item, chat int64, text CalendarText, now time.Time) []byte {
+// adding one, and a cancellation (METHOD:CANCEL) takes it out. person is
+// the person's part of the UID: the file leaves us (it is shared with
+// calendar apps), so it is a keyed reference (pseudonym.Key.Calendar),
+// never the chat id.
+func ICS(it Item, person string, text CalendarText, now time.Time) []byte {
 	cal := ics.NewCalendarFor("Werkwijzer")
 	cal.SetMethod(ics.MethodPublish)
 	if text.Cancel {
@@ -62,7 +65,7 @@ func ICS(it Item, chat int64, text CalendarText, now time.Time) []byte {
 	if text.Key != "" {
 		key = text.Key
 	}
-	ev := cal.AddEvent(UID(key, chat))
+	ev := cal.AddEvent(UID(key, person))
 	ev.SetDtStampTime(now)
 	ev.SetProperty(ics.ComponentPropertySequence, strconv.Itoa(max(text.Seq, 0)))
 	ev.SetOrganizer(organizer, ics.WithCN("Werkwijzer"))
@@ -89,13 +92,6 @@ func ICS(it Item, chat int64, text CalendarText, now time.Time) []byte {
 	return []byte(out)
 }
 
-// UID is the calendar UID of one person's booking named key. It is the one
-// place that makes it: the person appears in it only as a short hash of
-// their chat id, never the id itself (the file is shared with calendar
-// apps).
-func UID(key string, chat int64) string { return key + "-" + ref(chat) + "@werkwijzer" }
-
-// ref is the person's reference in a UID, whole: trimming a leading "x"
-// (once taken for a prefix) made two people's references, and UIDs, the
-// same, since x is a digit in base 36.
-func ref(chat int64) string { return chatRef(chat) }
+// UID is the calendar UID of one person's booking named key: the one place
+// that makes it. person is their keyed reference, never the chat id.
+func UID(key, person string) string { return key + "-" + person + "@werkwijzer" }

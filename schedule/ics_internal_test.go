@@ -4,19 +4,28 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/werkwijzer/werkwijzer/dialogs/booking"
+	"github.com/werkwijzer/werkwijzer/pseudonym"
 )
 
-// A calendar UID carries the person's whole reference. Trimming a leading
-// "x" from it (once taken for a prefix) made "x1abcd" and "1abcd" the same,
-// so two people's calendar files could replace each other's entries: x is
-// a digit in base 36.
+// A calendar UID carries the person's whole reference, and only that:
+// cutting a piece of it (a leading "x" was once taken for a prefix) made
+// two people's references, and so their calendar entries, the same.
 func TestCalendarUIDKeepsTheWholeReference(t *testing.T) {
-	chat := int64(1)
-	for ; !strings.HasPrefix(chatRef(chat), "x"); chat++ {
-	}
+	key := pseudonym.New([]byte("test secret"))
 	it := Item{ID: "talk", Start: time.Date(2026, 12, 2, 10, 0, 0, 0, Brussels), Duration: time.Hour}
-	file := string(ICS(it, chat, CalendarText{Key: "coaching", Summary: "Gesprek"}, it.Start))
-	if want := "UID:coaching-" + chatRef(chat) + "@werkwijzer"; !strings.Contains(file, want) {
-		t.Fatalf("chat %d (reference %s): calendar file lacks %q:\n%s", chat, chatRef(chat), want, file)
+	seen := map[string]int64{}
+	for chat := int64(1); chat < 2000; chat++ {
+		b := &Booker{CalendarRef: key.Calendar}
+		file := string(b.Calendar(slotOf(it), chat, booking.CalendarText{Key: "coaching", Summary: "Gesprek"}))
+		ref := key.Calendar(chat)
+		if want := "UID:coaching-" + ref + "@werkwijzer"; !strings.Contains(file, want) {
+			t.Fatalf("chat %d (reference %s): calendar file lacks %q:\n%s", chat, ref, want, file)
+		}
+		if other, dup := seen[ref]; dup {
+			t.Fatalf("chats %d and %d share the calendar reference %s", other, chat, ref)
+		}
+		seen[ref] = chat
 	}
 }

@@ -138,11 +138,6 @@ func (s *Store) Ack(ctx context.Context, r Reminder) error {
 	return s.queue().Ack(ctx, reminderMember(r.Chat, r.Item, r.Kind))
 }
 
-func chatRef(chat int64) string {
-	h := fnv("werkwijzer-ics:" + strconv.FormatInt(chat, 10))
-	return strconv.FormatUint(uint64(h), 36)
-}
-
 // Ahead are the reminders a booking of it made at now gets: what a
 // confirmation may promise, and no more.
 func Ahead(it Item, now time.Time) []ReminderKind {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,7 +15,10 @@ import (
 	ics "github.com/arran4/golang-ical"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/werkwijzer/werkwijzer/clock"
+	"github.com/werkwijzer/werkwijzer/dialogs/booking"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
+	"github.com/werkwijzer/werkwijzer/pseudonym"
 	"github.com/werkwijzer/werkwijzer/schedule"
 )
 
@@ -416,7 +420,7 @@ func TestReimportMovesAndCancelsWithTheirPeople(t *testing.T) {
 
 func TestCalendarFileParsesBack(t *testing.T) {
 	it := session("tw-2027-03-28", at(2027, 3, 28, 10, 0), 20, "construction") // the day summer time starts
-	data := schedule.ICS(it, 42, schedule.CalendarText{Summary: "Infosessie bouw", Location: "Noorderlaan 100, Antwerpen",
+	data := schedule.ICS(it, pseudonym.New([]byte("test")).Calendar(42), schedule.CalendarText{Summary: "Infosessie bouw", Location: "Noorderlaan 100, Antwerpen",
 		Description: "Neem je identiteitskaart mee; een lange regel die over vijfenzeventig tekens gaat zodat ze gevouwen moet worden."}, at(2027, 3, 1, 9, 0))
 	text := string(data)
 	if strings.Count(text, "\r\n") < 10 || strings.Contains(strings.ReplaceAll(text, "\r\n", ""), "\n") {
@@ -669,4 +673,45 @@ func kindsOf(rs []schedule.Reminder) string {
 		out = append(out, fmt.Sprintf("%d:%s", r.Chat, r.Kind))
 	}
 	return strings.Join(out, " ")
+}
+
+// Records is everything the schedule keeps on a person, for /mydata: past
+// and future appointments, waiting places, what staff marked and the
+// reminders planned; and nothing of anyone else.
+func TestRecordsAreEverythingKeptOnAPerson(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	s := schedule.NewStore(rdb, prefix)
+	ctx := context.Background()
+	now := at(2026, 11, 23, 9, 0)
+	talk := slot("talk", at(2026, 11, 23, 11, 0), "nl")
+	full := session("tw", at(2026, 11, 30, 10, 0), 1, "construction")
+	mustImport(t, s, schedule.KindCoaching, now, talk)
+	mustImport(t, s, schedule.KindSession, now, full)
+	s.Book(ctx, 7, talk.ID, talk.Version, now)
+	s.Book(ctx, 8, full.ID, full.Version, now)
+	s.JoinWaitlist(ctx, 7, full.ID, now)
+	after := at(2026, 11, 23, 12, 0)
+	s.Attend(ctx, talk.ID, 7, false, after)
+	b := &schedule.Booker{Store: s, Clock: clock.NewFake(after)}
+	recs, err := b.Records(ctx, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 2 {
+		t.Fatalf("%d records, want the past talk and the waiting place: %+v", len(recs), recs)
+	}
+	past, wait := recs[0], recs[1]
+	if past.Slot.ID != "talk" || !past.Slot.Held || past.Came == nil || *past.Came || !slices.Contains(past.Planned, booking.NoShow) {
+		t.Errorf("the talk: %+v (came %v), want held, marked absent, the no-show message planned", past, past.Came)
+	}
+	if wait.Slot.ID != "tw" || !wait.Slot.Waiting || wait.Slot.Held || wait.Came != nil {
+		t.Errorf("the session: %+v, want a waiting place, nothing marked", wait)
+	}
+	if other, _ := b.Records(ctx, 9); len(other) != 0 {
+		t.Errorf("someone who booked nothing has records: %+v", other)
+	}
+	s.Forget(ctx, 7, after)
+	if recs, _ := b.Records(ctx, 7); len(recs) != 0 {
+		t.Errorf("records after /forget: %+v", recs)
+	}
 }

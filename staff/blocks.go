@@ -2,6 +2,7 @@ package staff
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -113,8 +114,8 @@ func Title(k Kind) string {
 // Blocks renders n as a Slack message: a header with the title, the facts as
 // section fields, a context line with the language, the reference and the
 // time, and for a handover a button to take the conversation over.
-// Values come from jobseekers, so they are escaped: a name cannot ping
-// @channel or smuggle in a link.
+// Values come from jobseekers and feeds, so they are neutralised: a name
+// or a vacancy title cannot ping @channel or smuggle in a link.
 func Blocks(n Notification) []slack.Block {
 	blocks := facts(n)
 	if n.Kind == KindHandover {
@@ -164,8 +165,9 @@ func facts(n Notification) []slack.Block {
 	}
 	var fields []*slack.TextBlockObject
 	for _, f := range n.Fields {
-		text := "*" + escape(f.Label) + "*\n" + escape(f.Value)
-		fields = append(fields, slack.NewTextBlockObject(slack.MarkdownType, clip(text, maxFieldText), false, false))
+		text := "*" + escape(f.Label) + "*\n" + neutral(f.Value)
+		// verbatim: Slack must not turn words into links or mentions.
+		fields = append(fields, slack.NewTextBlockObject(slack.MarkdownType, clip(text, maxFieldText), false, true))
 	}
 	for len(fields) > 0 && len(blocks) < maxBlocks-2 {
 		k := min(len(fields), maxFieldsPerSec)
@@ -207,6 +209,17 @@ func Fallback(n Notification) string {
 var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 func escape(s string) string { return escaper.Replace(s) }
+
+// broadcast matches the words Slack reads as mentions of everyone even
+// without angle brackets (with link_names, or in clients that parse
+// plain text).
+var broadcast = regexp.MustCompile(`(?i)@(here|channel|everyone)\b`)
+
+// neutral makes text that a jobseeker or a feed wrote harmless in Slack:
+// <!here>, <!channel>, <@U…> and <#C…> lose their brackets (escape), and a
+// plain @here, @channel or @everyone gets an invisible word joiner after
+// the @, so that it reads the same and notifies nobody.
+func neutral(s string) string { return broadcast.ReplaceAllString(escape(s), "@\u2060$1") }
 
 // clip cuts s to at most n characters (runes, as Slack counts them).
 func clip(s string, n int) string {

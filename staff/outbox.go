@@ -30,6 +30,11 @@ const (
 	// longest an owner goes without touching its entry), or a live but slow
 	// consumer would lose its entry to another and both would post it.
 	DefaultClaimAfter = time.Minute
+	// DefaultMaxAge is how long a notification may wait to be posted:
+	// one Slack still refuses after a week (a channel deleted, a token
+	// revoked) is stale news, and it holds what staff were to be told
+	// about a person, so it is dropped (and logged) rather than kept.
+	DefaultMaxAge = 7 * 24 * time.Hour
 )
 
 const (
@@ -86,6 +91,9 @@ type Outbox struct {
 	// ClaimAfter is how long an entry may stay unacknowledged with one
 	// consumer before another claims it; see DefaultClaimAfter.
 	ClaimAfter time.Duration
+	// MaxAge bounds how long an entry waits to be posted; see
+	// DefaultMaxAge.
+	MaxAge time.Duration
 
 	rdb    redis.UniversalClient
 	prefix string
@@ -110,6 +118,7 @@ func NewOutbox(rdb redis.UniversalClient, prefix string, api *slack.Client, cfg 
 	return &Outbox{
 		Retention:  DefaultRetention,
 		ClaimAfter: DefaultClaimAfter,
+		MaxAge:     DefaultMaxAge,
 		Clock:      clock.Real(),
 		rdb:        rdb,
 		prefix:     prefix,
@@ -185,8 +194,7 @@ end
 return id`)
 
 // Forget deletes chatID's notifications that are not posted yet, and their
-// index, for /forget. Notifications already posted to Slack are out of our
-// hands: staff remove those in Slack, if needed. An entry a poster is
+// index, for /forget (Staff.Forget redacts what was posted). An entry a poster is
 // posting at this very moment may still go out; one it is retrying will not
 // (posters check before every attempt). The caller must not enqueue for
 // the person while this runs (the bot handles one chat's updates in order).
@@ -202,6 +210,9 @@ func (o *Outbox) Forget(ctx context.Context, chatID int64) error {
 		if err := o.rdb.XDel(ctx, StreamKey(o.prefix), ids...).Err(); err != nil {
 			return err
 		}
+		// What XDEL marked deleted is gone from memory once trimmed: at
+		// once when nothing older waits, else with what waits before it.
+		o.trim(ctx, o.log, "")
 	}
 	return o.rdb.Del(ctx, idx).Err()
 }
@@ -252,6 +263,9 @@ func (o *Outbox) Run(ctx context.Context, consumer string) {
 				claimCursor = next
 				if next == "0-0" { // scanned to the end; rest a while
 					lastClaim = o.Clock.Now()
+					// Also when nothing is posted (Slack refuses
+					// everything), entries too old go.
+					o.trim(ctx, log, "")
 				}
 			}
 		default:
@@ -424,31 +438,70 @@ func (o *Outbox) stillOurs(ctx context.Context, log *slog.Logger, consumer, id s
 	}
 }
 
-// done acks and deletes a posted entry and takes it out of the person's
-// index. It keeps trying for a while even when ctx ends (a shutdown right
-// after a post), since every failure here means a second post later.
+// done acks and deletes a posted entry, trims the stream and takes the
+// entry out of the person's index. It keeps trying for a while even when
+// ctx ends (a shutdown right after a post), since every failure here means
+// a second post later.
 func (o *Outbox) done(ctx context.Context, log *slog.Logger, id string, n *Notification) {
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	stream := StreamKey(o.prefix)
 	var bo backoff
-	for {
-		p := o.rdb.Pipeline()
-		ack := p.XAck(actx, stream, Group, id)
-		p.XDel(actx, stream, id)
-		if n != nil {
-			p.SRem(actx, IndexKey(o.prefix, n.ChatID), id)
-		}
-		_, err := p.Exec(actx)
-		if err == nil || ack.Err() == nil {
-			return // the ack is what matters; a stale id in the index is harmless
-		}
-		log.Warn("staff outbox: cannot ack posted entry", "err", err)
+	for !o.trim(actx, log, id) {
 		if o.sleep(actx, bo.next()) != nil {
 			log.Error("staff outbox: posted entry not acked; it will be posted again")
 			return
 		}
 	}
+	if n != nil {
+		// A stale id in the index is harmless: Forget deletes what is
+		// not there.
+		o.rdb.SRem(actx, IndexKey(o.prefix, n.ChatID), id)
+	}
+}
+
+// trimScript acks and deletes a posted entry (ARGV[2], "" for none) and
+// trims the stream: XDEL only marks an entry deleted, so what was posted
+// stays in the stream's memory (and in a dump of it) until it is trimmed;
+// everything before the first entry still to post goes, and with it
+// entries older than the age limit, posted or not (by Redis's clock,
+// which made the ids). KEYS: stream. ARGV: group, entry id, the age limit
+// (ms). Returns how many entries the age limit took that had not been
+// posted.
+var trimScript = redis.NewScript(`
+if ARGV[2] ~= '' then
+  redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+  redis.call('XDEL', KEYS[1], ARGV[2])
+end
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
+if #first == 0 then
+  redis.call('XTRIM', KEYS[1], 'MAXLEN', 0)
+  return 0
+end
+redis.call('XTRIM', KEYS[1], 'MINID', first[1][1])
+local t = redis.call('TIME')
+local cut = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[3])
+if cut <= 0 then return 0 end
+return redis.call('XTRIM', KEYS[1], 'MINID', string.format('%.0f', cut) .. '-0')`)
+
+// trim runs trimScript; false means Redis did not answer.
+func (o *Outbox) trim(ctx context.Context, log *slog.Logger, id string) bool {
+	dropped, err := trimScript.Run(ctx, o.rdb, []string{StreamKey(o.prefix)}, Group, id, o.maxAge().Milliseconds()).Int()
+	if err != nil {
+		log.Warn("staff outbox: cannot ack or trim", "err", err)
+		return false
+	}
+	if dropped > 0 {
+		log.Error("staff outbox: notifications Slack refused for longer than the age limit were dropped", "count", dropped, "max_age", o.maxAge())
+	}
+	return true
+}
+
+func (o *Outbox) maxAge() time.Duration {
+	if o.MaxAge > 0 {
+		return o.MaxAge
+	}
+	return DefaultMaxAge
 }
 
 // transient tells errors worth retrying soon (Slack's 5xx, its own

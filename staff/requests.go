@@ -2,8 +2,6 @@ package staff
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -12,14 +10,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 )
-
-// Ref is the pseudonymous reference staff see for a chat: stable, so that
-// all notifications about one person carry the same one, and not the chat
-// id, which would let anyone in Slack write to them outside the bot.
-func Ref(chatID int64) string {
-	sum := sha256.Sum256([]byte("werkwijzer-staff:" + strconv.FormatInt(chatID, 10)))
-	return "WW-" + strings.ToUpper(hex.EncodeToString(sum[:5]))
-}
 
 // Requests keeps the requests to talk to a person, from the request to the
 // hand-back: who asked, whether a staff member took it and who, and in which
@@ -56,11 +46,16 @@ type Request struct {
 	// conversation runs in that message's thread.
 	Channel, TS  string
 	Notification Notification
+	// Since is when it was filed.
+	Since time.Time
 }
 
 func (d *Requests) key(ref string) string { return staffKey(d.prefix, "ho:"+ref) }
 func (d *Requests) waiting() string       { return staffKey(d.prefix, "ho:waiting") }
 func (d *Requests) open() string          { return staffKey(d.prefix, "ho:open") }
+func (d *Requests) about(channel, ts string) string {
+	return staffKey(d.prefix, "about:"+channel+":"+ts)
+}
 func (d *Requests) posted(ref string) string {
 	return staffKey(d.prefix, "posted:"+ref)
 }
@@ -68,16 +63,37 @@ func (d *Requests) thread(channel, ts string) string {
 	return staffKey(d.prefix, "thread:"+channel+":"+ts)
 }
 
+// openSet is the start of every script that touches the open requests
+// (KEYS[3]): a sorted set by when each request expires, so that a request
+// that expired leaves it too. A set of an earlier release (which never
+// expired) is converted, its members given the longest lifetime, ARGV[1]
+// ms from now; the set itself lives as long as its last member.
+const openSet = `
+local function openset(k, far)
+  if redis.call('TYPE', k).ok == 'set' then
+    local m = redis.call('SMEMBERS', k)
+    redis.call('DEL', k)
+    for _, r in ipairs(m) do redis.call('ZADD', k, far, r) end
+    redis.call('PEXPIREAT', k, far)
+  end
+  redis.call('ZREMRANGEBYSCORE', k, '-inf', redis.call('TIME')[1] * 1000)
+end
+`
+
 // openScript files a request unless one is open. KEYS: request, waiting,
 // open. ARGV: ref, chat, notification, due (ms), TTL (ms).
-var openScript = redis.NewScript(`
+var openScript = redis.NewScript(openSet + `
+local now = redis.call('TIME')[1] * 1000
+openset(KEYS[3], now + ARGV[5])
 local st = redis.call('HGET', KEYS[1], 'state')
 if st == 'waiting' or st == 'active' then return 0 end
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'chat', ARGV[2], 'n', ARGV[3], 'state', 'waiting')
+redis.call('HSET', KEYS[1], 'chat', ARGV[2], 'n', ARGV[3], 'state', 'waiting', 'since', now)
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
-redis.call('SADD', KEYS[3], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[5])
+redis.call('ZADD', KEYS[3], now + ARGV[5], ARGV[1])
+redis.call('PEXPIRE', KEYS[3], ARGV[5])
 return 1`)
 
 // Open files n's request, to be raised again at due if nobody takes it. A
@@ -92,9 +108,20 @@ func (d *Requests) Open(ctx context.Context, n Notification, due time.Time) erro
 		n.ChatRef, n.ChatID, body, due.UnixMilli(), d.Retention.Milliseconds()).Err()
 }
 
+// What a Location is, besides a notification's Kind: a reply the bot
+// posted in a thread (the person's words, or a notice), and a message a
+// person wrote in Slack (a staff member's answer in the thread, a
+// colleague's remark about the person).
+const (
+	WhatThread = "thread"
+	WhatHuman  = "human"
+)
+
 // Posted records where Slack put a notification about a person: for a
 // handover, the message whose thread a take-over will use; for every kind,
-// a list /forget uses to redact what staff were shown.
+// a list /forget uses to redact what staff were shown, and the message's
+// reference to the person, so that what anyone writes in its thread is
+// recorded too (Wrote).
 func (d *Requests) Posted(ctx context.Context, n Notification, channel, ts string) error {
 	p := d.rdb.TxPipeline()
 	if n.Kind == KindHandover {
@@ -102,10 +129,64 @@ func (d *Requests) Posted(ctx context.Context, n Notification, channel, ts strin
   redis.call('HSET', KEYS[1], 'channel', ARGV[1], 'ts', ARGV[2]) end return 1`,
 			[]string{d.key(n.ChatRef)}, channel, ts)
 	}
-	p.RPush(ctx, d.posted(n.ChatRef), channel+" "+ts)
+	p.RPush(ctx, d.posted(n.ChatRef), channel+" "+ts+" "+string(n.Kind))
 	p.Expire(ctx, d.posted(n.ChatRef), d.Retention)
+	p.Set(ctx, d.about(channel, ts), n.ChatRef, d.Retention)
 	_, err := p.Exec(ctx)
 	return err
+}
+
+// Wrote records a message in Slack that is about or from the person ref:
+// what (WhatThread or WhatHuman) says who wrote it, and so how /forget
+// removes it.
+func (d *Requests) Wrote(ctx context.Context, ref, channel, ts, what string) error {
+	p := d.rdb.TxPipeline()
+	p.RPush(ctx, d.posted(ref), channel+" "+ts+" "+what)
+	p.Expire(ctx, d.posted(ref), d.Retention)
+	_, err := p.Exec(ctx)
+	return err
+}
+
+// About is the person whose notification is the Slack message channel/ts,
+// or "" when it is none of ours.
+func (d *Requests) About(ctx context.Context, channel, ts string) (string, error) {
+	ref, err := d.rdb.Get(ctx, d.about(channel, ts)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
+	return ref, err
+}
+
+// Known tells whether ref is a person Slack was told about (and who has not
+// erased their data): a reference typed in the channel is recorded only
+// for them.
+func (d *Requests) Known(ctx context.Context, ref string) (bool, error) {
+	n, err := d.rdb.Exists(ctx, d.posted(ref)).Result()
+	return n == 1, err
+}
+
+// Locations is where Slack shows messages about or from ref, each once.
+func (d *Requests) Locations(ctx context.Context, ref string) ([]Location, error) {
+	list, err := d.rdb.LRange(ctx, d.posted(ref), 0, -1).Result()
+	return parseLocations(list), err
+}
+
+func parseLocations(list []string) []Location {
+	var locs []Location
+	seen := map[string]bool{}
+	for _, s := range list {
+		f := strings.Fields(s)
+		if len(f) < 2 || seen[f[0]+" "+f[1]] {
+			continue
+		}
+		seen[f[0]+" "+f[1]] = true
+		l := Location{Channel: f[0], TS: f[1], What: string(KindMessage)}
+		if len(f) > 2 {
+			l.What = f[2]
+		}
+		locs = append(locs, l)
+	}
+	return locs
 }
 
 // Get returns the open request ref, or nil.
@@ -117,6 +198,9 @@ func (d *Requests) Get(ctx context.Context, ref string) (*Request, error) {
 	chat, _ := strconv.ParseInt(m["chat"], 10, 64)
 	r := &Request{Ref: ref, Chat: chat, Active: m["state"] == stateActive, Staff: m["staff"], Name: m["name"],
 		Channel: m["channel"], TS: m["ts"]}
+	if ms, err := strconv.ParseInt(m["since"], 10, 64); err == nil {
+		r.Since = time.UnixMilli(ms)
+	}
 	json.Unmarshal([]byte(m["n"]), &r.Notification)
 	return r, nil
 }
@@ -185,14 +269,18 @@ func (d *Requests) Release(ctx context.Context, ref string, due time.Time) error
 }
 
 // closeScript ends a request in the state ARGV[2]. KEYS: request, waiting,
-// open, thread. ARGV: ref, the state it must be in ("" for any open one).
+// open, thread. ARGV: ref, the state it must be in ("" for any open one),
+// the retention (ms).
 var closeScript = redis.NewScript(`
+local far = redis.call('TIME')[1] * 1000 + ARGV[3]
+` + openSet + `
+openset(KEYS[3], far)
 local st = redis.call('HGET', KEYS[1], 'state')
 if st ~= 'waiting' and st ~= 'active' then return 0 end
 if ARGV[2] ~= '' and st ~= ARGV[2] then return 0 end
 redis.call('DEL', KEYS[1], KEYS[4])
 redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('SREM', KEYS[3], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
 return 1`)
 
 // close ends ref's request if it is in state (any open state for ""), and
@@ -203,7 +291,7 @@ func (d *Requests) close(ctx context.Context, ref, state string) (*Request, erro
 		return nil, err
 	}
 	ok, err := closeScript.Run(ctx, d.rdb, []string{d.key(ref), d.waiting(), d.open(), d.thread(r.Channel, r.TS)},
-		ref, state).Int()
+		ref, state, d.Retention.Milliseconds()).Int()
 	if err != nil || ok == 0 {
 		return nil, err
 	}
@@ -268,44 +356,83 @@ func (d *Requests) Due(ctx context.Context, now, next time.Time, limit int) ([]*
 	return out, nil
 }
 
+// countScript counts the open requests and those waiting. KEYS: waiting,
+// (unused), open. ARGV: the retention (ms).
+var countScript = redis.NewScript(`
+local far = redis.call('TIME')[1] * 1000 + ARGV[1]
+` + openSet + `
+openset(KEYS[3], far)
+return {redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[3])}`)
+
 // Counts tells how many requests wait and how many are being handled.
 func (d *Requests) Counts(ctx context.Context) (waiting, active int64, err error) {
-	p := d.rdb.Pipeline()
-	w := p.ZCard(ctx, d.waiting())
-	o := p.SCard(ctx, d.open())
-	if _, err := p.Exec(ctx); err != nil {
+	n, err := countScript.Run(ctx, d.rdb, []string{d.waiting(), d.waiting(), d.open()}, d.Retention.Milliseconds()).Int64Slice()
+	if err != nil || len(n) != 2 {
 		return 0, 0, err
 	}
-	return w.Val(), max(0, o.Val()-w.Val()), nil
+	return n[0], max(0, n[1]-n[0]), nil
 }
 
-// Forget removes all the desk holds on chatID, for /forget, and returns the
-// open request as it was (nil if none) and where Slack shows posts about
-// the person, so that the caller can redact them.
-func (d *Requests) Forget(ctx context.Context, chatID int64) (*Request, []Location, error) {
-	ref := Ref(chatID)
+// Forget removes all the desk holds on the person ref, for /forget, and
+// returns the open request as it was (nil if none) and where Slack shows
+// messages about or from them, so that the caller can redact them.
+func (d *Requests) Forget(ctx context.Context, ref string) (*Request, []Location, error) {
 	r, err := d.close(ctx, ref, "")
 	if err != nil {
 		return nil, nil, err
 	}
-	list, err := d.rdb.LRange(ctx, d.posted(ref), 0, -1).Result()
+	locs, err := d.Locations(ctx, ref)
 	if err != nil {
 		return r, nil, err
 	}
-	if err := d.rdb.Del(ctx, d.posted(ref)).Err(); err != nil {
-		return r, nil, err
-	}
-	var locs []Location
-	for _, s := range list {
-		if ch, ts, ok := strings.Cut(s, " "); ok {
-			locs = append(locs, Location{ch, ts})
+	keys := []string{d.posted(ref)}
+	for _, l := range locs {
+		if l.What != WhatThread && l.What != WhatHuman {
+			keys = append(keys, d.about(l.Channel, l.TS))
 		}
+	}
+	// They share the hash tag {staff}: one DEL in a Redis Cluster too.
+	if err := d.rdb.Del(ctx, keys...).Err(); err != nil {
+		return r, nil, err
 	}
 	return r, locs, nil
 }
 
-// Location is a Slack message.
-type Location struct{ Channel, TS string }
+// Location is a Slack message, and what it is: a notification's Kind,
+// WhatThread or WhatHuman.
+type Location struct{ Channel, TS, What string }
+
+func (l Location) String() string { return l.Channel + " " + l.TS + " " + l.What }
+
+// redactKey is the Slack messages /forget could not redact at once
+// (Slack was down or rate-limited): Locations with no reference, tried
+// again until done.
+func (d *Requests) redactKey() string { return staffKey(d.prefix, "redact") }
+
+// Unredacted queues locs to be redacted later.
+func (d *Requests) Unredacted(ctx context.Context, locs []Location) error {
+	if len(locs) == 0 {
+		return nil
+	}
+	vals := make([]any, len(locs))
+	for i, l := range locs {
+		vals[i] = l.String()
+	}
+	p := d.rdb.TxPipeline()
+	p.RPush(ctx, d.redactKey(), vals...)
+	p.Expire(ctx, d.redactKey(), d.Retention)
+	_, err := p.Exec(ctx)
+	return err
+}
+
+// ToRedact takes up to n queued locations off the queue.
+func (d *Requests) ToRedact(ctx context.Context, n int) ([]Location, error) {
+	list, err := d.rdb.LPopCount(ctx, d.redactKey(), n).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	return parseLocations(list), err
+}
 
 // firstTime marks a Slack event id as seen; false means it was handled (or
 // is being handled) already: Slack delivers an event again when we answer

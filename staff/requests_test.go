@@ -21,6 +21,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/dialogs/handover"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/outreach"
+	"github.com/werkwijzer/werkwijzer/pseudonym"
 	"github.com/werkwijzer/werkwijzer/schedule"
 	"github.com/werkwijzer/werkwijzer/staff"
 	"github.com/werkwijzer/werkwijzer/staff/slacktest"
@@ -36,6 +37,7 @@ type world struct {
 	prefix   string
 	f        *fakeSlack
 	clock    *clock.Fake
+	refs     *pseudonym.Key
 	mu       sync.Mutex
 	injected []dialogs.Event
 }
@@ -43,20 +45,22 @@ type world struct {
 func newWorld(t testing.TB, now time.Time) *world {
 	t.Helper()
 	rdb, prefix := redistest.Client(t)
-	return &world{t: t, rdb: rdb, prefix: prefix, f: newFakeSlack(t), clock: clock.NewFake(now)}
+	return &world{t: t, rdb: rdb, prefix: prefix, f: newFakeSlack(t), clock: clock.NewFake(now), refs: pseudonym.New([]byte(prefix))}
 }
 
 // staff is one instance's staff side in w.
 func (w *world) staff() *staff.Staff {
 	hours, _ := clock.ParseOfficeHours(clock.DefaultOfficeHours)
 	s := staff.New(w.rdb, w.prefix, w.f.Client(), staff.Config{DefaultChannel: "C1"}, handover.Desk{Hours: hours, Wait: 30 * time.Minute},
-		w.clock, slog.New(slog.NewTextHandler(w.t.Output(), nil)))
-	s.Inject = func(ctx context.Context, ev dialogs.Event) error {
+		w.refs, w.clock, slog.New(slog.NewTextHandler(w.t.Output(), nil)))
+	s.Inject = func(ctx context.Context, ev dialogs.Event) (int, error) {
 		w.mu.Lock()
 		defer w.mu.Unlock()
 		w.injected = append(w.injected, ev)
-		return nil
+		return 1, nil
 	}
+	s.Team = &staff.Team{Staff: []string{"U1", "U-LOTTE", "U-KOEN"}, Admins: []string{"U-ADMIN"}}
+	s.Eraser = w.f.AdminClient()
 	return s
 }
 
@@ -80,7 +84,7 @@ func TestTakeIsGivenToOneStaffMember(t *testing.T) {
 	if err := s.Deliver(ctx, handoverTurn(77, 1, now)); err != nil {
 		t.Fatal(err)
 	}
-	ref := staff.Ref(77)
+	ref := s.Ref(77)
 	var wg sync.WaitGroup
 	results := make([]error, 12)
 	for i := range results {
@@ -172,7 +176,7 @@ func TestUntakenRequestIsRaisedAgainOnce(t *testing.T) {
 	if again() != 2 || len(w.events()) != 2 {
 		t.Fatalf("not raised when the team came back: %d", again())
 	}
-	if _, err := a.Requests.Take(ctx, staff.Ref(88), "U1", "Lotte", "C1", "1.5"); err != nil {
+	if _, err := a.Requests.Take(ctx, a.Ref(88), "U1", "Lotte", "C1", "1.5"); err != nil {
 		t.Fatal(err)
 	}
 	raise(time.Date(2026, 11, 24, 12, 0, 0, 0, brussels))
@@ -300,11 +304,11 @@ func TestTakeThatCannotReachThePersonIsUndone(t *testing.T) {
 	s := w.staff()
 	s.SigningSecret = "shh"
 	fail := true
-	s.Inject = func(ctx context.Context, ev dialogs.Event) error {
+	s.Inject = func(ctx context.Context, ev dialogs.Event) (int, error) {
 		if fail {
-			return errors.New("telegram down")
+			return 0, errors.New("telegram down")
 		}
-		return nil
+		return 1, nil
 	}
 	ctx := context.Background()
 	if err := s.Deliver(ctx, handoverTurn(12, 1, w.clock.Now())); err != nil {
@@ -313,13 +317,13 @@ func TestTakeThatCannotReachThePersonIsUndone(t *testing.T) {
 	press := func() int {
 		rec := httptest.NewRecorder()
 		s.Handler().ServeHTTP(rec, slacktest.Signed("shh", "/slack/actions", slacktest.Form,
-			slacktest.BlockAction("U1", "C1", "1.1", staff.ActionHandoverTake, staff.Ref(12)), time.Now()))
+			slacktest.BlockAction("U1", "C1", "1.1", staff.ActionHandoverTake, s.Ref(12)), time.Now()))
 		return rec.Code
 	}
 	if code := press(); code != http.StatusOK {
 		t.Fatalf("press: %d", code)
 	}
-	r, _ := s.Requests.Get(ctx, staff.Ref(12))
+	r, _ := s.Requests.Get(ctx, s.Ref(12))
 	if r == nil || r.Active {
 		t.Fatalf("after a take the person never heard of: %+v, want the request waiting again", r)
 	}
@@ -329,7 +333,7 @@ func TestTakeThatCannotReachThePersonIsUndone(t *testing.T) {
 	}
 	fail = false
 	press()
-	if r, _ := s.Requests.Get(ctx, staff.Ref(12)); r == nil || !r.Active || r.Name != "Lotte" {
+	if r, _ := s.Requests.Get(ctx, s.Ref(12)); r == nil || !r.Active || r.Name != "Lotte" {
 		t.Fatalf("second press: %+v", r)
 	}
 }
@@ -365,7 +369,7 @@ func TestAttendanceOfSomeoneWithoutASeat(t *testing.T) {
 	s.Attendance = attendance{err: schedule.ErrNotBooked}
 	rec := httptest.NewRecorder()
 	s.Handler().ServeHTTP(rec, slacktest.Signed("shh", "/slack/actions", slacktest.Form,
-		slacktest.BlockAction("U1", "C1", "1.1", staff.ActionNoShow, "talk|"+staff.Ref(12)), time.Now()))
+		slacktest.BlockAction("U1", "C1", "1.1", staff.ActionNoShow, "talk|"+s.Ref(12)), time.Now()))
 	if e := w.f.Ephemerals(); len(e) != 1 || !strings.Contains(e[0].Text, "geen plaats (meer)") {
 		t.Fatalf("staff were told %+v, want that the person has no seat (any more)", e)
 	}

@@ -48,6 +48,15 @@ const (
 	textVideoNoTalk   = "Er is geen videogesprek met id `%s`."
 	textVideoBad      = "Dat kan niet: %s."
 	textNotDelivered  = "Je bericht kon niet bij de werkzoekende geraken. Probeer het zo opnieuw."
+	textUndelivered   = "⚠️ Niet afgeleverd: %s"
+	reasonBlocked     = "de werkzoekende heeft de bot geblokkeerd. Dit gesprek kan alleen verder als die de bot weer opent."
+	reasonRefused     = "Telegram weigerde het bericht (%s). Pas het aan en stuur het opnieuw."
+	reasonGone        = "de werkzoekende heeft geen gesprek meer met de bot (gegevens gewist of verlopen)."
+	reasonDown        = "Telegram of Redis hapert. Slack stuurt je bericht zo opnieuw; staat dit er nog eens, probeer het dan later."
+	reasonPartly      = " %d deel/delen kwam(en) wel aan."
+	textNotStaff      = "Alleen medewerkers van het werkteam kunnen dit (SLACK_STAFF). Wat je in deze thread schrijft, krijgt de werkzoekende niet te zien. Hoor je bij het team? Vraag een beheerder om je toe te voegen."
+	textStaffUnknown  = "Slack kon nu niet zeggen of je bij het werkteam hoort; er is niets gebeurd. Probeer het zo opnieuw."
+	textNotYours      = "Alleen <@%s>, die het gesprek overnam, of een beheerder (SLACK_ADMINS) kan het teruggeven aan de bot."
 	nameFallback      = "Een medewerker"
 	textTakeNotTold   = "De werkzoekende kon niet verwittigd worden dat je het gesprek overneemt (Telegram of Redis haperde). De vraag staat weer open: druk zo opnieuw op *Overnemen*."
 	textCommandsHelp  = "*Werkwijzer voor medewerkers*\n• `/werkwijzer stats`: inschrijvingen en afgeronde oriëntaties vandaag en deze week, en open vragen voor een medewerker.\n• `/werkwijzer link PARTNER [plaats] [lang=ar] [sector=port]`: een inschrijflink met QR-code voor outreachwerkers, bijvoorbeeld `/werkwijzer link buurthuis-kiel Kiel, zaal 2 lang=ar`.\n• `/werkwijzer help`: deze uitleg.\nVraagt iemand een medewerker, dan verschijnt hier een bericht met *Overnemen*."
@@ -162,20 +171,19 @@ func (s *Staff) event(ctx context.Context, body []byte) (status int, reply strin
 		BotID    string `json:"bot_id"`
 		Text     string `json:"text"`
 		Channel  string `json:"channel"`
+		TS       string `json:"ts"`
 		ThreadTS string `json:"thread_ts"`
 	}
 	json.Unmarshal(outer.Event, &ev)
-	// Only a person's new message in a thread: not our own posts (bot_id),
-	// not edits or joins (subtypes), not the channel at large.
-	if ev.Type != "message" || ev.SubType != "" || ev.BotID != "" || ev.User == "" || ev.ThreadTS == "" {
+	// Only people's messages: not bots (our own posts are recorded when we
+	// post them), not edits, deletions or joins (subtypes).
+	switch ev.SubType {
+	case "", "thread_broadcast", "file_share", "me_message":
+	default:
 		return http.StatusOK, ""
 	}
-	req, err := s.Requests.ByThread(ctx, ev.Channel, ev.ThreadTS)
-	if err != nil {
-		return http.StatusInternalServerError, "try again"
-	}
-	if req == nil {
-		return http.StatusOK, "" // a thread of ours that is not a live conversation
+	if ev.Type != "message" || ev.BotID != "" || ev.User == "" {
+		return http.StatusOK, ""
 	}
 	first, err := s.Requests.firstTime(ctx, outer.EventID)
 	if err != nil {
@@ -184,28 +192,123 @@ func (s *Staff) event(ctx context.Context, body []byte) (status int, reply strin
 	if !first {
 		return http.StatusOK, "" // Slack's retry of what we handle or handled
 	}
-	text := Plain(ev.Text)
-	switch strings.ToLower(text) {
-	case "/done", "done", "klaar":
-		err = s.handBack(ctx, req.Ref, ev.User, ev.Channel)
-	default:
-		if text == "" {
-			break
-		}
-		name := req.Name
-		if ev.User != req.Staff {
-			name = s.firstName(ctx, ev.User, "") // a colleague answering in the thread
-		}
-		err = s.inject(ctx, dialogs.Event{ChatID: req.Chat, Kind: dialogs.KindStaff, Command: handover.StaffSay, Text: text, Data: name})
-		if err != nil {
-			s.post(ctx, ev.Channel, ev.ThreadTS, textNotDelivered)
-		}
-	}
-	if err != nil {
+	if err := s.message(ctx, ev.User, ev.Channel, ev.TS, ev.ThreadTS, ev.Text); err != nil {
 		s.Requests.unsee(ctx, outer.EventID)
 		return http.StatusInternalServerError, "not delivered"
 	}
 	return http.StatusOK, ""
+}
+
+// refMention finds the references staff may type in the channel.
+var refMention = regexp.MustCompile(`\bWW-[0-9A-F]{10}\b`)
+
+// message handles what user wrote in channel (at ts, in the thread under
+// threadTS when it is a reply): every message about a person is recorded
+// for /forget (a reply under a notification about them, or one that names
+// their reference), and a staff member's reply in a taken conversation's
+// thread goes to the person. An error asks Slack to deliver the event again.
+func (s *Staff) message(ctx context.Context, user, channel, ts, threadTS, raw string) error {
+	about := map[string]bool{}
+	if threadTS != "" {
+		ref, err := s.Requests.About(ctx, channel, threadTS)
+		if err != nil {
+			return err
+		}
+		if ref != "" {
+			about[ref] = true
+		}
+	}
+	for _, ref := range refMention.FindAllString(raw, -1) {
+		if known, err := s.Requests.Known(ctx, ref); err != nil {
+			return err
+		} else if known {
+			about[ref] = true
+		}
+	}
+	for ref := range about {
+		if err := s.Requests.Wrote(ctx, ref, channel, ts, WhatHuman); err != nil {
+			return err
+		}
+	}
+	if threadTS == "" {
+		return nil
+	}
+	req, err := s.Requests.ByThread(ctx, channel, threadTS)
+	if err != nil {
+		return err
+	}
+	if req == nil {
+		return nil // a thread of ours that is not a live conversation
+	}
+	if !s.allowed(ctx, user, channel, threadTS) {
+		return nil
+	}
+	text := Plain(raw)
+	switch strings.ToLower(text) {
+	case "/done", "done", "klaar":
+		return s.handBack(ctx, req.Ref, user, channel, threadTS)
+	case "":
+		return nil
+	}
+	name := req.Name
+	if user != req.Staff {
+		name = s.firstName(ctx, user, "") // a colleague answering in the thread
+	}
+	n, err := s.inject(ctx, dialogs.Event{ChatID: req.Chat, Kind: dialogs.KindStaff, Command: handover.StaffSay, Text: text, Data: name})
+	if why := undelivered(n, err); why != "" {
+		s.post(ctx, req.Ref, channel, threadTS, fmt.Sprintf(textUndelivered, why))
+	}
+	if err != nil && !errors.Is(err, dialogs.ErrNotFound) && !errors.Is(err, dialogs.ErrInvalid) {
+		return err // Slack tries again; it may get through then
+	}
+	return nil
+}
+
+// undelivered is why a staff member's reply did not reach the person, in
+// Dutch, or "" when it did.
+func undelivered(delivered int, err error) string {
+	var why string
+	var de *dialogs.Error
+	switch {
+	case err == nil && delivered > 0:
+		return ""
+	case err == nil:
+		return reasonGone
+	case errors.Is(err, dialogs.ErrNotFound):
+		why = reasonBlocked
+	case errors.Is(err, dialogs.ErrInvalid) && errors.As(err, &de) && de.Err != nil:
+		why = fmt.Sprintf(reasonRefused, escape(de.Err.Error()))
+	case errors.Is(err, dialogs.ErrInvalid):
+		why = fmt.Sprintf(reasonRefused, "geen reden opgegeven")
+	default:
+		why = reasonDown
+	}
+	if delivered > 0 {
+		why += fmt.Sprintf(reasonPartly, delivered)
+	}
+	return why
+}
+
+func (s *Staff) team() *Team { return s.Team.bind(s.API, s.Clock) }
+
+// allowed tells whether user may act as staff; if not, they are told why,
+// privately (in the thread threadTS when it is not "").
+func (s *Staff) allowed(ctx context.Context, user, channel, threadTS string) bool {
+	ok, err := s.team().IsStaff(ctx, user)
+	if ok {
+		return true
+	}
+	text := textNotStaff
+	if err != nil {
+		s.Log.Warn("staff: cannot tell who is staff", "err", err)
+		text = textStaffUnknown
+	}
+	var opts []slack.MsgOption
+	if threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(threadTS))
+	}
+	s.ephemeral(ctx, channel, user, text, opts...)
+	return false
 }
 
 func (s *Staff) actions(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -233,10 +336,16 @@ func (s *Staff) interaction(ctx context.Context, payload []byte) int {
 	}
 	for _, a := range cb.ActionCallback.BlockActions {
 		switch a.ActionID {
+		case ActionHandoverTake, ActionHandoverBack, ActionAttended, ActionNoShow:
+			if !s.allowed(ctx, cb.User.ID, channel, "") {
+				continue
+			}
+		}
+		switch a.ActionID {
 		case ActionHandoverTake:
 			s.take(ctx, a.Value, cb.User.ID, cb.User.Name, channel, ts)
 		case ActionHandoverBack:
-			if err := s.handBack(ctx, a.Value, cb.User.ID, channel); err != nil {
+			if err := s.handBack(ctx, a.Value, cb.User.ID, channel, ""); err != nil {
 				s.Log.Warn("staff: hand back failed", "err", err)
 			}
 		case ActionAttended, ActionNoShow:
@@ -254,7 +363,7 @@ func (s *Staff) attend(ctx context.Context, value string, came bool, user, chann
 		s.ephemeral(ctx, channel, user, textAttendOff)
 		return
 	}
-	changed, err := s.Attendance.Attend(ctx, item, ref, Ref, came)
+	changed, err := s.Attendance.Attend(ctx, item, ref, s.Ref, came)
 	switch {
 	case errors.Is(err, dialogs.ErrNotFound):
 		s.ephemeral(ctx, channel, user, textNoSeat)
@@ -314,30 +423,56 @@ func (s *Staff) take(ctx context.Context, ref, user, username, channel, ts strin
 		return
 	}
 	s.update(ctx, channel, ts, BlocksTaken(req.Notification, user), Fallback(req.Notification))
-	s.post(ctx, channel, ts, fmt.Sprintf(textThreadTaken, user))
-	if err := s.inject(ctx, dialogs.Event{ChatID: req.Chat, Kind: dialogs.KindStaff, Command: handover.StaffTake, Data: name}); err != nil {
+	s.post(ctx, ref, channel, ts, fmt.Sprintf(textThreadTaken, user))
+	if _, err := s.inject(ctx, dialogs.Event{ChatID: req.Chat, Kind: dialogs.KindStaff, Command: handover.StaffTake, Data: name}); err != nil {
 		// The person was not told, so their messages would not reach
 		// the thread: put the request back for another press.
 		if err := s.Requests.Release(ctx, ref, s.Clock.Now()); err != nil {
 			s.Log.Warn("staff: cannot put the request back", "err", err)
 		}
 		s.update(ctx, channel, ts, Blocks(req.Notification), Fallback(req.Notification))
-		s.post(ctx, channel, ts, textTakeNotTold)
+		s.post(ctx, ref, channel, ts, textTakeNotTold)
 	}
 }
 
-// handBack ends a taken conversation; the bot picks up where it was.
-func (s *Staff) handBack(ctx context.Context, ref, user, channel string) error {
+// handBack ends a taken conversation, when user took it or is an admin;
+// the bot picks up where it was. threadTS is where user asked ("" for the
+// button).
+func (s *Staff) handBack(ctx context.Context, ref, user, channel, threadTS string) error {
+	var opts []slack.MsgOption
+	if threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(threadTS))
+	}
+	cur, err := s.Requests.Get(ctx, ref)
+	if err != nil {
+		return err
+	}
+	if cur == nil || !cur.Active {
+		s.ephemeral(ctx, channel, user, textNotTaken, opts...)
+		return nil
+	}
+	if cur.Staff != user {
+		admin, err := s.team().IsAdmin(ctx, user)
+		if err != nil {
+			s.Log.Warn("staff: cannot tell who is an admin", "err", err)
+			s.ephemeral(ctx, channel, user, textStaffUnknown, opts...)
+			return nil
+		}
+		if !admin {
+			s.ephemeral(ctx, channel, user, fmt.Sprintf(textNotYours, cur.Staff), opts...)
+			return nil
+		}
+	}
 	req, err := s.Requests.Back(ctx, ref)
 	if err != nil {
 		return err
 	}
 	if req == nil {
-		s.ephemeral(ctx, channel, user, textNotTaken)
+		s.ephemeral(ctx, channel, user, textNotTaken, opts...)
 		return nil
 	}
 	s.update(ctx, req.Channel, req.TS, BlocksClosed(req.Notification, fmt.Sprintf(textHandedBack, user)), Fallback(req.Notification))
-	s.post(ctx, req.Channel, req.TS, textThreadBack)
+	s.post(ctx, ref, req.Channel, req.TS, textThreadBack)
 	s.inject(ctx, dialogs.Event{ChatID: req.Chat, Kind: dialogs.KindStaff, Command: handover.StaffBack})
 	return nil
 }
@@ -348,7 +483,7 @@ func (s *Staff) commands(w http.ResponseWriter, r *http.Request, body []byte) {
 		http.Error(w, "bad form", http.StatusBadRequest)
 		return
 	}
-	text, err := s.command(r.Context(), form.Get("text"), form.Get("channel_id"))
+	text, err := s.command(r.Context(), form.Get("user_id"), form.Get("text"), form.Get("channel_id"))
 	if err != nil {
 		http.Error(w, "try again", http.StatusInternalServerError)
 		return
@@ -361,9 +496,16 @@ func commandReply(text string) map[string]string {
 	return map[string]string{"response_type": "ephemeral", "text": text}
 }
 
-// command answers "/werkwijzer <text>" typed in channel, for the staff
-// member alone.
-func (s *Staff) command(ctx context.Context, text, channel string) (string, error) {
+// command answers "/werkwijzer <text>" typed by user in channel, for them
+// alone; only staff get more than the reason why not.
+func (s *Staff) command(ctx context.Context, user, text, channel string) (string, error) {
+	if ok, err := s.team().IsStaff(ctx, user); !ok {
+		if err != nil {
+			s.Log.Warn("staff: cannot tell who is staff", "err", err)
+			return textStaffUnknown, nil
+		}
+		return textNotStaff, nil
+	}
 	args := strings.Fields(text)
 	switch {
 	case len(args) == 0 || args[0] == "help":

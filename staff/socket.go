@@ -71,11 +71,12 @@ func (s *Staff) socketRequest(ctx context.Context, client *socketmode.Client, ev
 		s.interaction(ctx, req.Payload)
 	case socketmode.EventTypeSlashCommand:
 		var cmd struct {
+			User    string `json:"user_id"`
 			Text    string `json:"text"`
 			Channel string `json:"channel_id"`
 		}
 		json.Unmarshal(req.Payload, &cmd)
-		text, err := s.command(ctx, cmd.Text, cmd.Channel)
+		text, err := s.command(ctx, cmd.User, cmd.Text, cmd.Channel)
 		if err != nil {
 			text = textNotDelivered
 		}

@@ -28,7 +28,7 @@ func TestSocketModeServesStaff(t *testing.T) {
 	api := slack.New("xoxb-test", slack.OptionAppLevelToken("xapp-test"), slack.OptionAPIURL(w.f.URL))
 	go s.RunSocket(ctx, socketmode.New(api))
 
-	if _, ok := w.f.Envelope("interactive", slacktest.BlockActionPayload("U-LOTTE", "C1", "1.7", staff.ActionHandoverTake, staff.Ref(31))); !ok {
+	if _, ok := w.f.Envelope("interactive", slacktest.BlockActionPayload("U-LOTTE", "C1", "1.7", staff.ActionHandoverTake, s.Ref(31))); !ok {
 		t.Fatal("take-over not acknowledged")
 	}
 	waitFor(t, "the person told Lotte took over", func() bool {

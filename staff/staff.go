@@ -16,12 +16,21 @@ import (
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/dialogs/handover"
 	"github.com/werkwijzer/werkwijzer/outreach"
+	"github.com/werkwijzer/werkwijzer/pseudonym"
 )
 
 // Injector runs an event from the staff side through a person's
 // conversation, in order with what they send themselves, and delivers the
 // replies to them. The bot's Telegram channel implements it.
-type Injector func(ctx context.Context, ev dialogs.Event) error
+//
+// It returns how many replies reached the person, and an error when the
+// event could not be run or a reply did not arrive: of kind
+// dialogs.ErrNotFound when the person cannot be reached (they blocked the
+// bot), dialogs.ErrInvalid when Telegram refused a reply for good (its
+// cause says why), anything else when trying again may work (Telegram or
+// Redis down). Zero replies and no error means there was no conversation
+// to say it in (erased, or expired).
+type Injector func(ctx context.Context, ev dialogs.Event) (delivered int, err error)
 
 // Staff is the staff side of Werkwijzer in Slack: it delivers what the
 // conversations tell staff, relays a taken-over conversation both ways,
@@ -30,6 +39,18 @@ type Staff struct {
 	Outbox   *Outbox
 	Requests *Requests
 	API      *slack.Client
+	// Refs makes the pseudonyms staff see (WW-…), keyed with the
+	// deployment's secret so that they cannot be turned back into chat
+	// ids, and stable so that threads stay linked across restarts.
+	Refs *pseudonym.Key
+	// Team is who may act as staff; nil lets nobody (every press and
+	// reply is refused, with the reason).
+	Team *Team
+	// Eraser is a Slack client with a workspace admin's user token
+	// (SLACK_USER_TOKEN): /forget deletes with it what people wrote in
+	// Slack about or to the person, which the bot's token may not delete.
+	// Nil leaves those messages, and logs that it did.
+	Eraser *slack.Client
 	// Desk is when staff answer, and how soon, as the person is told; a
 	// request still untaken after Desk.Wait (counted in office hours) is
 	// raised again. The handover flow is given the same value.
@@ -91,9 +112,9 @@ type Digester interface {
 }
 
 // New returns a Staff posting through api, with its outbox and requests
-// on rdb under prefix, answering by desk and reading the time from clk.
-// Set Inject and SigningSecret before use.
-func New(rdb redis.UniversalClient, prefix string, api *slack.Client, cfg Config, desk handover.Desk, clk clock.Clock, log *slog.Logger) *Staff {
+// on rdb under prefix, answering by desk, naming people by refs and
+// reading the time from clk. Set Inject, Team and SigningSecret before use.
+func New(rdb redis.UniversalClient, prefix string, api *slack.Client, cfg Config, desk handover.Desk, refs *pseudonym.Key, clk clock.Clock, log *slog.Logger) *Staff {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -101,8 +122,11 @@ func New(rdb redis.UniversalClient, prefix string, api *slack.Client, cfg Config
 	s := &Staff{
 		Outbox:   NewOutbox(rdb, prefix, api, cfg, log),
 		Requests: NewRequests(rdb, prefix),
-		API:      api, Desk: desk, Clock: clk, Tick: 15 * time.Second,
+		API:      api, Desk: desk, Refs: refs, Clock: clk, Tick: 15 * time.Second,
 		Log: log.With("component", "staff"),
+	}
+	if refs == nil {
+		panic("staff: New needs the deployment's pseudonym key")
 	}
 	s.Outbox.OnPosted = func(ctx context.Context, n Notification, channel, ts string) {
 		if err := s.Requests.Posted(ctx, n, channel, ts); err != nil {
@@ -111,6 +135,9 @@ func New(rdb redis.UniversalClient, prefix string, api *slack.Client, cfg Config
 	}
 	return s
 }
+
+// Ref is the pseudonym staff see for chat.
+func (s *Staff) Ref(chat int64) string { return s.Refs.Staff(chat) }
 
 // SetRetention makes everything kept about a person expire with the rest of
 // their data.
@@ -152,7 +179,7 @@ func (s *Staff) Deliver(ctx context.Context, turn *dialogs.Turn) error {
 
 // notification is a note as staff see it.
 func (s *Staff) notification(chatID int64, n dialogs.Note) Notification {
-	out := Notification{ID: n.ID, Kind: Kind(n.Kind), ChatRef: Ref(chatID), ChatID: chatID, Lang: n.Lang, At: n.At, Item: n.Item, Channel: n.To}
+	out := Notification{ID: n.ID, Kind: Kind(n.Kind), ChatRef: s.Ref(chatID), ChatID: chatID, Lang: n.Lang, At: n.At, Item: n.Item, Channel: n.To}
 	for _, f := range n.Fields {
 		out.Fields = append(out.Fields, Field{Label: f.Label, Value: f.Value})
 	}
@@ -185,7 +212,7 @@ func (s *Staff) due(at time.Time) time.Time {
 }
 
 func (s *Staff) cancelled(ctx context.Context, chatID int64) error {
-	r, err := s.Requests.Cancel(ctx, Ref(chatID))
+	r, err := s.Requests.Cancel(ctx, s.Ref(chatID))
 	if err != nil || r == nil || r.TS == "" {
 		return err
 	}
@@ -197,12 +224,13 @@ func (s *Staff) cancelled(ctx context.Context, chatID int64) error {
 // has them; with no thread (handed back a moment ago), as a notification of
 // its own, so that nothing they say is lost.
 func (s *Staff) relay(ctx context.Context, chatID int64, n dialogs.Note) error {
-	r, err := s.Requests.Get(ctx, Ref(chatID))
+	ref := s.Ref(chatID)
+	r, err := s.Requests.Get(ctx, ref)
 	if err != nil {
 		return err
 	}
 	if r == nil || !r.Active {
-		return s.Outbox.Enqueue(ctx, Notification{ID: n.ID, Kind: KindMessage, ChatRef: Ref(chatID), ChatID: chatID,
+		return s.Outbox.Enqueue(ctx, Notification{ID: n.ID, Kind: KindMessage, ChatRef: ref, ChatID: chatID,
 			Lang: n.Lang, At: n.At, Fields: []Field{{Label: labelMessage, Value: n.Text}}})
 	}
 	seen := staffKey(s.Requests.prefix, "seen:"+n.ID)
@@ -211,36 +239,94 @@ func (s *Staff) relay(ctx context.Context, chatID int64, n dialogs.Note) error {
 			return err // posted before a crash: not again
 		}
 	}
-	if _, _, err := s.API.PostMessageContext(ctx, r.Channel, slack.MsgOptionTS(r.TS),
-		slack.MsgOptionText("💬 "+n.Text, true)); err != nil {
+	// Escaped here, not by slack-go: the person's words must not mention
+	// anyone, whatever they typed.
+	_, ts, err := s.API.PostMessageContext(ctx, r.Channel, slack.MsgOptionTS(r.TS),
+		slack.MsgOptionText("💬 "+neutral(n.Text), false))
+	if err != nil {
 		return err
 	}
+	wctx := context.WithoutCancel(ctx)
+	if err := s.Requests.Wrote(wctx, ref, r.Channel, ts, WhatThread); err != nil {
+		s.Log.Warn("staff: a relayed message is not recorded for /forget", "err", err)
+	}
 	if n.ID != "" {
-		s.Requests.rdb.Set(context.WithoutCancel(ctx), seen, "1", seenTTL)
+		s.Requests.rdb.Set(wctx, seen, "1", seenTTL)
 	}
 	return nil
 }
 
 // Forget removes what staff hold of a person who used /forget: unposted
 // notifications, an open request (a conversation in progress is ended),
-// and the readable content of what was posted (replaced by a notice).
-// Redacting Slack messages is best effort: a failure is logged, not
-// retried.
+// and every Slack message about or from them: the notifications become
+// "Gegevens gewist", and what was written in their threads (their own
+// words relayed, staff's answers, colleagues' remarks) and what named
+// their reference is deleted. What Slack cannot take now (it is down,
+// or rate-limits us) is queued and tried again by Run; nothing in that
+// queue names the person.
 func (s *Staff) Forget(ctx context.Context, chatID int64) error {
 	if err := s.Outbox.Forget(ctx, chatID); err != nil {
 		return err
 	}
-	r, posted, err := s.Requests.Forget(ctx, chatID)
+	r, locs, err := s.Requests.Forget(ctx, s.Ref(chatID))
 	if err != nil {
 		return err
 	}
-	if r != nil && r.Active {
-		s.post(ctx, r.Channel, r.TS, textThreadErased)
+	if later := s.redact(ctx, locs); len(later) > 0 {
+		if err := s.Requests.Unredacted(context.WithoutCancel(ctx), later); err != nil {
+			s.Log.Error("staff: Slack messages left unredacted", "count", len(later), "err", err)
+		}
 	}
-	for _, p := range posted {
-		s.update(ctx, p.Channel, p.TS, BlocksErased(), titleErased)
+	if r != nil && r.Active {
+		s.say(ctx, r.Channel, r.TS, textThreadErased)
 	}
 	return nil
+}
+
+// redact makes what Slack shows at locs hold nothing of the person, and
+// returns those Slack could not take now.
+func (s *Staff) redact(ctx context.Context, locs []Location) (later []Location) {
+	for _, l := range locs {
+		var err error
+		switch l.What {
+		case WhatThread:
+			_, _, err = s.API.DeleteMessageContext(ctx, l.Channel, l.TS)
+		case WhatHuman:
+			if s.Eraser == nil {
+				s.Log.Error("staff: a message someone wrote about the person stays in Slack: set SLACK_USER_TOKEN so that /forget can delete it")
+				continue
+			}
+			_, _, err = s.Eraser.DeleteMessageContext(ctx, l.Channel, l.TS)
+		default:
+			_, _, _, err = s.API.UpdateMessageContext(ctx, l.Channel, l.TS, slack.MsgOptionBlocks(BlocksErased()...),
+				slack.MsgOptionText(titleErased, false))
+		}
+		var se slack.SlackErrorResponse
+		switch {
+		case err == nil:
+		case errors.As(err, &se) && se.Err == "message_not_found":
+			// Deleted in Slack already.
+		case transient(err) || isRateLimit(err):
+			later = append(later, l)
+		default:
+			s.Log.Error("staff: Slack refused to redact a message about a person who erased their data", "what", l.What, "err", err)
+		}
+	}
+	return later
+}
+
+func isRateLimit(err error) bool {
+	var rl *slack.RateLimitedError
+	return errors.As(err, &rl)
+}
+
+// RedactLeft tries again what /forget could not redact at once.
+func (s *Staff) RedactLeft(ctx context.Context) error {
+	locs, err := s.Requests.ToRedact(ctx, 50)
+	if err != nil || len(locs) == 0 {
+		return err
+	}
+	return s.Requests.Unredacted(context.WithoutCancel(ctx), s.redact(ctx, locs))
 }
 
 func (s *Staff) update(ctx context.Context, channel, ts string, blocks []slack.Block, text string) {
@@ -249,20 +335,34 @@ func (s *Staff) update(ctx context.Context, channel, ts string, blocks []slack.B
 	}
 }
 
-func (s *Staff) post(ctx context.Context, channel, threadTS, text string) {
-	if _, _, err := s.API.PostMessageContext(ctx, channel, slack.MsgOptionTS(threadTS), slack.MsgOptionText(text, false)); err != nil {
-		s.Log.Warn("staff: cannot post in a thread", "err", err)
+// post writes text in the thread under channel/threadTS of ref's
+// conversation, recorded so that /forget removes it with the rest.
+func (s *Staff) post(ctx context.Context, ref, channel, threadTS, text string) {
+	ts := s.say(ctx, channel, threadTS, text)
+	if ts != "" && ref != "" {
+		if err := s.Requests.Wrote(context.WithoutCancel(ctx), ref, channel, ts, WhatThread); err != nil {
+			s.Log.Warn("staff: a thread message is not recorded for /forget", "err", err)
+		}
 	}
 }
 
-func (s *Staff) ephemeral(ctx context.Context, channel, user, text string) {
-	if _, err := s.API.PostEphemeralContext(ctx, channel, user, slack.MsgOptionText(text, false)); err != nil {
+// say writes text in a thread and returns its ts ("" when Slack refused).
+func (s *Staff) say(ctx context.Context, channel, threadTS, text string) string {
+	_, ts, err := s.API.PostMessageContext(ctx, channel, slack.MsgOptionTS(threadTS), slack.MsgOptionText(text, false))
+	if err != nil {
+		s.Log.Warn("staff: cannot post in a thread", "err", err)
+	}
+	return ts
+}
+
+func (s *Staff) ephemeral(ctx context.Context, channel, user, text string, opts ...slack.MsgOption) {
+	if _, err := s.API.PostEphemeralContext(ctx, channel, user, append(opts, slack.MsgOptionText(text, false))...); err != nil {
 		s.Log.Warn("staff: cannot answer a staff member", "err", err)
 	}
 }
 
-// Run raises requests nobody took, and posts the weekly digest, until ctx
-// ends.
+// Run raises requests nobody took, posts the weekly digest and redacts
+// what /forget could not at once, until ctx ends.
 func (s *Staff) Run(ctx context.Context) {
 	t := s.Clock.NewTicker(s.Tick)
 	defer t.Stop()
@@ -272,6 +372,9 @@ func (s *Staff) Run(ctx context.Context) {
 		}
 		if err := s.WeeklyDigest(ctx); err != nil && ctx.Err() == nil {
 			s.Log.Warn("staff: weekly digest failed", "err", err)
+		}
+		if err := s.RedactLeft(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Warn("staff: redacting what /forget left failed", "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -294,7 +397,9 @@ func (s *Staff) RaiseAgain(ctx context.Context) error {
 	for _, r := range reqs {
 		n := r.Notification
 		n.Again++
-		n.ID = fmt.Sprintf("again.%s.%d", r.Ref, now.Unix())
+		// The id becomes a key name that outlives the request: it must
+		// not hold the reference.
+		n.ID = "again." + s.Refs.Hide("again", fmt.Sprintf("%s.%d", r.Ref, now.Unix()))
 		if e := s.Outbox.Enqueue(ctx, n); e != nil {
 			err = errors.Join(err, e)
 			continue
@@ -304,15 +409,15 @@ func (s *Staff) RaiseAgain(ctx context.Context) error {
 	return err
 }
 
-func (s *Staff) inject(ctx context.Context, ev dialogs.Event) error {
+func (s *Staff) inject(ctx context.Context, ev dialogs.Event) (int, error) {
 	if s.Inject == nil {
-		return nil
+		return 1, nil
 	}
-	err := s.Inject(ctx, ev)
+	n, err := s.Inject(ctx, ev)
 	if err != nil {
 		s.Log.Warn("staff: cannot reach the person", "action", ev.Command, "err", err)
 	}
-	return err
+	return n, err
 }
 
 // firstName is how the person will see the staff member user: their first

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
 )
 
 // Button is an inline button as the bot sent it.
@@ -252,7 +253,16 @@ func (s *Server) getUpdates(w http.ResponseWriter, p params) {
 	writeJSON(w, 200, map[string]any{"ok": true, "result": out})
 }
 
+// MaxText is Telegram's limit on a message's text, in UTF-16 code units
+// (core.telegram.org/bots/api#sendmessage: 1-4096 characters, counted as
+// the entities' offsets are): the fake refuses longer texts as Telegram does.
+const MaxText = 4096
+
 func (s *Server) record(w http.ResponseWriter, method string, chatID int64, p params) {
+	if method != "sendDocument" && len(utf16.Encode([]rune(p.values["text"]))) > MaxText {
+		writeJSON(w, 400, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: message is too long"})
+		return
+	}
 	m := Message{Method: method, ChatID: chatID, Text: p.values["text"], Caption: p.values["caption"], At: time.Now()}
 	if rm := p.values["reply_markup"]; rm != "" {
 		var kb struct {

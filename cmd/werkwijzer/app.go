@@ -30,6 +30,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/locales"
 	"github.com/werkwijzer/werkwijzer/ops"
 	"github.com/werkwijzer/werkwijzer/outreach"
+	"github.com/werkwijzer/werkwijzer/pseudonym"
 	"github.com/werkwijzer/werkwijzer/schedule"
 	"github.com/werkwijzer/werkwijzer/staff"
 	"github.com/werkwijzer/werkwijzer/store"
@@ -45,8 +46,11 @@ type Main struct {
 	Stdout io.Writer
 	Stderr io.Writer
 
-	Redis    redis.UniversalClient
-	Log      *slog.Logger
+	Redis redis.UniversalClient
+	Log   *slog.Logger
+	// Refs derives every reference to a person from their chat id, with
+	// the deployment's secret.
+	Refs     *pseudonym.Key
 	Runtime  *bot.Runtime
 	Sessions *store.Sessions
 	Texts    *locales.Catalog
@@ -116,6 +120,12 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	refSecret, err := pseudonym.Load(ctx, m.Redis, prefix, c.PseudonymSecret)
+	if err != nil {
+		return err
+	}
+	m.Refs = pseudonym.New(refSecret)
+	bot.SetLogKey(m.Refs)
 	m.Partners = outreach.NewRegistry(m.Redis, prefix)
 	m.Links = outreach.NewLinks(m.Redis, prefix, secret, m.Partners)
 	m.Links.Clock = clk
@@ -129,7 +139,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Schedule = schedule.NewStore(m.Redis, prefix)
 	m.Schedule.Retention = c.Retention
 	m.news = make(chan struct{}, 1)
-	m.Booker = &schedule.Booker{Store: m.Schedule, Clock: clk, OnNews: m.pokeNews}
+	m.Booker = &schedule.Booker{Store: m.Schedule, Clock: clk, OnNews: m.pokeNews, CalendarRef: m.Refs.Calendar}
 	if c.RedisURL == "" {
 		// The embedded Redis is a demo: give it the sample vacancies and a
 		// fictional schedule, so a newcomer sees what the bot offers. A
@@ -146,40 +156,47 @@ func (m *Main) Open(ctx context.Context) error {
 	m.FAQ = answers.NewStore(m.Redis, prefix)
 	m.FAQ.Clock = clk
 
-	engine := dialogs.NewEngine(texts, clk)
-	engine.Retention = c.Retention
-	engine.Office = c.Office
-	engine.Register(
-		orientation.Flow{AskShare: c.staffCanAnswer(), Interpreted: m.Booker.InterpretedSectors},
-		privacy.Flow{},
-		signup.Flow{Links: m.Links},
-		vacancies.Flow{Finder: &jobs.Finder{Catalogue: m.Catalogue, T: texts.T, Clock: clk, CacheFor: 30 * time.Second},
-			Staff: c.SlackToken != ""},
-		booking.Flow{Schedule: m.Booker, Calendar: m.Booker.Calendar},
-		dialogs.IntentButtons{dialogs.IntentStopAlerts: "job:alerts:off", dialogs.IntentAppointments: "bk:me"},
-		faq.Flow{Answers: m.FAQ},
-	)
-	if c.staffCanAnswer() {
-		engine.Register(handover.Flow{Desk: c.Desk})
-	}
 	receivers := []bot.NoteReceiver{m.Funnel, m.Alerts}
 	forgetters := []bot.Forgetter{m.Alerts, m.Booker}
+	var held privacy.StaffSide
 	if c.SlackToken != "" {
 		// Its own transport, so that Close leaves no idle connection.
 		m.slackHTTP = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 		m.closers = append(m.closers, func() error { m.slackHTTP.CloseIdleConnections(); return nil })
 		api := slack.New(c.SlackToken, slack.OptionAPIURL(slackAPIURL(c.SlackAPIURL)), slack.OptionHTTPClient(m.slackHTTP))
-		m.Staff = staff.New(m.Redis, prefix, api, c.SlackChannels, c.Desk, clk, m.Log)
+		m.Staff = staff.New(m.Redis, prefix, api, c.SlackChannels, c.Desk, m.Refs, clk, m.Log)
 		m.Staff.SetRetention(c.Retention)
 		m.Staff.SigningSecret = c.SlackSigningSecret
+		m.Staff.Team = c.SlackTeam
+		if c.SlackUserToken != "" {
+			m.Staff.Eraser = slack.New(c.SlackUserToken, slack.OptionAPIURL(slackAPIURL(c.SlackAPIURL)), slack.OptionHTTPClient(m.slackHTTP))
+		}
 		m.Staff.Links = outreach.Maker{Links: m.Links, Username: m.botUsername}
 		m.Staff.Digest, m.Staff.Attendance, m.Staff.Videos = m.Funnel, m.Booker, m.Booker
 		// Staff hear first: while a staff member has the conversation, a
 		// turn's only output is the person's words in their thread.
 		receivers = append([]bot.NoteReceiver{m.Staff}, receivers...)
 		forgetters = append(forgetters, m.Staff)
+		held = m.Staff
 	}
-	m.Runtime = &bot.Runtime{Log: m.Log, Service: &dialogs.Service{Engine: engine, Sessions: m.Sessions},
+
+	engine := dialogs.NewEngine(texts, clk)
+	engine.Retention = c.Retention
+	engine.Office = c.Office
+	engine.Register(
+		orientation.Flow{AskShare: c.staffCanAnswer(), Interpreted: m.Booker.InterpretedSectors},
+		privacy.Flow{Staff: held},
+		signup.Flow{Links: m.Links},
+		vacancies.Flow{Finder: &jobs.Finder{Catalogue: m.Catalogue, T: texts.T, Clock: clk, CacheFor: 30 * time.Second},
+			Staff: c.SlackToken != "", Alerts: m.Alerts},
+		booking.Flow{Schedule: m.Booker, Calendar: m.Booker.Calendar, Records: m.Booker},
+		dialogs.IntentButtons{dialogs.IntentStopAlerts: "job:alerts:off", dialogs.IntentAppointments: "bk:me"},
+		faq.Flow{Answers: m.FAQ},
+	)
+	if c.staffCanAnswer() {
+		engine.Register(handover.Flow{Desk: c.Desk})
+	}
+	m.Runtime = &bot.Runtime{Log: m.Log, Service: &dialogs.Service{Engine: engine, Sessions: m.Sessions, NoteKey: refSecret},
 		Receivers: receivers, Forgetters: forgetters}
 	return nil
 }

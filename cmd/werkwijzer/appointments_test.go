@@ -171,7 +171,7 @@ func TestAppointmentsEndToEnd(t *testing.T) {
 	// once, the one holding a seat hears of no move.
 	os.WriteFile(sessions, []byte(strings.Replace(appointmentSessions, "seats: 1", "seats: 2", 1)), 0o600)
 	if out, err := werkwijzerAt(t, env, clk.Now(), "import", "sessions", sessions); err != nil || !strings.Contains(out, "1 given more seats") ||
-		!strings.Contains(out, "from the waiting list: "+staff.Ref(9103)) {
+		!strings.Contains(out, "from the waiting list: "+r.m.Refs.Staff(9103)) {
 		t.Fatalf("raising seats: %q %v", out, err)
 	}
 	tick(r)

@@ -525,7 +525,7 @@ func TestBookingBadInputStaffChangesAndForget(t *testing.T) {
 	// Staff take Mira's slot out of the schedule: refused at first (it has
 	// a booking), tried with --check, then allowed; the person is told.
 	os.WriteFile(slots, []byte(strings.Split(string(must(os.ReadFile(slots))), "  - id: mira")[0]), 0o600)
-	ref := staff.Ref(id)
+	ref := r.m.Refs.Staff(id)
 	out, err := werkwijzer(t, env, "import", "slots", slots)
 	if err == nil || !strings.Contains(err.Error(), "--allow-cancel") || !strings.Contains(out, "cancelled  mira (2027-03-23 14:00): booked "+ref) {
 		t.Fatalf("re-import without --allow-cancel: %q %v, want refused with who would be told", out, err)

@@ -21,7 +21,6 @@ import (
 	"github.com/werkwijzer/werkwijzer/jobs"
 	"github.com/werkwijzer/werkwijzer/outreach"
 	"github.com/werkwijzer/werkwijzer/schedule"
-	"github.com/werkwijzer/werkwijzer/staff"
 )
 
 // The staff commands: import, link, stats and attendance. Each reads its
@@ -330,7 +329,7 @@ func (m *Main) importSchedule(ctx context.Context, kind string, args []string) e
 	}
 	res, err := m.Schedule.Import(ctx, k, items, m.now(), schedule.ImportOptions{DryRun: *check, AllowCancel: *allowCancel})
 	if errors.Is(err, schedule.ErrWouldCancel) {
-		writeChanges(m.Stdout, res)
+		writeChanges(m.Stdout, res, m.Refs.Staff)
 		return fmt.Errorf("%s lacks %d %s that people booked or wait for (listed above); nothing was imported. "+
 			"If they are to be cancelled, and their people told, import again with --allow-cancel", path, len(res.CancelsBookings()), kind)
 	}
@@ -351,18 +350,18 @@ func (m *Main) importSchedule(ctx context.Context, kind string, args []string) e
 		"%d moved and %d cancelled with bookings, %d given more seats (%d people will be told)\n",
 		path, len(items), kind, verb, res.Added, res.Updated, res.Unchanged, len(res.Cancelled), res.Started,
 		len(res.Moved), len(res.CancelsBookings()), len(res.Promoted), tell)
-	writeChanges(m.Stdout, res)
+	writeChanges(m.Stdout, res, m.Refs.Staff)
 	return nil
 }
 
 // writeChanges lists, per item, what an import does to people, by
 // reference: who is told of a move or a cancellation, who gets a seat.
-func writeChanges(w io.Writer, res schedule.ImportResult) {
+func writeChanges(w io.Writer, res schedule.ImportResult, ref func(int64) string) {
 	at := func(it schedule.Item) string { return it.Start.In(clock.Brussels).Format("2006-01-02 15:04") }
 	refs := func(chats []int64) string {
 		out := make([]string, 0, len(chats))
 		for _, c := range chats {
-			out = append(out, staff.Ref(c))
+			out = append(out, ref(c))
 		}
 		return strings.Join(out, " ")
 	}
@@ -474,7 +473,7 @@ func (m *Main) AttendanceCommand(ctx context.Context, args []string) error {
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
-	it, holders, err := m.Booker.Roll(ctx, item, staff.Ref)
+	it, holders, err := m.Booker.Roll(ctx, item, m.Refs.Staff)
 	if err != nil {
 		return err
 	}
@@ -482,7 +481,7 @@ func (m *Main) AttendanceCommand(ctx context.Context, args []string) error {
 		return fmt.Errorf("no appointment %q (or it ended more than a month ago)", item)
 	}
 	if len(marks) > 0 {
-		changed, err := m.Booker.AttendAll(ctx, item, marks, staff.Ref)
+		changed, err := m.Booker.AttendAll(ctx, item, marks, m.Refs.Staff)
 		if errors.Is(err, schedule.ErrNotBooked) {
 			return fmt.Errorf("%w on %s; nothing was recorded", err, item)
 		}

@@ -46,6 +46,12 @@ type Config struct {
 	// SlackAppToken (xapp-…) switches Slack's requests to Socket Mode: the
 	// bot connects to Slack, for sites that cannot expose a URL.
 	SlackAppToken string
+	// SlackTeam is who acts as staff (SLACK_STAFF) and who may hand back
+	// a colleague's conversation (SLACK_ADMINS).
+	SlackTeam *staff.Team
+	// SlackUserToken (xoxp-…) is a workspace admin's: /forget deletes with
+	// it what people wrote in Slack about or to the person.
+	SlackUserToken string
 	// Desk is when staff answer (OFFICE_HOURS) and how soon
 	// (HANDOVER_WAIT_MINUTES): one value for the staff side and for what
 	// the person is told.
@@ -57,6 +63,10 @@ type Config struct {
 	BotUsername string
 	// LinkSecret signs link codes; made once and kept in Redis when empty.
 	LinkSecret string
+	// PseudonymSecret keys every reference derived from a chat id (staff's
+	// WW-…, logs, calendar files, note ids); made once and kept in Redis
+	// when empty.
+	PseudonymSecret string
 	// AlertsPerWeek caps the vacancy alerts a person gets in a week.
 	AlertsPerWeek int
 	// Office is where people can go or call (OFFICE_*), shown when they
@@ -107,6 +117,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.Retention = time.Duration(d) * 24 * time.Hour
 	}
+	c.PseudonymSecret = getenv("PSEUDONYM_SECRET")
 	if err := loadSlack(&c, getenv); err != nil {
 		return c, err
 	}
@@ -134,6 +145,24 @@ func loadSlack(c *Config, getenv func(string) string) error {
 	if (c.SlackSigningSecret != "" || c.SlackAppToken != "") && c.SlackToken == "" {
 		return errors.New("SLACK_SIGNING_SECRET and SLACK_APP_TOKEN need SLACK_BOT_TOKEN")
 	}
+	team, err := staff.ParseTeam(getenv("SLACK_STAFF"), getenv("SLACK_ADMINS"))
+	if err != nil {
+		return err
+	}
+	c.SlackTeam = team
+	c.SlackUserToken = getenv("SLACK_USER_TOKEN")
+	if c.staffCanAnswer() {
+		// Whoever is in the channel could otherwise write to jobseekers
+		// and take their conversations.
+		if len(team.Staff)+len(team.Admins) == 0 {
+			return errors.New("SLACK_SIGNING_SECRET and SLACK_APP_TOKEN need SLACK_STAFF: the Slack user group (S…) or users (U…) who act as staff")
+		}
+		// What staff write in a person's thread is theirs, not the bot's:
+		// only an admin's token can delete it at /forget.
+		if !strings.HasPrefix(c.SlackUserToken, "xoxp-") {
+			return errors.New("SLACK_SIGNING_SECRET and SLACK_APP_TOKEN need SLACK_USER_TOKEN: a workspace admin's user token (xoxp-…, scope chat:write), with which /forget deletes what staff wrote to the person")
+		}
+	}
 	hours := getenv("OFFICE_HOURS")
 	switch {
 	case hours == "":
@@ -141,7 +170,6 @@ func loadSlack(c *Config, getenv func(string) string) error {
 	case strings.EqualFold(hours, "always"):
 		hours = "" // ParseOfficeHours reads "" as always open
 	}
-	var err error
 	if c.Desk.Hours, err = clock.ParseOfficeHours(hours); err != nil {
 		return fmt.Errorf("OFFICE_HOURS: %w", err)
 	}

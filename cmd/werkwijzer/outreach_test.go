@@ -26,7 +26,6 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/jobs"
 	"github.com/werkwijzer/werkwijzer/outreach"
-	"github.com/werkwijzer/werkwijzer/staff"
 	"github.com/werkwijzer/werkwijzer/staff/slacktest"
 )
 
@@ -165,7 +164,7 @@ func TestSignupLinkEndToEnd(t *testing.T) {
 	expect(t, "ar", c.Press(list[len(list)-1].Buttons[0][0].Data), "booked_done", map[string]any{
 		"What": texts.T("ar", "what_coaching", map[string]any{"Coach": "Lotte"}), "Date": dayIn("ar", day),
 		"Time": "10:00", "Place": texts.T("ar", "place_phone", nil)})
-	ref := staff.Ref(7777)
+	ref := r.m.Refs.Staff(7777)
 	if out, err := werkwijzer(t, env, "attendance", "talk"); err != nil || !strings.Contains(out, ref+"  not marked") {
 		t.Fatalf("attendance list: %q %v", out, err)
 	}

@@ -71,7 +71,7 @@ func (m *Main) Serve(ctx context.Context) error {
 		}
 	}
 	if m.Staff != nil {
-		m.Staff.Inject = tgm.Inject
+		m.Staff.Inject = tgm.InjectCounted
 	}
 	depth := func(queue string) func(int64) {
 		return func(n int64) { m.Metrics.QueueDepth.WithLabelValues(queue).Set(float64(n)) }

@@ -65,6 +65,10 @@ var Part = dialogs.Part[State]{Key: "booking"}
 // Flow is booking.
 type Flow struct {
 	Schedule Scheduler
+	// Records, when set, tells /mydata all the schedule keeps (past
+	// appointments, what staff marked, planned reminders); without it,
+	// /mydata lists the future appointments.
+	Records Records
 	// Calendar, when set, makes the calendar file sent with a booking.
 	Calendar Calendar
 }
@@ -560,21 +564,63 @@ func (f Flow) data(c *dialogs.Conv) ([]string, map[string]any, error) {
 	if !c.Consented() {
 		return nil, nil, nil
 	}
-	slots, err := f.Schedule.Mine(c.Context(), c.Event().ChatID)
-	if err != nil {
-		return nil, nil, err
+	var recs []Record
+	if f.Records != nil {
+		var err error
+		if recs, err = f.Records.Records(c.Context(), c.Event().ChatID); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		slots, err := f.Schedule.Mine(c.Context(), c.Event().ChatID)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, s := range slots {
+			recs = append(recs, Record{Slot: s})
+		}
 	}
 	var lines []string
 	export := map[string]any{}
-	if appts := listed(c, slots); len(appts) > 0 {
-		lines = append(lines, c.T("mydata_appointments", map[string]any{"List": "\n    – " + strings.Join(appts, "\n    – ")}))
-		export["appointments"] = appts
-	}
 	if p := Part.Of(c).Phone; p != nil && p.Until.After(c.Now()) {
 		lines = append(lines, c.T("mydata_phone", map[string]any{"Phone": p.Number}))
 		export["phone_for_coach"] = p.Number
 	}
-	return lines, export, nil
+	if len(recs) == 0 {
+		return lines, export, nil
+	}
+	var appts []string
+	var detail []map[string]any
+	for _, r := range recs {
+		s := r.Slot
+		text := s.ID
+		if !s.Start.IsZero() {
+			w := when(c, s)
+			text = c.List([]string{what(c, s), w["Date"].(string) + " " + w["Time"].(string)})
+		}
+		d := map[string]any{"id": s.ID, "start": s.Start, "holds_a_seat": s.Held, "on_the_waiting_list": s.Waiting}
+		switch {
+		case s.Waiting:
+			text += " – " + c.T("mydata_waiting", nil)
+		case r.Came != nil && *r.Came:
+			text += " – " + c.T("mydata_came", nil)
+		case r.Came != nil:
+			text += " – " + c.T("mydata_missed", nil)
+		}
+		if r.Came != nil {
+			d["came"] = *r.Came
+		}
+		if s.Cancelled {
+			d["cancelled_by_staff"] = true
+		}
+		if len(r.Planned) > 0 {
+			d["reminders_planned"] = r.Planned
+		}
+		appts = append(appts, text)
+		detail = append(detail, d)
+	}
+	line := c.T("mydata_appointments", map[string]any{"List": "\n    – " + strings.Join(appts, "\n    – ")})
+	export["appointments"], export["appointment_records"] = appts, detail
+	return append([]string{line}, lines...), export, nil
 }
 
 // listed is each appointment in one line: what and when.

@@ -140,3 +140,21 @@ func parseNotice(ev dialogs.Event) (Notice, string) {
 	n, item, _ := strings.Cut(ev.Data, ":")
 	return Notice(n), item
 }
+
+// Records tells /mydata everything the schedule keeps on a person: every
+// appointment they hold or held, their places on waiting lists, what staff
+// marked (came, did not come) and the reminders and news planned for
+// them. Package schedule implements it.
+type Records interface {
+	Records(ctx context.Context, chat int64) ([]Record, error)
+}
+
+// Record is one appointment as the schedule keeps it for a person.
+type Record struct {
+	Slot Slot
+	// Came is what staff marked: nil for not marked.
+	Came *bool
+	// Planned are the reminders and news still to send about it
+	// (Notice values).
+	Planned []Notice
+}

@@ -87,6 +87,7 @@ func (f Flow) Register(r *dialogs.Router) {
 	r.Button("human:cancel", cancel)
 	r.Intercept(during)
 	r.Inject(dialogs.KindStaff, staffEvent)
+	r.Data(data)
 	r.Escape(func(c *dialogs.Conv) []dialogs.Button {
 		if !c.Consented() {
 			return nil // before that we hold nothing we could hand to staff
@@ -218,6 +219,32 @@ func during(c *dialogs.Conv) (bool, error) {
 	return true, nil
 }
 
+// data tells /mydata about an open request: since when, who has it, and
+// what the person typed for staff while waiting.
+func data(c *dialogs.Conv) ([]string, map[string]any, error) {
+	r := Part.Of(c).Open
+	if r == nil {
+		return nil, nil, nil
+	}
+	var lines []string
+	if r.Active {
+		lines = append(lines, c.T("mydata_handover_taken", map[string]any{"Date": c.Date(r.Since), "Name": r.Staff}))
+	} else {
+		lines = append(lines, c.T("mydata_handover_waiting", map[string]any{"Date": c.Date(r.Since)}))
+	}
+	if len(r.Pending) > 0 {
+		lines = append(lines, c.T("mydata_handover_pending", map[string]any{"List": "\n    – " + strings.Join(r.Pending, "\n    – ")}))
+	}
+	x := map[string]any{"since": r.Since, "taken": r.Active}
+	if r.Staff != "" {
+		x["staff_member"] = r.Staff
+	}
+	if len(r.Pending) > 0 {
+		x["typed_for_staff"] = r.Pending
+	}
+	return lines, map[string]any{"request_for_a_person": x}, nil
+}
+
 // staffEvent applies what the staff side reports.
 func staffEvent(c *dialogs.Conv) error {
 	ev := c.Event()
@@ -243,7 +270,12 @@ func staffEvent(c *dialogs.Conv) error {
 		if r != nil && r.Staff != "" && name == "" {
 			name = r.Staff
 		}
-		c.Say(c.T("staff_message", map[string]any{"Name": name, "Text": ev.Text}))
+		// An answer longer than Telegram takes goes in parts, each with
+		// the staff member's name, cut where a reader would pause.
+		frame := units(c.T("staff_message", map[string]any{"Name": name, "Text": ""}))
+		for _, part := range split(ev.Text, MaxText-frame) {
+			c.Say(c.T("staff_message", map[string]any{"Name": name, "Text": part}))
+		}
 	case StaffBack:
 		if r == nil {
 			return nil

@@ -1,9 +1,12 @@
 package handover_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
@@ -216,5 +219,118 @@ func TestWaitingMessagesAreBounded(t *testing.T) {
 	p.Expect(p.Say("nog een"), "handover_already_waiting")
 	if got := len(request(p).Pending); got != handover.MaxPending {
 		t.Fatalf("pending = %d, want %d", got, handover.MaxPending)
+	}
+}
+
+func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
+
+// A staff member's answer longer than Telegram takes in one message
+// reaches the person in parts, each under the limit and each with the
+// staff member's name, cut where a reader pauses: between paragraphs,
+// else after a sentence; and nothing of it is lost.
+func TestLongStaffReplyIsSentInParts(t *testing.T) {
+	p := withDesk(t, "ar")
+	p.Onboard()
+	p.Press("share:yes")
+	p.Press("human:ask")
+	staffEvent(p, handover.StaffTake, "", "Lotte")
+
+	para := func(n int, word string) string {
+		var b strings.Builder
+		for b.Len() < n {
+			b.WriteString("Dit is zin nummer " + word + " over je dossier. ")
+		}
+		return strings.TrimSpace(b.String())
+	}
+	long := strings.Join([]string{para(1800, "een"), para(1800, "twee"), para(1800, "drie")}, "\n\n")
+	r := staffEvent(p, handover.StaffSay, long, "Lotte")
+	if len(r) != 2 {
+		t.Fatalf("%d messages for three paragraphs of 1,800 characters, want 2 (two paragraphs fit in one)", len(r))
+	}
+	prefix := p.Tr("staff_message", map[string]any{"Name": "Lotte", "Text": ""})
+	var got []string
+	for i, m := range r {
+		if n := utf16Len(m.Text); n > handover.MaxText {
+			t.Errorf("part %d is %d long, over Telegram's %d", i+1, n, handover.MaxText)
+		}
+		body, ok := strings.CutPrefix(m.Text, prefix)
+		if !ok {
+			t.Fatalf("part %d does not say who writes: %.60q", i+1, m.Text)
+		}
+		got = append(got, body)
+	}
+	if got[0] != para(1800, "een")+"\n\n"+para(1800, "twee") || got[1] != para(1800, "drie") {
+		t.Fatalf("not cut between paragraphs: %.80q … / %.80q …", got[0], got[1])
+	}
+
+	// One paragraph of 9,000 characters, emoji counting double: cut after
+	// sentences.
+	one := strings.Repeat("Kom gerust langs 🙂. ", 450)
+	r = staffEvent(p, handover.StaffSay, one, "Lotte")
+	if len(r) < 3 {
+		t.Fatalf("%d messages for 9,000 characters", len(r))
+	}
+	var all []string
+	for i, m := range r {
+		if n := utf16Len(m.Text); n > handover.MaxText {
+			t.Errorf("part %d is %d UTF-16 units, over %d", i+1, n, handover.MaxText)
+		}
+		body := strings.TrimPrefix(m.Text, prefix)
+		if !strings.HasSuffix(body, "🙂.") {
+			t.Errorf("part %d does not end at a sentence: …%q", i+1, body[max(0, len(body)-20):])
+		}
+		all = append(all, body)
+	}
+	if strings.Join(all, " ") != strings.TrimSpace(one) {
+		t.Fatal("words were lost or changed in the parts")
+	}
+
+	// A word longer than a message (a pasted link) is cut as a last
+	// resort, and still arrives whole across the parts.
+	link := "https://example.org/" + strings.Repeat("x", 5000)
+	r = staffEvent(p, handover.StaffSay, link, "Lotte")
+	joined := ""
+	for _, m := range r {
+		if utf16Len(m.Text) > handover.MaxText {
+			t.Fatalf("a part of the link is too long: %d", utf16Len(m.Text))
+		}
+		joined += strings.TrimPrefix(m.Text, prefix)
+	}
+	if len(r) != 2 || joined != link {
+		t.Fatalf("the link came in %d parts and %d characters, want 2 and all %d", len(r), len(joined), len(link))
+	}
+}
+
+// /mydata tells about an open request: since when, who has it, and what
+// the person typed for staff while waiting.
+func TestMyDataShowsTheOpenRequest(t *testing.T) {
+	p := withDesk(t, "nl")
+	p.Onboard()
+	p.Press("share:yes")
+	p.Press("human:ask")
+	p.Say("Ik begrijp de brief van de VDAB niet")
+	r := p.Command("mydata")
+	text := r[0].Text
+	for _, want := range []string{"om een medewerker", "Je wacht nog op antwoord", "Ik begrijp de brief van de VDAB niet"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("/mydata while waiting lacks %q:\n%s", want, text)
+		}
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(r[0].Document.Content, &doc); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := doc["request_for_a_person"].(map[string]any)
+	if req == nil || req["taken"] != false || fmt.Sprint(req["typed_for_staff"]) != "[Ik begrijp de brief van de VDAB niet]" {
+		t.Fatalf("the JSON's request: %v", doc["request_for_a_person"])
+	}
+	staffEvent(p, handover.StaffTake, "", "Lotte")
+	r = p.Command("mydata")
+	if !strings.Contains(r[0].Text, "Je praat met Lotte van het werkteam") {
+		t.Errorf("/mydata while talking with Lotte:\n%s", r[0].Text)
+	}
+	staffEvent(p, handover.StaffBack, "", "")
+	if r = p.Command("mydata"); strings.Contains(r[0].Text, "werkteam") {
+		t.Errorf("/mydata after the hand-back still shows a request:\n%s", r[0].Text)
 	}
 }

@@ -13,10 +13,14 @@ import (
 )
 
 // Flow is the data-rights flow.
-type Flow struct{}
+type Flow struct {
+	// Staff tells what the staff side holds; nil when there is none.
+	Staff StaffSide
+}
 
 // Register implements dialogs.Flow.
-func (Flow) Register(r *dialogs.Router) {
+func (f Flow) Register(r *dialogs.Router) {
+	myData := func(c *dialogs.Conv) error { return f.myData(c) }
 	r.Command("mydata", myData)
 	r.Command("forget", confirm)
 	r.Button("menu:mydata", dialogs.Consented(myData))
@@ -60,7 +64,7 @@ func pressForget(c *dialogs.Conv) error {
 
 // myData shows everything held: the frame's facts, then what each flow
 // says it holds, readable and as a JSON document with the same content.
-func myData(c *dialogs.Conv) error {
+func (f Flow) myData(c *dialogs.Conv) error {
 	st := c.State()
 	e := c.Engine()
 	expires := st.LastSeen.Add(e.TTL(st))
@@ -74,6 +78,19 @@ func myData(c *dialogs.Conv) error {
 		return err
 	}
 	lines = append(lines, flowLines...)
+	if f.Staff != nil && st.Consented() {
+		held, err := f.Staff.Held(c.Context(), c.Event().ChatID)
+		if err != nil {
+			return err
+		}
+		if !held.Empty() {
+			lines = append(lines, c.T("mydata_staff", map[string]any{"Ref": held.Reference, "Count": len(held.Messages)}))
+			if len(held.Queued) > 0 {
+				lines = append(lines, c.T("mydata_staff_queued", map[string]any{"Count": len(held.Queued)}))
+			}
+			export["staff"] = held
+		}
+	}
 	lines = append(lines,
 		c.T("mydata_last_seen", map[string]any{"Date": c.Date(st.LastSeen)}),
 		"", c.T("mydata_expires", map[string]any{"Date": c.Date(expires)}))

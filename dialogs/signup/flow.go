@@ -69,6 +69,20 @@ func (f Flow) Register(r *dialogs.Router) {
 			n.Source = Part.Of(c).Source
 		}
 	})
+	r.Data(data)
+}
+
+// data tells /mydata where the person came from: the first sign-up link.
+func data(c *dialogs.Conv) ([]string, map[string]any, error) {
+	src := Part.Of(c).Source
+	if src == nil {
+		return nil, nil, nil
+	}
+	via := src.Partner
+	if src.Place != "" {
+		via += " · " + src.Place
+	}
+	return []string{c.T("mydata_source", map[string]any{"Via": via})}, map[string]any{"signup_link": src}, nil
 }
 
 // payload is what Telegram lets a deep link carry

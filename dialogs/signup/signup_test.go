@@ -2,6 +2,7 @@ package signup_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -141,4 +142,25 @@ func TestStartPayloadsAreResolvedOnce(t *testing.T) {
 	if _, err := svc.Handle(ctx, dialogs.Event{ChatID: 9, Kind: dialogs.KindCommand, Command: "start", Text: "down"}); err == nil {
 		t.Fatal("a resolver that cannot look must fail the update, so it is tried again")
 	}
+}
+
+// /mydata says which sign-up link brought the person, readable and in
+// the JSON file.
+func TestMyDataShowsTheSignupLink(t *testing.T) {
+	links := &dialogstest.Links{Links: map[string]*signup.Link{
+		"Ab3_x9": {Code: "Ab3_x9", Partner: "moskee-attaqwa", Place: "Borgerhout", Lang: "nl"}}}
+	p := newPerson(t, "nl", links)
+	start(p, "Ab3_x9")
+	p.Press("consent:yes")
+	r := p.Command("mydata")
+	p.Expect(r, "mydata_source", map[string]any{"Via": "moskee-attaqwa · Borgerhout"})
+	var doc struct {
+		Link dialogs.Source `json:"signup_link"`
+	}
+	if err := json.Unmarshal(r[0].Document.Content, &doc); err != nil || doc.Link.Code != "Ab3_x9" || doc.Link.Place != "Borgerhout" {
+		t.Fatalf("JSON signup_link: %+v %v", doc, err)
+	}
+	q := newPerson(t, "nl", links)
+	q.Onboard()
+	q.ExpectNot(q.Command("mydata"), "mydata_source", map[string]any{"Via": "moskee-attaqwa · Borgerhout"})
 }

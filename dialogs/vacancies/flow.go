@@ -66,6 +66,25 @@ type Finder interface {
 	Offer(ctx context.Context, lang string, p orientation.Profile, idOrHandle string) (*Offer, error)
 }
 
+// AlertLog tells what the alerts keep on a person outside their
+// conversation, for /mydata. Package jobs implements it.
+type AlertLog interface {
+	Held(ctx context.Context, chat int64) (AlertsHeld, error)
+}
+
+// AlertsHeld is what the alerts keep on one person.
+type AlertsHeld struct {
+	// Subscribed: they are on the list of people who get alerts.
+	Subscribed bool `json:"on_the_list"`
+	// Planned are the vacancies planned for them, sent or still to send,
+	// so that none is sent twice.
+	Planned []string `json:"planned,omitempty"`
+	// Queued are those still to send.
+	Queued []string `json:"waiting_to_be_sent,omitempty"`
+	// ThisWeek counts the alerts planned this week, against the cap.
+	ThisWeek int `json:"planned_this_week,omitempty"`
+}
+
 // Bounds on what is remembered per person; the oldest go first.
 const (
 	MaxRejected = 200
@@ -99,6 +118,9 @@ type Flow struct {
 	// Staff says someone reads the notes (Slack is connected): only then
 	// does "Interested" promise that a staff member will be in touch.
 	Staff bool
+	// Alerts tells /mydata what the alerts keep; nil shows only what the
+	// conversation holds.
+	Alerts AlertLog
 }
 
 // Register implements dialogs.Flow.
@@ -112,17 +134,42 @@ func (f Flow) Register(r *dialogs.Router) {
 		}
 		return [][]dialogs.Button{{{Text: c.T("menu_jobs", nil), Data: "menu:jobs"}}}
 	})
-	r.Data(func(c *dialogs.Conv) ([]string, map[string]any, error) {
-		s := Part.Of(c)
-		x := map[string]any{}
-		if len(s.Rejected) > 0 {
-			x["vacancies_not_for_me"] = s.Rejected
+	r.Data(f.data)
+}
+
+// data tells /mydata what the flow keeps: the alert subscription, the
+// vacancies that were not for the person (and why), those sent or planned
+// as alerts.
+func (f Flow) data(c *dialogs.Conv) ([]string, map[string]any, error) {
+	s := Part.Of(c)
+	var lines []string
+	x := map[string]any{}
+	if s.Alerts {
+		lines = append(lines, c.T("mydata_alerts_on", nil))
+		x["vacancy_messages"] = true
+	}
+	if len(s.Rejected) > 0 {
+		lines = append(lines, c.T("mydata_not_for_me", map[string]any{"Count": len(s.Rejected)}))
+		x["vacancies_not_for_me"] = s.Rejected
+	}
+	if len(s.Alerted) > 0 {
+		x["vacancies_sent_as_messages"] = s.Alerted
+	}
+	sent := len(s.Alerted)
+	if f.Alerts != nil && c.Consented() {
+		h, err := f.Alerts.Held(c.Context(), c.Event().ChatID)
+		if err != nil {
+			return nil, nil, err
 		}
-		if s.Alerts {
-			x["vacancy_messages"] = true
+		if h.Subscribed || len(h.Planned) > 0 || len(h.Queued) > 0 || h.ThisWeek > 0 {
+			x["vacancy_alerts"] = h
 		}
-		return nil, x, nil
-	})
+		sent = max(sent, len(h.Planned))
+	}
+	if sent > 0 {
+		lines = append(lines, c.T("mydata_alerts_sent", map[string]any{"Count": sent}))
+	}
+	return lines, x, nil
 }
 
 // guard lets only someone who agreed and finished the orientation see

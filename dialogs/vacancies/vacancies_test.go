@@ -1,6 +1,8 @@
 package vacancies_test
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -148,5 +150,39 @@ func TestAFinderThatFailsFailsTheTurn(t *testing.T) {
 	f.Err = nil
 	if r := p.Press("menu:jobs"); !strings.Contains(r[0].Text, "Lasser") {
 		t.Fatalf("once the finder answers again:%s", dialogstest.Dump(r))
+	}
+}
+
+// alertLog is a fixed record of the alerts.
+type alertLog struct{ held vacancies.AlertsHeld }
+
+func (a alertLog) Held(context.Context, int64) (vacancies.AlertsHeld, error) { return a.held, nil }
+
+// /mydata shows, readable and in the file, the alert subscription, the
+// vacancies that were not for the person and those sent or planned as
+// alerts.
+func TestMyDataShowsAlertsAndNotForMe(t *testing.T) {
+	log := alertLog{vacancies.AlertsHeld{Subscribed: true, Planned: []string{"v1", "v3"}, Queued: []string{"v3"}, ThisWeek: 2}}
+	p := dialogstest.New(t, "nl", orientation.Flow{}, privacy.Flow{}, vacancies.Flow{Finder: dialogstest.NewFinder(offers...), Alerts: log})
+	p.Onboard()
+	p.Press("menu:jobs")
+	h := vacancies.Handle(offers[0].ID)
+	p.Press("job:nfm:" + h + ":0")
+	p.Press("job:why:" + h + ":0:far")
+	p.Press("job:alerts:on")
+	r := p.Command("mydata")
+	p.Expect(r, "mydata_alerts_on")
+	p.Expect(r, "mydata_not_for_me", map[string]any{"Count": 1})
+	p.Expect(r, "mydata_alerts_sent", map[string]any{"Count": 2})
+	var doc struct {
+		NotForMe []vacancies.Rejected `json:"vacancies_not_for_me"`
+		Alerts   vacancies.AlertsHeld `json:"vacancy_alerts"`
+		On       bool                 `json:"vacancy_messages"`
+	}
+	if err := json.Unmarshal(r[0].Document.Content, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.NotForMe) != 1 || doc.NotForMe[0].Why != vacancies.TooFar || !doc.On || len(doc.Alerts.Planned) != 2 || doc.Alerts.ThisWeek != 2 {
+		t.Fatalf("JSON: %+v", doc)
 	}
 }

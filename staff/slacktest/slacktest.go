@@ -57,11 +57,36 @@ type Upload struct {
 
 // Ephemeral is one chat.postEphemeral: a message only User sees.
 type Ephemeral struct {
-	Channel, User, Text string
+	Channel, User, Text, ThreadTS string
 }
 
+// Message is a message as Slack shows it now, top level or in a thread:
+// what was posted, as later updated; deleted ones are gone.
+type Message struct {
+	Channel, TS string
+	// ThreadTS is the parent's ts for a reply in a thread, "" at top level.
+	ThreadTS string
+	// User wrote it; Bot for the app's own posts.
+	User   string
+	Text   string
+	Blocks []slack.Block
+	// Raw is the blocks as last sent, JSON.
+	Raw string
+}
+
+// Bot is Message.User of what the app posted.
+const Bot = "B-WERKWIJZER"
+
+// AdminToken is a workspace admin's user token: with it chat.delete
+// removes anyone's message, as Slack lets admins do; the bot's own token
+// (the client's) may change and delete only what the bot posted.
+const AdminToken = "xoxp-admin"
+
 // Fake is a Slack Web API with chat.postMessage, chat.update,
-// chat.postEphemeral and users.info.
+// chat.delete, chat.postEphemeral, users.info and usergroups.users.list.
+// It keeps every message, top level and in threads, as Slack would show
+// it (Messages), and the calls that changed them (Posts, Updates,
+// Deletes).
 type Fake struct {
 	URL string // the API's base URL, for slack.OptionAPIURL
 	srv *httptest.Server
@@ -69,11 +94,16 @@ type Fake struct {
 
 	mu         sync.Mutex
 	fail       []int
+	failMethod map[string][]int
 	requests   int
 	posts      []Post
 	updates    []Update
 	ephemerals []Ephemeral
 	users      map[string]string
+	groups     map[string][]string
+	msgs       []*Message
+	deletes    []Delete
+	humans     int
 
 	uploads  []Upload
 	uploaded map[string][]byte
@@ -91,12 +121,14 @@ type Fake struct {
 // every message and records it.
 func New(t testing.TB, fail ...int) *Fake {
 	t.Helper()
-	f := &Fake{t: t, fail: fail, users: map[string]string{},
+	f := &Fake{t: t, fail: fail, users: map[string]string{}, groups: map[string][]string{}, failMethod: map[string][]int{},
 		connected: make(chan struct{}), acks: map[string]chan json.RawMessage{}, uploaded: map[string][]byte{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/chat.postMessage", f.postMessage)
 	mux.HandleFunc("POST /api/chat.update", f.update)
 	mux.HandleFunc("POST /api/chat.postEphemeral", f.ephemeral)
+	mux.HandleFunc("POST /api/chat.delete", f.delete)
+	mux.HandleFunc("POST /api/usergroups.users.list", f.groupMembers)
 	mux.HandleFunc("POST /api/users.info", f.userInfo)
 	mux.HandleFunc("POST /api/apps.connections.open", f.connectionsOpen)
 	mux.HandleFunc("GET /socket", f.socket)
@@ -119,6 +151,44 @@ func (f *Fake) AddUser(id, name string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.users[id] = name
+}
+
+// AddGroup makes usergroups.users.list know the user group id with
+// members.
+func (f *Fake) AddGroup(id string, members ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.groups[id] = members
+}
+
+// AdminClient is the real slack-go client with AdminToken.
+func (f *Fake) AdminClient() *slack.Client {
+	return slack.New(AdminToken, slack.OptionAPIURL(f.URL))
+}
+
+// FailMethod makes the next calls of method (such as "chat.delete")
+// answer the HTTP statuses codes, one each, before it works again.
+func (f *Fake) FailMethod(method string, codes ...int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failMethod[method] = append(f.failMethod[method], codes...)
+}
+
+// failed answers a call of method with the next status FailMethod gave
+// it, if any.
+func (f *Fake) failed(w http.ResponseWriter, method string) bool {
+	f.mu.Lock()
+	codes := f.failMethod[method]
+	if len(codes) > 0 {
+		f.failMethod[method] = codes[1:]
+	}
+	f.mu.Unlock()
+	if len(codes) == 0 {
+		return false
+	}
+	w.WriteHeader(codes[0])
+	fmt.Fprint(w, "<html>no</html>")
+	return true
 }
 
 // Fail makes the next chat.postMessage calls answer codes, as New's list.
@@ -156,6 +226,7 @@ func (f *Fake) postMessage(w http.ResponseWriter, r *http.Request) {
 	p.Blocks = f.blocks(p.Raw)
 	p.TS = fmt.Sprintf("1700000000.%06d", len(f.posts)+1)
 	f.posts = append(f.posts, p)
+	f.msgs = append(f.msgs, &Message{Channel: p.Channel, TS: p.TS, ThreadTS: p.ThreadTS, User: Bot, Text: p.Text, Blocks: p.Blocks, Raw: p.Raw})
 	w.Header().Set("Content-Type", "application/json")
 	fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, p.Channel, p.TS)
 }
@@ -176,13 +247,129 @@ func (f *Fake) update(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
+	if f.failed(w, "chat.update") {
+		return
+	}
 	u := Update{Channel: r.PostForm.Get("channel"), TS: r.PostForm.Get("ts"), Text: r.PostForm.Get("text")}
-	u.Blocks = f.blocks(r.PostForm.Get("blocks"))
+	raw := r.PostForm.Get("blocks")
+	u.Blocks = f.blocks(raw)
 	f.mu.Lock()
+	defer f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	m := f.find(u.Channel, u.TS)
+	switch {
+	case m == nil:
+		fmt.Fprint(w, `{"ok":false,"error":"message_not_found"}`)
+		return
+	case m.User != Bot:
+		// Nobody, not even an admin, edits another's message in Slack.
+		fmt.Fprint(w, `{"ok":false,"error":"cant_update_message"}`)
+		return
+	}
+	m.Text, m.Blocks, m.Raw = u.Text, u.Blocks, raw
 	f.updates = append(f.updates, u)
+	fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, u.Channel, u.TS)
+}
+
+// Delete is one chat.delete that removed a message.
+type Delete struct {
+	Channel, TS string
+	// Admin tells that it was done with AdminToken.
+	Admin bool
+}
+
+func (f *Fake) delete(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if f.failed(w, "chat.delete") {
+		return
+	}
+	channel, ts := r.PostForm.Get("channel"), r.PostForm.Get("ts")
+	admin := token(r) == AdminToken
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	m := f.find(channel, ts)
+	switch {
+	case m == nil:
+		fmt.Fprint(w, `{"ok":false,"error":"message_not_found"}`)
+		return
+	case m.User != Bot && !admin:
+		fmt.Fprint(w, `{"ok":false,"error":"cant_delete_message"}`)
+		return
+	}
+	for i, x := range f.msgs {
+		if x == m {
+			f.msgs = append(f.msgs[:i], f.msgs[i+1:]...)
+			break
+		}
+	}
+	f.deletes = append(f.deletes, Delete{Channel: channel, TS: ts, Admin: admin})
+	fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, channel, ts)
+}
+
+// token is the token a call carries: slack-go sends it as a bearer token.
+func token(r *http.Request) string {
+	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		return t
+	}
+	return r.PostForm.Get("token")
+}
+
+func (f *Fake) find(channel, ts string) *Message {
+	for _, m := range f.msgs {
+		if m.Channel == channel && m.TS == ts {
+			return m
+		}
+	}
+	return nil
+}
+
+func (f *Fake) groupMembers(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	f.mu.Lock()
+	members, ok := f.groups[r.PostForm.Get("usergroup")]
 	f.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, u.Channel, u.TS)
+	if !ok {
+		fmt.Fprint(w, `{"ok":false,"error":"no_such_subteam"}`)
+		return
+	}
+	b, _ := json.Marshal(map[string]any{"ok": true, "users": members})
+	w.Write(b)
+}
+
+// Say is user writing text in channel, in the thread under threadTS ("" at
+// top level): Slack keeps the message, and Say returns the Events API body
+// that tells the bot, with eventID.
+func (f *Fake) Say(eventID, user, channel, threadTS, text string) []byte {
+	f.mu.Lock()
+	f.humans++
+	ts := fmt.Sprintf("1700000100.%06d", f.humans)
+	f.msgs = append(f.msgs, &Message{Channel: channel, TS: ts, ThreadTS: threadTS, User: user, Text: text})
+	f.mu.Unlock()
+	return messageEvent(eventID, user, channel, threadTS, ts, text)
+}
+
+// Messages is everything Slack shows now, top level and in threads, in the
+// order it was written.
+func (f *Fake) Messages() []Message {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]Message, 0, len(f.msgs))
+	for _, m := range f.msgs {
+		out = append(out, *m)
+	}
+	return out
+}
+
+// Deletes returns the chat.delete calls that removed a message.
+func (f *Fake) Deletes() []Delete {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Delete(nil), f.deletes...)
 }
 
 func (f *Fake) ephemeral(w http.ResponseWriter, r *http.Request) {
@@ -190,7 +377,8 @@ func (f *Fake) ephemeral(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	e := Ephemeral{Channel: r.PostForm.Get("channel"), User: r.PostForm.Get("user"), Text: r.PostForm.Get("text")}
+	e := Ephemeral{Channel: r.PostForm.Get("channel"), User: r.PostForm.Get("user"), Text: r.PostForm.Get("text"),
+		ThreadTS: r.PostForm.Get("thread_ts")}
 	f.mu.Lock()
 	f.ephemerals = append(f.ephemerals, e)
 	f.mu.Unlock()
@@ -409,12 +597,20 @@ func BlockActionPayload(user, channel, ts, actionID, value string) []byte {
 }
 
 // ThreadReply is the Events API body of user writing text in the thread
-// under the message channel/threadTS.
+// under the message channel/threadTS, for a message the fake does not
+// keep (Say keeps it).
 func ThreadReply(eventID, user, channel, threadTS, text string) []byte {
+	return messageEvent(eventID, user, channel, threadTS, fmt.Sprintf("1700000200.%06d", time.Now().Nanosecond()/1000), text)
+}
+
+func messageEvent(eventID, user, channel, threadTS, ts, text string) []byte {
+	ev := map[string]string{"type": "message", "user": user, "text": text, "channel": channel,
+		"channel_type": "channel", "ts": ts}
+	if threadTS != "" {
+		ev["thread_ts"] = threadTS
+	}
 	b, _ := json.Marshal(map[string]any{
-		"type": "event_callback", "event_id": eventID, "team_id": "T1", "api_app_id": "A1",
-		"event": map[string]string{"type": "message", "user": user, "text": text, "channel": channel,
-			"channel_type": "channel", "thread_ts": threadTS, "ts": fmt.Sprintf("1700000100.%06d", time.Now().Nanosecond()/1000)},
+		"type": "event_callback", "event_id": eventID, "team_id": "T1", "api_app_id": "A1", "event": ev,
 	})
 	return b
 }
