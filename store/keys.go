@@ -57,6 +57,7 @@ var Permanent = map[string]string{
 	"{vac}:all":          "every vacancy id of the catalogue; ids go when their vacancy does",
 	"{vac}:src:*":        "the vacancy ids one source offers; replaced on every import of it",
 	"faq":                "the questions and answers staff imported; replaced whole on every import, names nobody",
+	"pseudonym:secret":   "the key of every reference derived from a chat id: changing it cuts staff threads from their people",
 }
 
 // DefaultPrefix starts every key Werkwijzer writes.

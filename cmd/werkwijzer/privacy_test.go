@@ -173,7 +173,7 @@ func TestPrivacyJourneyEndToEnd(t *testing.T) {
 	ctx := context.Background()
 	const chat = 5550001234
 	ref := r.m.Refs.Staff(chat)
-	items, _ := schedule.ParseSlots([]byte(fmt.Sprintf("slots:\n  - id: talk\n    start: %s 11:00\n    duration: 45m\n    coach: Nadia\n    languages: [nl]\n    place: phone\n",
+	items, _ := schedule.ParseSlots([]byte(fmt.Sprintf("slots:\n  - id: talk\n    start: %s 11:00\n    duration: 45m\n    coach: Nadia\n    languages: [nl]\n    place: address\n    address: Desguinlei 33, 2018 Antwerpen\n",
 		day.AddDate(0, 0, 1).Format("2006-01-02"))))
 	if _, err := r.m.Schedule.Import(ctx, schedule.KindCoaching, items, day, schedule.ImportOptions{}); err != nil {
 		t.Fatal(err)
@@ -220,10 +220,11 @@ func TestPrivacyJourneyEndToEnd(t *testing.T) {
 			ics = string(m.Content)
 		}
 	}
-	if !strings.Contains(ics, "UID:coaching-"+r.m.Refs.Calendar(chat)+"@werkwijzer") {
+	if !regexp.MustCompile(`(?m)^UID:[a-z0-9-]+-` + regexp.QuoteMeta(r.m.Refs.Calendar(chat)) + `@werkwijzer\r?$`).MatchString(ics) {
 		t.Fatalf("the calendar file's UID is not the keyed reference:\n%s", ics)
 	}
 	note := waitPost(t, f, "the booking", func(p slacktest.Post) bool { return header(p.Blocks) == "Afspraak geboekt" })
+	clk.Set(day.AddDate(0, 0, 1).Add(2 * time.Hour)) // attendance is marked once the talk has begun
 	slackCall(t, r, signingSecret, "/slack/actions", slacktest.Form,
 		slacktest.BlockAction("U-NADIA", note.Channel, note.TS, staff.ActionNoShow, buttonValue(note.Blocks, staff.ActionNoShow)), time.Now())
 	tick(r)
@@ -490,12 +491,12 @@ func checkMyDataIsComplete(t *testing.T, r *running, prefix string, chat int64, 
 // and a deployment gives them the same after a restart, so that a
 // conversation taken over before a restart goes on after it.
 func TestReferencesDependOnTheDeploymentsSecret(t *testing.T) {
-	tg := telegramtest.New(t)
+	tg, tgB := telegramtest.New(t), telegramtest.New(t)
 	fa, fb := slacktest.New(t), slacktest.New(t)
 	fa.AddUser("U-LOTTE", "Lotte")
 	prefixA, prefixB := redistest.Prefix(), redistest.Prefix()
 	a := serve(t, tg, prefixA, withSlack(fa), func(m *Main) { m.Config.Instance = "a" })
-	b := serve(t, tg, prefixB, withSlack(fb))
+	b := serve(t, tgB, prefixB, withSlack(fb))
 	waitReady(t, a)
 	waitReady(t, b)
 	const chat = 4711
@@ -503,12 +504,14 @@ func TestReferencesDependOnTheDeploymentsSecret(t *testing.T) {
 	if refA == refB || a.m.Refs.Log(chat) == b.m.Refs.Log(chat) || a.m.Refs.Calendar(chat) == b.m.Refs.Calendar(chat) {
 		t.Fatalf("two deployments gave one person the same references: %s", refA)
 	}
-	// Both deployments serve the same Telegram bot here, so that one chat
-	// reaches both; each tells its own Slack.
+	// The same person signs up with both deployments (two bots); each
+	// tells its own Slack.
 	c := tg.Chat(t, chat, "nl")
-	c.Send("/start")
-	c.Press("lang:nl")
-	c.Press("consent:yes")
+	for _, x := range []*telegramtest.Chat{c, tgB.Chat(t, chat, "nl")} {
+		x.Send("/start")
+		x.Press("lang:nl")
+		x.Press("consent:yes")
+	}
 	pa := waitPost(t, fa, "signup in A", func(p slacktest.Post) bool { return header(p.Blocks) == "Nieuwe inschrijving" })
 	pb := waitPost(t, fb, "signup in B", func(p slacktest.Post) bool { return header(p.Blocks) == "Nieuwe inschrijving" })
 	if !strings.Contains(pa.Raw, refA) || !strings.Contains(pb.Raw, refB) || strings.Contains(pa.Raw, refB) {

@@ -31,7 +31,7 @@ func withSlack(f *slacktest.Fake) func(*Main) {
 		m.Config.SlackToken, m.Config.SlackAPIURL = "xoxb-test", f.URL
 		m.Config.SlackChannels = staff.Config{DefaultChannel: "C-ALG", Channels: map[staff.Kind]string{staff.KindHandover: "C-PERM"}}
 		m.Config.SlackSigningSecret = signingSecret
-		m.Config.SlackTeam, _ = staff.ParseTeam("U-LOTTE U-KOEN U-NADIA", "U-ADMIN")
+		m.Config.SlackTeam, _ = staff.ParseTeam("U-LOTTE U-KOEN U-NADIA U0OLENA01 U0SAM0001", "U-ADMIN")
 		m.Config.SlackUserToken = slacktest.AdminToken
 		m.Config.Desk.Hours, _ = clock.ParseOfficeHours("")
 		m.Config.Desk.Wait = 30 * time.Minute
