@@ -69,7 +69,11 @@ func parseLine(line string, buttons [][]dialogs.Button) dialogs.Event {
 	s := strings.TrimSpace(line)
 	var flat []dialogs.Button
 	for _, row := range buttons {
-		flat = append(flat, row...)
+		for _, b := range row {
+			if b.URL == "" { // links are shown, not chosen
+				flat = append(flat, b)
+			}
+		}
 	}
 	if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= len(flat) {
 		return dialogs.Event{Kind: dialogs.KindButton, Data: flat[n-1].Data}
@@ -98,6 +102,11 @@ func (t *Terminal) print(r dialogs.Reply) {
 	for _, row := range r.Buttons {
 		var cells []string
 		for _, b := range row {
+			if b.URL != "" {
+				// A link, not a choice: it gets no number.
+				cells = append(cells, fmt.Sprintf("[%s: %s]", b.Text, b.URL))
+				continue
+			}
 			n++
 			cells = append(cells, fmt.Sprintf("[%d] %s", n, b.Text))
 		}

@@ -67,10 +67,13 @@ type Event struct {
 }
 
 // Button is one inline button. Data travels back in an Event of KindButton and
-// must stay within Telegram's 64 bytes.
+// must stay within Telegram's 64 bytes. A button with a URL opens that page
+// instead (a vacancy's application form, a map) and sends no event; its
+// Data is then empty.
 type Button struct {
 	Text string
 	Data string
+	URL  string `json:",omitempty"`
 }
 
 // Document is a file sent along with a reply, such as the /mydata export.
@@ -88,6 +91,10 @@ type Reply struct {
 	// instead of sending a new one, so a multi-select does not flood the chat.
 	Replace  bool
 	Document *Document
+	// NoPreview asks the channel not to show a preview of a link in the
+	// text: a vacancy card names the employer's site, and a preview would
+	// push the card itself off a phone's screen.
+	NoPreview bool `json:",omitempty"`
 }
 
 // MaxCallbackData is Telegram's limit on inline button data, in bytes.

@@ -99,6 +99,9 @@ func (e *Engine) Handle(ctx context.Context, st *State, ev Event) (Outcome, erro
 	if c.erase || c.st == nil {
 		return Outcome{Replies: c.out, Notes: c.notes}, nil
 	}
+	for _, h := range e.router.finally {
+		h(c)
+	}
 	for key, p := range c.parts {
 		b, err := p.encode()
 		if err != nil {

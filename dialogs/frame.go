@@ -166,7 +166,7 @@ func (c *Conv) picker() {
 		if i%3 == 0 {
 			rows = append(rows, nil)
 		}
-		rows[len(rows)-1] = append(rows[len(rows)-1], Button{c.e.Texts.Name(code), "lang:" + code})
+		rows[len(rows)-1] = append(rows[len(rows)-1], Button{Text: c.e.Texts.Name(code), Data: "lang:" + code})
 	}
 	c.Say(c.T("language_choose", nil), rows...)
 }
@@ -183,9 +183,9 @@ func renderConsent(c *Conv) error {
 func (c *Conv) notice(lang string) {
 	t := func(id string, data map[string]any) string { return c.e.Texts.T(lang, id, data) }
 	period := c.e.Texts.N(lang, "unit_days", int(c.e.Retention/(24*time.Hour)), nil)
-	rows := [][]Button{{{t("btn_agree", nil), "consent:yes"}, {t("btn_decline", nil), "consent:no"}}}
+	rows := [][]Button{{{Text: t("btn_agree", nil), Data: "consent:yes"}, {Text: t("btn_decline", nil), Data: "consent:no"}}}
 	if !locales.Reviewed(c.Lang()) {
-		rows = append(rows, []Button{{c.T("btn_notice_other_lang", nil), "consent:other"}})
+		rows = append(rows, []Button{{Text: c.T("btn_notice_other_lang", nil), Data: "consent:other"}})
 	}
 	c.Say(t("consent_notice", map[string]any{"Period": period}), rows...)
 }
@@ -218,8 +218,8 @@ func pressConsent(c *Conv) error {
 		lang := c.Lang()
 		c.Erase()
 		c.Say(c.T("consent_declined", nil), []Button{
-			{c.T("btn_general_info", nil), "consent:info:" + lang},
-			{c.T("btn_agree", nil), "consent:yes:" + lang}})
+			{Text: c.T("btn_general_info", nil), Data: "consent:info:" + lang},
+			{Text: c.T("btn_agree", nil), Data: "consent:yes:" + lang}})
 		return nil
 	case arg == "info":
 		c.generalInfo(c.Lang())
@@ -234,7 +234,7 @@ func pressConsent(c *Conv) error {
 			if i%3 == 0 {
 				rows = append(rows, nil)
 			}
-			rows[len(rows)-1] = append(rows[len(rows)-1], Button{c.e.Texts.Name(l.Code), "consent:read:" + l.Code})
+			rows[len(rows)-1] = append(rows[len(rows)-1], Button{Text: c.e.Texts.Name(l.Code), Data: "consent:read:" + l.Code})
 			i++
 		}
 		c.Say(c.T("notice_other_lang_choose", nil), rows...)
@@ -270,7 +270,7 @@ func (c *Conv) generalInfo(lang string) {
 		c.Say(text)
 		return
 	}
-	c.Say(text, []Button{{c.e.Texts.T(lang, "btn_agree", nil), "consent:yes:" + lang}})
+	c.Say(text, []Button{{Text: c.e.Texts.T(lang, "btn_agree", nil), Data: "consent:yes:" + lang}})
 }
 
 // help explains the commands, offers a person when one can answer, and
@@ -304,7 +304,7 @@ func (c *Conv) MenuRows() [][]Button {
 		var row []Button
 		for _, b := range pair {
 			if c.Routed(b[1]) {
-				row = append(row, Button{c.T(b[0], nil), b[1]})
+				row = append(row, Button{Text: c.T(b[0], nil), Data: b[1]})
 			}
 		}
 		if row != nil {
