@@ -121,6 +121,13 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Catalogue = jobs.NewCatalogue(m.Redis, prefix)
 	m.Alerts = jobs.NewAlerts(m.Redis, prefix)
 	m.Alerts.PerWeek, m.Alerts.RetainSent, m.Alerts.Clock = max(c.AlertsPerWeek, 1), c.Retention, clk
+	// An older version listed who wants alerts; the index replaces the
+	// list, once.
+	if n, err := m.Alerts.Migrate(ctx, m.Sessions, c.Retention); err != nil {
+		return err
+	} else if n > 0 {
+		m.Log.Info("alerts: people moved into the index", "people", n)
+	}
 	m.Schedule = schedule.NewStore(m.Redis, prefix)
 	m.Schedule.Retention = c.Retention
 	m.news = make(chan struct{}, 1)
@@ -144,8 +151,8 @@ func (m *Main) Open(ctx context.Context) error {
 		orientation.Flow{AskShare: c.staffCanAnswer()},
 		privacy.Flow{},
 		signup.Flow{Links: m.Links},
-		vacancies.Flow{Finder: &jobs.Finder{Catalogue: m.Catalogue, T: texts.T, Clock: clk, CacheFor: 30 * time.Second},
-			Staff: c.SlackToken != ""},
+		vacancies.Flow{Finder: &jobs.Finder{Catalogue: m.Catalogue, T: texts.T, Clock: clk},
+			Staff: c.SlackToken != "", Contact: c.Office},
 		booking.Flow{Schedule: m.Booker, Calendar: m.Booker.Calendar},
 	)
 	if c.staffCanAnswer() {

@@ -14,6 +14,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/dialogs/handover"
+	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
 	"github.com/werkwijzer/werkwijzer/staff"
 	"github.com/werkwijzer/werkwijzer/store"
 )
@@ -59,6 +60,10 @@ type Config struct {
 	LinkSecret string
 	// AlertsPerWeek caps the vacancy alerts a person gets in a week.
 	AlertsPerWeek int
+	// Office is the work team's office as a person without another way to
+	// apply for a vacancy is told it. Not read from the environment here:
+	// the office configuration (OFFICE_*, issue #14) fills it.
+	Office vacancies.Contact
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
