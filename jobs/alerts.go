@@ -18,9 +18,10 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/lease"
 )
 
-// Alerts sends new matching vacancies to people who asked for them: at most
-// PerWeek a week each, never the same vacancy twice, never between 21:00 and
-// 08:00 (Brussels). An import is planned at once (PlanImport) into a queue
+// Alerts sends new matching vacancies to people who asked for them: the
+// best of each import, at most PerWeek a week each (counted as they are
+// sent), never the same vacancy twice, never between 21:00 and 08:00
+// (Brussels). An import is planned at once (PlanImport) into a queue
 // that the senders (Due, Ack) drain at Telegram's pace, across instances and
 // restarts.
 //
@@ -47,16 +48,17 @@ import (
 //	                                       records first.
 //	<p>:{alerts}:queue             zset    "<chat>|<vacancy id>" by when to send.
 //	<p>:{alerts}:claimed           zset    the same, being sent, by lease end.
-//	<p>:{alerts}:to:<vacancy id>   set     chats the vacancy was planned for
-//	                                       (never twice). TTL: RetainSent, or a
-//	                                       week past the vacancy's validThrough.
-//	<p>:{alerts}:alerted           zset    the vacancy ids that have a to: set, by
-//	                                       when it expires, so that /forget finds
-//	                                       them.
-//	<p>:{alerts}:week:<w>          hash    chat → alerts planned in ISO week w.
+//	<p>:{alerts}:planned           zset    vacancy ids planned once, by when that
+//	                                       is forgotten (RetainSent, or a week past
+//	                                       validThrough): a vacancy imported again
+//	                                       is never planned again, for anyone.
+//	<p>:{alerts}:week:<w>          hash    chat → alerts handed out in ISO week w.
 //	                                       TTL: 8 days.
 //
-// They name people: Forget removes every trace. Older versions kept
+// All but planned name people: Forget removes every trace. A vacancy is
+// planned when an import first brings it, for everyone it fits then; so
+// nobody gets it twice, and the shown-once list of the conversation
+// (vacancies.State.Alerted) catches one handed out twice. Older versions kept
 // <p>:{alerts}:people (who wants alerts), :sent:<chat> and
 // :week:<chat>:<w>; Migrate moves the first into the index once, and
 // Forget removes the others.
@@ -279,14 +281,7 @@ func (a *Alerts) Forget(ctx context.Context, chat int64) error {
 		return err
 	}
 	c := strconv.FormatInt(chat, 10)
-	ids, err := a.rdb.ZRange(ctx, a.key("alerted"), 0, -1).Result()
-	if err != nil {
-		return err
-	}
 	p := a.rdb.Pipeline()
-	for _, id := range ids {
-		p.SRem(ctx, a.key("to", id), c)
-	}
 	keys := []string{a.key("sent", c)} // an older version's
 	for d := 0; d <= 7; d += 7 {
 		w := week(now.AddDate(0, 0, -d))
@@ -295,7 +290,7 @@ func (a *Alerts) Forget(ctx context.Context, chat int64) error {
 	}
 	p.Del(ctx, keys...)
 	p.SRem(ctx, a.key("people"), c)
-	_, err = p.Exec(ctx)
+	_, err := p.Exec(ctx)
 	return err
 }
 
@@ -308,94 +303,20 @@ func (a *Alerts) Count(ctx context.Context) (int64, error) {
 // quiet hours.
 func SendAt(now time.Time) time.Time { return clock.AfterQuiet(now) }
 
-// planScript queues, per person best first, the vacancies not planned for
-// them before, while their week has room. KEYS: queue, the week's counts,
-// alerted, then to:<id> for each vacancy of the batch. ARGV: due (ms), cap,
-// the week's TTL (s), the number of vacancies k, then per vacancy its id
-// and when its to: set expires (ms), then per person their chat, how many
-// vacancies they want m, and those vacancies' numbers (1..k) best first.
-// Returns how many it queued. Reads and writes go in batches (SMISMEMBER,
-// HMGET, ZADD, HSET, SADD), so that a batch of 1,000 people costs a few
-// dozen calls, not thousands.
-var planScript = redis.NewScript(`
-local due, cap, wttl, k = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
-local chats, lists, wanted = {}, {}, {}
-for j = 1, k do wanted[j] = {} end
-local i = 5 + 2 * k
-while i <= #ARGV do
-  local c, m = ARGV[i], tonumber(ARGV[i + 1])
-  local l = {}
-  for x = 1, m do
-    local j = tonumber(ARGV[i + 1 + x])
-    l[x] = j
-    local w = wanted[j]
-    w[#w + 1] = c
-  end
-  chats[#chats + 1] = c
-  lists[#lists + 1] = l
-  i = i + 2 + m
+// weekScript counts an alert against its person's week, unless the week
+// is full. KEYS: the week's counts. ARGV: chat, cap, the key's TTL (s).
+// Returns 1 when it may be shown, 0 when the week is full.
+var weekScript = redis.NewScript(`
+local n = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+if n > tonumber(ARGV[2]) then
+  redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
+  return 0
 end
-if #chats == 0 then return 0 end
-local function chunked(cmd, key, list, step)
-  local out = {}
-  for s = 1, #list, step do
-    local r = redis.call(cmd, key, unpack(list, s, math.min(#list, s + step - 1)))
-    if type(r) == 'table' then
-      for _, v in ipairs(r) do out[#out + 1] = v end
-    end
-  end
-  return out
-end
-local seen = {}
-for j = 1, k do
-  seen[j] = {}
-  local w = wanted[j]
-  if #w > 0 then
-    local r = chunked('SMISMEMBER', KEYS[3 + j], w, 1000)
-    for x = 1, #w do
-      if r[x] == 1 then seen[j][w[x]] = true end
-    end
-  end
-end
-local counts = chunked('HMGET', KEYS[2], chats, 1000)
-local z, h, added, queued = {}, {}, {}, 0
-for j = 1, k do added[j] = {} end
-for p = 1, #chats do
-  local c = chats[p]
-  local n = tonumber(counts[p]) or 0
-  local before = n
-  for _, j in ipairs(lists[p]) do
-    if n >= cap then break end
-    if not seen[j][c] then
-      z[#z + 1] = due
-      z[#z + 1] = c .. '|' .. ARGV[3 + 2 * j]
-      local a = added[j]
-      a[#a + 1] = c
-      n = n + 1
-      queued = queued + 1
-    end
-  end
-  if n > before then
-    h[#h + 1] = c
-    h[#h + 1] = n
-  end
-end
-if queued == 0 then return 0 end
-chunked('ZADD', KEYS[1], z, 2000)
-chunked('HSET', KEYS[2], h, 2000)
-redis.call('EXPIRE', KEYS[2], wttl)
-for j = 1, k do
-  if #added[j] > 0 then
-    chunked('SADD', KEYS[3 + j], added[j], 1000)
-    local exp = ARGV[4 + 2 * j]
-    redis.call('PEXPIREAT', KEYS[3 + j], exp)
-    redis.call('ZADD', KEYS[3], exp, ARGV[3 + 2 * j])
-  end
-end
-return queued`)
+return 1`)
 
-// planBatch is how many people one planScript call takes.
-const planBatch = 1000
+// queueBatch is how many alerts one ZADD queues.
+const queueBatch = 1000
 
 // Planned is what planning queues for one person: vacancy ids, best first.
 type Planned struct {
@@ -406,13 +327,17 @@ type Planned struct {
 // PlanImport plans the fresh vacancies of an import for everyone in the
 // index whose sectors they are in, and returns how many alerts it queued.
 // It reads only those people's records, ranks once for people who
-// answered alike, and queues, per person, the best fresh vacancies not
-// planned for them before that their week still has room for.
+// answered alike, and queues, per person, the best PerWeek of the
+// vacancies never planned before.
 func (a *Alerts) PlanImport(ctx context.Context, fresh []Vacancy, now time.Time) (int, error) {
 	if len(fresh) == 0 {
 		return 0, nil
 	}
 	if err := a.prune(ctx, now); err != nil {
+		return 0, err
+	}
+	fresh, err := a.unplanned(ctx, fresh)
+	if err != nil || len(fresh) == 0 {
 		return 0, err
 	}
 	sectors := []string{"any"}
@@ -461,20 +386,42 @@ func (a *Alerts) PlanImport(ctx context.Context, fresh []Vacancy, now time.Time)
 }
 
 // rank is the fresh vacancies s would get as alerts, best first: those of
-// their own list (never one outside their sectors), a few more than the
-// week's cap in case the best were planned before.
+// their own list (never one outside their sectors), as many as a week
+// holds.
 func (a *Alerts) rank(s vacancies.Seeker, facts []Facts, now time.Time) []string {
 	ms := newSeeker(s, now).search(facts, vacancies.Chosen)
-	ids := make([]string, 0, min(len(ms), a.PerWeek+20))
-	for _, m := range ms[:min(len(ms), a.PerWeek+20)] {
+	ids := make([]string, 0, min(len(ms), a.PerWeek))
+	for _, m := range ms[:min(len(ms), a.PerWeek)] {
 		ids = append(ids, m.Facts.ID)
 	}
 	return ids
 }
 
+// unplanned are the vacancies of vs never planned before.
+func (a *Alerts) unplanned(ctx context.Context, vs []Vacancy) ([]Vacancy, error) {
+	ids := make([]string, len(vs))
+	for i, v := range vs {
+		ids[i] = v.ID
+	}
+	scores, err := a.rdb.ZMScore(ctx, a.key("planned"), ids...).Result()
+	if err != nil {
+		return nil, err
+	}
+	var out []Vacancy
+	for i, v := range vs {
+		if scores[i] == 0 {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
 // prune drops from the index the people whose records expired with their
 // conversation.
 func (a *Alerts) prune(ctx context.Context, now time.Time) error {
+	if err := a.rdb.ZRemRangeByScore(ctx, a.key("planned"), "-inf", strconv.FormatInt(now.UnixMilli(), 10)).Err(); err != nil {
+		return err
+	}
 	gone, err := a.rdb.ZRangeByScore(ctx, a.key("ix", "until"), &redis.ZRangeBy{Min: "-inf", Max: strconv.FormatInt(now.Unix(), 10)}).Result()
 	if err != nil || len(gone) == 0 {
 		return err
@@ -488,64 +435,58 @@ func (a *Alerts) prune(ctx context.Context, now time.Time) error {
 	return a.Unindex(ctx, chats...)
 }
 
-// Queue queues plan (vacancies of vs, by id) at now, within each person's
-// weekly cap and never a vacancy planned for them before; it returns how
-// many alerts it queued.
+// Queue queues plan (vacancies of vs, by id) at now, at most PerWeek per
+// person, and marks the vacancies planned; it returns how many alerts it
+// queued. The week's cap is kept when an alert is sent (Event): an alert
+// planned for someone whose week filled meanwhile is dropped then. So
+// planning is two commands per thousand alerts, whatever the cap.
 func (a *Alerts) Queue(ctx context.Context, plan []Planned, vs []Vacancy, now time.Time) (int, error) {
-	due := SendAt(now).UnixMilli()
-	w := week(now)
-	expires := map[string]int64{}
+	due := float64(SendAt(now).UnixMilli())
+	planned := make([]redis.Z, 0, len(vs))
+	known := map[string]bool{}
 	for _, v := range vs {
 		exp := now.Add(a.RetainSent)
 		if !v.ValidThrough.IsZero() && v.ValidThrough.Add(7*24*time.Hour).Before(exp) {
 			exp = v.ValidThrough.Add(7 * 24 * time.Hour)
 		}
-		expires[v.ID] = exp.UnixMilli()
+		planned = append(planned, redis.Z{Score: float64(exp.UnixMilli()), Member: v.ID})
+		known[v.ID] = true
 	}
-	queued := 0
 	p := a.rdb.Pipeline()
-	var calls []*redis.Cmd
-	for from := 0; from < len(plan); from += planBatch {
-		batch := plan[from:min(len(plan), from+planBatch)]
-		num := map[string]int{}
-		var order []string
-		var people []any
-		for _, pl := range batch {
-			people = append(people, strconv.FormatInt(pl.Chat, 10), 0)
-			n := len(people) - 1
-			m := 0
-			for _, id := range pl.Vacancies {
-				if _, known := expires[id]; !known {
-					continue
-				}
-				j, ok := num[id]
-				if !ok {
-					order = append(order, id)
-					j = len(order)
-					num[id] = j
-				}
-				people = append(people, j)
-				m++
-			}
-			people[n] = m
+	var adds []*redis.IntCmd
+	batch := make([]redis.Z, 0, queueBatch)
+	flush := func() {
+		if len(batch) > 0 {
+			adds = append(adds, p.ZAddNX(ctx, a.key("queue"), batch...))
+			batch = make([]redis.Z, 0, queueBatch)
 		}
-		keys := []string{a.key("queue"), a.key("week", w), a.key("alerted")}
-		args := []any{due, a.PerWeek, 8 * 24 * 3600, len(order)}
-		for _, id := range order {
-			keys = append(keys, a.key("to", id))
-			args = append(args, id, expires[id])
-		}
-		calls = append(calls, planScript.Eval(ctx, p, keys, append(args, people...)...))
 	}
-	if len(calls) == 0 {
-		return 0, nil
+	for _, pl := range plan {
+		c := strconv.FormatInt(pl.Chat, 10) + "|"
+		n := 0
+		for _, id := range pl.Vacancies {
+			if n == a.PerWeek {
+				break
+			}
+			if known[id] {
+				batch = append(batch, redis.Z{Score: due, Member: c + id})
+				n++
+			}
+		}
+		if len(batch) >= queueBatch {
+			flush()
+		}
+	}
+	flush()
+	if len(planned) > 0 {
+		p.ZAddNX(ctx, a.key("planned"), planned...)
 	}
 	if _, err := p.Exec(ctx); err != nil {
 		return 0, err
 	}
-	for _, c := range calls {
-		n, _ := c.Int()
-		queued += n
+	queued := 0
+	for _, c := range adds {
+		queued += int(c.Val())
 	}
 	return queued, nil
 }
@@ -582,8 +523,19 @@ func (a *Alerts) Due(ctx context.Context, now time.Time, lease time.Duration, ma
 }
 
 // Event is what an alert shows its person: the vacancy, which the
-// conversation shows once, if it still fits and they still want alerts.
-func (a *Alerts) Event(_ context.Context, al Alert, _ time.Time) (dialogs.Event, lease.Action, error) {
+// conversation shows once, if it still fits and they still want alerts;
+// nothing when their week is full (PerWeek alerts handed out in this ISO
+// week). An alert the conversation then does not show (they stopped, it no
+// longer fits, it was shown already) still counts: a rare lost slot rather
+// than a second read of the conversation.
+func (a *Alerts) Event(ctx context.Context, al Alert, now time.Time) (dialogs.Event, lease.Action, error) {
+	ok, err := weekScript.Run(ctx, a.rdb, []string{a.key("week", week(now))}, al.Chat, a.PerWeek, 8*24*3600).Int()
+	if err != nil {
+		return dialogs.Event{}, lease.Drop, err
+	}
+	if ok == 0 {
+		return dialogs.Event{}, lease.Drop, nil
+	}
 	return dialogs.Event{ChatID: al.Chat, Kind: dialogs.KindAlert, Data: al.Vacancy}, lease.Send, nil
 }
 

@@ -62,15 +62,16 @@ type seeker struct {
 	// What they can work (setHours).
 	full, part, shifts, weekends bool
 	radius                       float64
-	// km is the distance from home to each of placeList; nil when their
-	// home is unknown.
-	km       []float64
-	homeName string
+	// km is the distance from home (a postcode of Places; "" when
+	// unknown) to each of placeList, measured when first needed
+	// (notMeasured until then).
+	km   []float64
+	home string
 }
 
 func newSeeker(s vacancies.Seeker, now time.Time) *seeker {
 	p := s.Profile
-	k := &seeker{p: p, n: s.Narrow, now: now, dutch: dutchRank(p.Dutch), radius: RadiusWithoutLicence, homeName: homeName(p)}
+	k := &seeker{p: p, n: s.Narrow, now: now, dutch: dutchRank(p.Dutch), radius: RadiusWithoutLicence}
 	if len(s.Hidden) > 0 {
 		k.hidden = make(map[string]bool, len(s.Hidden))
 		for _, id := range s.Hidden {
@@ -83,19 +84,29 @@ func newSeeker(s vacancies.Seeker, now time.Time) *seeker {
 	}
 	k.setHours()
 	if h := home(p); placeIndex(h) >= 0 {
-		k.km = make([]float64, len(placeList))
-		for i, pc := range placeList {
-			k.km[i], _ = Distance(h, pc)
-		}
+		k.home = h
 	}
 	return k
 }
 
+const notMeasured = -2
+
 func (s *seeker) distance(v *Facts) float64 {
-	if s.km == nil || v.place < 0 {
+	if s.home == "" || v.place < 0 {
 		return -1
 	}
-	return s.km[v.place]
+	if s.km == nil {
+		s.km = make([]float64, len(placeList))
+		for i := range s.km {
+			s.km[i] = notMeasured
+		}
+	}
+	if km := s.km[v.place]; km != notMeasured {
+		return km
+	}
+	km, _ := Distance(s.home, placeList[v.place])
+	s.km[v.place] = km
+	return km
 }
 
 // match applies the hard rules to v; ok is false when one is broken.
@@ -114,6 +125,9 @@ func (s *seeker) match(v *Facts) (Match, bool) {
 	}
 	return m, true
 }
+
+// homeName is where the person lives, as reasons name it.
+func (s *seeker) homeName() string { return homeName(s.p) }
 
 // explain adds m's reasons.
 func (s *seeker) explain(m *Match) {

@@ -179,11 +179,11 @@ var Reasons = []ReasonRule{
 		}},
 	{ReasonHome, "it is where they live: the same postcode (never \"0 km from\")",
 		func(s *seeker, _ *Facts, km float64) (Reason, bool) {
-			return Reason{Code: ReasonHome, Place: s.homeName}, km >= 0 && roundKm(km) == 0
+			return Reason{Code: ReasonHome, Place: s.homeName()}, km >= 0 && roundKm(km) == 0
 		}},
 	{ReasonNear, "how far it is from where they live, as the card says it",
 		func(s *seeker, _ *Facts, km float64) (Reason, bool) {
-			return Reason{Code: ReasonNear, Km: roundKm(km), Place: s.homeName}, km >= 0 && roundKm(km) > 0
+			return Reason{Code: ReasonNear, Km: roundKm(km), Place: s.homeName()}, km >= 0 && roundKm(km) > 0
 		}},
 	{ReasonNoDutch, "it asks no Dutch (not said to someone whose Dutch is fluent: it goes without saying)",
 		func(s *seeker, v *Facts, _ float64) (Reason, bool) {
