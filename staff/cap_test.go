@@ -52,4 +52,3 @@ func TestInterestedPostsOfOnePersonAreCappedPerHour(t *testing.T) {
 		t.Fatal("/forget left the count")
 	}
 }
-
