@@ -301,7 +301,7 @@ func TestReasonsReadInEveryLanguage(t *testing.T) {
 // The two figures issue #6 asks for, on the matching itself (the profiles
 // and vacancies in memory).
 //
-//	go test ./jobs -run '^$' -bench Match -benchtime 20x
+//	go test ./jobs -run '^$' -bench Match -benchtime 200x
 func BenchmarkMatchAllVacanciesOneProfile(b *testing.B) {
 	vs := manyVacancies(10000)
 	s := seekerOf(amira())

@@ -1,13 +1,15 @@
 // Package jobs is vacancies and how well they fit a jobseeker: reading
 // the formats employers and job boards publish (schema.org JobPosting as
-// JSON-LD, and a documented CSV), and matching a vacancy against the
-// orientation answers with reasons a person can read.
+// JSON-LD, and a documented CSV, see FORMAT.md) as safe plain text, and
+// matching a vacancy against the orientation answers with reasons a person
+// can read (the rules are in rules.go, for staff to review).
 //
 // It reads the orientation's answers (dialogs/orientation) and implements
 // the vacancies flow's Finder port (dialogs/vacancies); it must not import
 // Telegram or Slack packages: the conversation about vacancies belongs in
-// the flow. Catalogue keeps the vacancies in Redis; Alerts plans and queues
-// new ones for people who asked.
+// the flow. Catalogue keeps the vacancies in Redis, with compact Facts for
+// matching; Alerts keeps an index of what matching needs of the people who
+// want alerts, plans new vacancies from it and queues them.
 package jobs
 
 import (

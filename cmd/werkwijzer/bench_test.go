@@ -147,7 +147,7 @@ func BenchmarkConversationMemory(b *testing.B) {
 // vacancy is in industry: about 22,000 of them (industry, and those who
 // named no sector) get it.
 //
-//	go test ./cmd/werkwijzer -run '^$' -bench AlertsOneVacancy -benchtime 10x
+//	go test ./cmd/werkwijzer -run '^$' -bench AlertsOneVacancy -benchtime 20x
 func BenchmarkAlertsOneVacancyStoredProfiles(b *testing.B) {
 	rdb, prefix := redistest.Client(b)
 	start := time.Date(2026, 11, 23, 10, 0, 0, 0, clock.Brussels)
@@ -259,7 +259,7 @@ func BenchmarkJobsForMe(b *testing.B) {
 // changed the catalogue: what matching needs of all 10,000 vacancies is
 // read from Redis again (the first turn after each import pays this).
 //
-//	go test ./cmd/werkwijzer -run '^$' -bench JobsForMeFromRedis -benchtime 20x
+//	go test ./cmd/werkwijzer -run '^$' -bench JobsForMeFromRedis -benchtime 200x
 func BenchmarkJobsForMeFromRedis(b *testing.B) {
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, clock.Brussels)
 	cat := catalogue(b, now)
