@@ -364,7 +364,7 @@ func indexMany(b testing.TB, rdb redis.UniversalClient, a *jobs.Alerts, ps []ori
 // BenchmarkPlanAlerts plans an import of 1,000 vacancies for 100,000
 // people in the index (setup indexes them first).
 //
-//	go test ./jobs -run '^$' -bench PlanAlerts -benchtime 1x
+//	go test ./jobs -run '^$' -bench PlanAlerts -benchtime 3x
 func BenchmarkPlanAlerts(b *testing.B) {
 	rdb, prefix := redistest.Client(b)
 	vs := manyVacancies(1000)

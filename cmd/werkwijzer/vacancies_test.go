@@ -261,6 +261,23 @@ func TestJensEndToEndWithoutSlack(t *testing.T) {
 	if !hasMap {
 		t.Errorf("no map link: %+v", m.Buttons)
 	}
+
+	// Alerts on: the index holds what matching needs of Jens, from the
+	// turn's note; /forget erases it with the rest.
+	expect(t, lang, c.Press("job:alerts:on"), "alerts_on_done")
+	ctx := context.Background()
+	ix := prefix + ":{alerts}:ix:construction"
+	if ok, _ := r.m.Redis.HExists(ctx, ix, "1501").Result(); !ok {
+		t.Fatal("alerts on, but Jens is not in the index")
+	}
+	expect(t, lang, c.Send("/forget"), "forget_confirm")
+	expect(t, lang, c.Press("forget:yes"), "forget_done")
+	if ok, _ := r.m.Redis.HExists(ctx, ix, "1501").Result(); ok {
+		t.Fatal("/forget left Jens in the index")
+	}
+	if n, _ := r.m.Alerts.Count(ctx); n != 0 {
+		t.Fatalf("/forget left %d in the index", n)
+	}
 }
 
 func TestAhmedEndToEndWithSlack(t *testing.T) {
