@@ -424,7 +424,8 @@ func (t *Telegram) Send(ctx context.Context, chatID int64, msgID int, r dialogs.
 		// Keys is always a new message.
 		if r.Replace && msgID != 0 && len(r.Keys) == 0 && !r.RemoveKeys {
 			err := t.do(ctx, chatID, func(ctx context.Context) error {
-				_, err := t.API.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: chatID, MessageID: msgID, Text: r.Text, ReplyMarkup: markup})
+				_, err := t.API.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: chatID, MessageID: msgID, Text: r.Text, ReplyMarkup: markup,
+					LinkPreviewOptions: linkPreview(r)})
 				return classify(err)
 			})
 			if errors.Is(err, ErrUnreachable) {
@@ -433,7 +434,7 @@ func (t *Telegram) Send(ctx context.Context, chatID int64, msgID int, r dialogs.
 			sent = err == nil || errors.Is(err, errNotModified)
 		}
 		if !sent {
-			p := &tg.SendMessageParams{ChatID: chatID, Text: r.Text}
+			p := &tg.SendMessageParams{ChatID: chatID, Text: r.Text, LinkPreviewOptions: linkPreview(r)}
 			if markup != nil {
 				p.ReplyMarkup = markup
 			}
@@ -481,10 +482,18 @@ func keyboard(rows [][]dialogs.Button) models.ReplyMarkup {
 	kb := make([][]models.InlineKeyboardButton, len(rows))
 	for i, row := range rows {
 		for _, b := range row {
-			kb[i] = append(kb[i], models.InlineKeyboardButton{Text: b.Text, CallbackData: b.Data})
+			kb[i] = append(kb[i], models.InlineKeyboardButton{Text: b.Text, CallbackData: b.Data, URL: b.URL})
 		}
 	}
 	return &models.InlineKeyboardMarkup{InlineKeyboard: kb}
+}
+
+// linkPreview turns link previews off for a reply that asks so.
+func linkPreview(r dialogs.Reply) *models.LinkPreviewOptions {
+	if !r.NoPreview {
+		return nil
+	}
+	return &models.LinkPreviewOptions{IsDisabled: tg.True()}
 }
 
 // toEvent reads an update as a dialogs event. ok is false for updates a

@@ -161,6 +161,11 @@ func (t *Terminal) print(r dialogs.Reply) {
 	for _, row := range r.Buttons {
 		var cells []string
 		for _, b := range row {
+			if b.URL != "" {
+				// A link, not a choice: it gets no number.
+				cells = append(cells, fmt.Sprintf("[%s: %s]", b.Text, b.URL))
+				continue
+			}
 			n++
 			cells = append(cells, fmt.Sprintf("[%d] %s", n, b.Text))
 		}

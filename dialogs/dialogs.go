@@ -70,13 +70,18 @@ type Event struct {
 }
 
 // Button is one inline button. Data travels back in an Event of KindButton and
-// must stay within Telegram's 64 bytes.
+// must stay within Telegram's 64 bytes. A button with a URL opens that page
+// instead (a vacancy's application form, a map) and sends no event; its
+// Data is then empty.
 type Button struct {
 	Text string
 	Data string
 	// Role, when set, is what the button means (yes, back, done...), so
 	// that its synonyms typed in any language pick it.
 	Role Role `json:",omitempty"`
+	// URL makes a link button: pressing it opens the page, nothing
+	// comes back to the bot.
+	URL string `json:",omitempty"`
 }
 
 // Key is one button of the keyboard a channel shows in place of the
@@ -109,6 +114,10 @@ type Reply struct {
 	// RemoveKeys gives the person their own keyboard back after Keys; a
 	// reply that does it has no Buttons either.
 	RemoveKeys bool `json:"remove_keys,omitempty"`
+	// NoPreview asks the channel not to show a preview of a link in the
+	// text: a vacancy card names the employer's site, and a preview would
+	// push the card itself off a phone's screen.
+	NoPreview bool `json:",omitempty"`
 }
 
 // MaxCallbackData is Telegram's limit on inline button data, in bytes.

@@ -108,6 +108,9 @@ func (e *Engine) Handle(ctx context.Context, st *State, ev Event) (Outcome, erro
 		return Outcome{Replies: c.out, Notes: c.notes}, nil
 	}
 	c.settle()
+	for _, h := range e.router.finally {
+		h(c)
+	}
 	for key, p := range c.parts {
 		b, err := p.encode()
 		if err != nil {

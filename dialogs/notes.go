@@ -1,6 +1,9 @@
 package dialogs
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // NoteKind says what a Note tells. The values are stored with undelivered
 // turns, so they must not change once released.
@@ -36,6 +39,11 @@ const (
 	// new vacancies by message.
 	NoteAlertsOn  NoteKind = "alerts_on"
 	NoteAlertsOff NoteKind = "alerts_off"
+	// NoteMatching: what vacancy matching needs of the person changed
+	// (their answers, what "not for me" taught, alerts on or off); Data
+	// holds it (see package vacancies), so that the alerts' index stays
+	// current without reading conversations.
+	NoteMatching NoteKind = "matching"
 	// Appointments (Item names the slot or session): booked, cancelled,
 	// moved (Item is the new one), given from the waiting list, missed,
 	// and attended (for the funnel only).
@@ -85,6 +93,9 @@ type Note struct {
 	// To names the one staff member a note is for (their id in the staff
 	// tool), when no one else may read it: a phone number for its coach.
 	To string `json:"to,omitempty"`
+	// Data is what a note of a kind that carries more than staff read
+	// holds, as JSON, for the component that acts on it (NoteMatching).
+	Data json.RawMessage `json:"data,omitempty"`
 }
 
 // Field is one labelled fact of a Note.

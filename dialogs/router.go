@@ -51,6 +51,7 @@ type Router struct {
 	intercepts []func(c *Conv) (bool, error)
 	startHooks []func(c *Conv) (bool, error)
 	noteHooks  []func(c *Conv, n *Note)
+	finally    []func(c *Conv)
 	menus      []MenuRows
 	data       []DataHook
 	welcome    func(c *Conv) (string, bool)
@@ -127,6 +128,12 @@ func (r *Router) OnStart(h func(c *Conv) (done bool, err error)) {
 // OnNote sees every note a turn makes, to add what the flow knows (where
 // the person came from, say).
 func (r *Router) OnNote(h func(c *Conv, n *Note)) { r.noteHooks = append(r.noteHooks, h) }
+
+// Finally runs h at the end of every turn that keeps a state, whichever
+// flow the event went to: a flow that others must hear from when
+// something it depends on changed (the vacancies flow, when the answers
+// that matching reads do) compares and makes a note there.
+func (r *Router) Finally(h func(c *Conv)) { r.finally = append(r.finally, h) }
 
 // Menu adds rows to the menu, after those of flows registered before.
 func (r *Router) Menu(rows MenuRows) { r.menus = append(r.menus, rows) }

@@ -116,6 +116,9 @@ func (c *Conv) remember() {
 		var list []shown
 		for _, row := range c.out[i].Buttons {
 			for _, b := range row {
+				if b.URL != "" {
+					continue // a link opens a page; it is not a choice
+				}
 				list = append(list, shown{T: b.Text, D: b.Data, R: b.Role})
 			}
 		}
@@ -138,7 +141,7 @@ func (c *Conv) options() []shown {
 	for _, r := range c.out[n:] {
 		for _, row := range r.Buttons {
 			for _, b := range row {
-				if !slices.ContainsFunc(list, func(s shown) bool { return s.D == b.Data }) {
+				if b.URL == "" && !slices.ContainsFunc(list, func(s shown) bool { return s.D == b.Data }) {
 					list = append(list, shown{T: b.Text, D: b.Data, R: b.Role})
 				}
 			}

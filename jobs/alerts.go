@@ -2,9 +2,9 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -18,28 +18,56 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/lease"
 )
 
-// Alerts sends new matching vacancies to people who asked for them: at most
-// PerWeek a week each, never the same vacancy twice, never between 21:00 and
-// 08:00 (Brussels). An import is planned at once (Plan) into a queue that
-// the senders (Due, Ack) drain at Telegram's pace, across instances and
+// Alerts sends new matching vacancies to people who asked for them: the
+// best of each import, at most PerWeek a week each (counted as they are
+// sent), never the same vacancy twice, never between 21:00 and 08:00
+// (Brussels). An import is planned at once (PlanImport) into a queue
+// that the senders (Due, Ack) drain at Telegram's pace, across instances and
 // restarts.
+//
+// Planning reads only the candidates for what was imported: an index keeps,
+// per sector, a compact record of what matching needs of each person who
+// wants alerts (their answers and what "not for me" taught). The
+// conversation tells it when that changes (a dialogs.NoteMatching, which
+// Deliver hands here with the turn's other notes), and /forget erases it
+// (Forget). A conversation's part and this index live in different cluster
+// slots, so no script writes both; the note, stored with the turn's save,
+// reaches the index once the turn is delivered, and again if the turn is
+// delivered again.
 //
 // Keys, sharing the hash tag {alerts}:
 //
-//	<p>:{alerts}:people            set     chat ids that want alerts.
+//	<p>:{alerts}:ix:<sector>       hash    chat → the person's record (about 25
+//	                                       bytes), for each sector they chose
+//	                                       (orientation.Sectors) and are not
+//	                                       tired of; ix:any for those who named
+//	                                       none. Fields go with the person.
+//	<p>:{alerts}:ix:until          zset    chat → when their record expires
+//	                                       (their conversation's, a day at
+//	                                       most later): planning drops expired
+//	                                       records first.
 //	<p>:{alerts}:queue             zset    "<chat>|<vacancy id>" by when to send.
 //	<p>:{alerts}:claimed           zset    the same, being sent, by lease end.
-//	<p>:{alerts}:sent:<chat>       set     vacancy ids planned for the person
-//	                                       (never twice). TTL: RetainSent.
-//	<p>:{alerts}:week:<chat>:<w>   string  alerts planned in ISO week w. TTL: 8 days.
+//	<p>:{alerts}:planned           zset    vacancy ids planned once, by when that
+//	                                       is forgotten (RetainSent, or a week past
+//	                                       validThrough): a vacancy imported again
+//	                                       is never planned again, for anyone.
+//	<p>:{alerts}:week:<w>          hash    chat → alerts handed out in ISO week w.
+//	                                       TTL: 8 days.
 //
-// They name people: Forget removes them.
+// All but planned name people: Forget removes every trace. A vacancy is
+// planned when an import first brings it, for everyone it fits then; so
+// nobody gets it twice, and the shown-once list of the conversation
+// (vacancies.State.Alerted) catches one handed out twice. Older versions kept
+// <p>:{alerts}:people (who wants alerts), :sent:<chat> and
+// :week:<chat>:<w>; Migrate moves the first into the index once, and
+// Forget removes the others.
 type Alerts struct {
 	rdb    redis.UniversalClient
 	prefix string
 	// PerWeek caps the alerts a person gets in one ISO week.
 	PerWeek int
-	// RetainSent is how long a person's planned vacancies are remembered.
+	// RetainSent is how long a vacancy remembers whom it was planned for.
 	RetainSent time.Duration
 	// Clock tells the week that /forget erases the counts of.
 	Clock clock.Clock
@@ -59,18 +87,166 @@ func week(t time.Time) string {
 	return fmt.Sprintf("%d-W%02d", y, w)
 }
 
-// Subscribe and Unsubscribe keep the list of people who want alerts. One
-// who stops loses what was queued for them.
-func (a *Alerts) Subscribe(ctx context.Context, chat int64) error {
-	return a.rdb.SAdd(ctx, a.key("people"), chat).Err()
+// indexes are the index's hashes: one per sector, and "any".
+func (a *Alerts) indexes() []string {
+	out := make([]string, 0, len(orientation.Sectors)+1)
+	for _, s := range orientation.Sectors {
+		out = append(out, a.key("ix", s))
+	}
+	return append(out, a.key("ix", "any"))
 }
 
-// Unsubscribe takes chat off the list and out of the queue.
-func (a *Alerts) Unsubscribe(ctx context.Context, chat int64) error {
-	if err := a.rdb.SRem(ctx, a.key("people"), chat).Err(); err != nil {
-		return err
+// Index makes w what planning knows of chat: they want alerts.
+func (a *Alerts) Index(ctx context.Context, chat int64, w vacancies.Wants) error {
+	c := strconv.FormatInt(chat, 10)
+	rec := encodeWants(w)
+	p := a.rdb.TxPipeline()
+	for _, k := range a.indexes() {
+		p.HDel(ctx, k, c)
 	}
-	return a.dropQueued(ctx, chat)
+	for _, s := range indexSectors(w) {
+		p.HSet(ctx, a.key("ix", s), c, rec)
+	}
+	p.ZAdd(ctx, a.key("ix", "until"), redis.Z{Score: float64(w.Until.Unix()), Member: c})
+	_, err := p.Exec(ctx)
+	return err
+}
+
+// Unindex takes chat out of the index: they want no alerts (any more).
+func (a *Alerts) Unindex(ctx context.Context, chats ...int64) error {
+	if len(chats) == 0 {
+		return nil
+	}
+	fields := make([]string, len(chats))
+	members := make([]any, len(chats))
+	for i, c := range chats {
+		fields[i] = strconv.FormatInt(c, 10)
+		members[i] = fields[i]
+	}
+	p := a.rdb.TxPipeline()
+	for _, k := range a.indexes() {
+		p.HDel(ctx, k, fields...)
+	}
+	p.ZRem(ctx, a.key("ix", "until"), members...)
+	_, err := p.Exec(ctx)
+	return err
+}
+
+// indexSectors are the hashes w is kept in: the sectors the person chose
+// and did not turn down, or "any" for someone who named none.
+func indexSectors(w vacancies.Wants) []string {
+	k := newSeeker(vacancies.Seeker{Profile: w.Profile, Narrow: w.Narrow}, time.Time{})
+	if k.open {
+		return []string{"any"}
+	}
+	var out []string
+	for _, s := range w.Profile.Sectors {
+		if slices.Contains(orientation.Sectors, s) && !slices.Contains(w.Narrow.NoSectors, s) && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// encodeWants is w as the index keeps it: version 1, home postcode, Dutch
+// rank, licence, education rank, chosen sectors (as indexes of
+// orientation.Sectors), availability (f, p, s, w), then what "not for me"
+// taught: the km limit, the hours and the sectors taken out. Until is in
+// ix:until, so that people who answered alike have equal records.
+func encodeWants(w vacancies.Wants) string {
+	p := w.Profile
+	return strings.Join([]string{"1", home(p), strconv.Itoa(dutchRank(p.Dutch)), p.Licence,
+		strconv.Itoa(slices.Index(educationOrder, p.Education)), sectorCodes(p.Sectors), availCodes(p.Availability),
+		strconv.Itoa(w.Narrow.MaxKm), availCodes(w.Narrow.NoHours), sectorCodes(w.Narrow.NoSectors)}, "|")
+}
+
+var availOrder = []string{orientation.AvailFullTime, orientation.AvailPartTime, orientation.AvailShifts, orientation.AvailWeekends}
+
+const availLetters = "fpsw"
+
+func sectorCodes(ss []string) string {
+	var b []byte
+	for _, s := range ss {
+		if i := slices.Index(orientation.Sectors, s); i >= 0 {
+			b = append(b, byte('0'+i))
+		}
+	}
+	return string(b)
+}
+
+func availCodes(av []string) string {
+	var b []byte
+	for _, v := range av {
+		if i := slices.Index(availOrder, v); i >= 0 {
+			b = append(b, availLetters[i])
+		}
+	}
+	return string(b)
+}
+
+func decodeWants(rec string) (vacancies.Seeker, bool) {
+	f := strings.Split(rec, "|")
+	if len(f) != 10 || f[0] != "1" {
+		return vacancies.Seeker{}, false
+	}
+	var s vacancies.Seeker
+	s.Profile.Postcode = f[1]
+	if d, err := strconv.Atoi(f[2]); err == nil && d >= 0 && d < len(dutchOrder) {
+		s.Profile.Dutch = dutchOrder[d]
+	}
+	s.Profile.Licence = f[3]
+	if e, err := strconv.Atoi(f[4]); err == nil && e >= 0 && e < len(educationOrder) {
+		s.Profile.Education = educationOrder[e]
+	}
+	sectors := func(codes string) []string {
+		var out []string
+		for _, c := range []byte(codes) {
+			if i := int(c - '0'); i >= 0 && i < len(orientation.Sectors) {
+				out = append(out, orientation.Sectors[i])
+			}
+		}
+		return out
+	}
+	avail := func(codes string) []string {
+		var out []string
+		for _, c := range []byte(codes) {
+			if i := strings.IndexByte(availLetters, c); i >= 0 {
+				out = append(out, availOrder[i])
+			}
+		}
+		return out
+	}
+	s.Profile.Sectors, s.Profile.Availability = sectors(f[5]), avail(f[6])
+	s.Narrow.MaxKm, _ = strconv.Atoi(f[7])
+	s.Narrow.NoHours, s.Narrow.NoSectors = avail(f[8]), sectors(f[9])
+	return s, true
+}
+
+// Deliver keeps the index in step with what the conversations said (a
+// turn's notes): NoteMatching indexes the person or takes them out;
+// NoteAlertsOff also drops what was queued for them. Delivering a turn
+// twice does no harm.
+func (a *Alerts) Deliver(ctx context.Context, turn *dialogs.Turn) error {
+	for _, n := range turn.Notes {
+		var err error
+		switch n.Kind {
+		case dialogs.NoteMatching:
+			var w vacancies.Wants
+			if len(n.Data) == 0 {
+				err = a.Unindex(ctx, turn.ChatID)
+			} else if err = json.Unmarshal(n.Data, &w); err == nil {
+				err = a.Index(ctx, turn.ChatID, w)
+			}
+		case dialogs.NoteAlertsOff:
+			if err = a.Unindex(ctx, turn.ChatID); err == nil {
+				err = a.dropQueued(ctx, turn.ChatID)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (a *Alerts) dropQueued(ctx context.Context, chat int64) error {
@@ -98,135 +274,221 @@ func (a *Alerts) dropQueued(ctx context.Context, chat int64) error {
 // Forget removes every trace of chat, for /forget.
 func (a *Alerts) Forget(ctx context.Context, chat int64) error {
 	now := clock.Or(a.Clock).Now()
-	if err := a.Unsubscribe(ctx, chat); err != nil {
+	if err := a.Unindex(ctx, chat); err != nil {
+		return err
+	}
+	if err := a.dropQueued(ctx, chat); err != nil {
 		return err
 	}
 	c := strconv.FormatInt(chat, 10)
-	keys := []string{a.key("sent", c)}
+	p := a.rdb.Pipeline()
+	keys := []string{a.key("sent", c)} // an older version's
 	for d := 0; d <= 7; d += 7 {
-		keys = append(keys, a.key("week", c, week(now.AddDate(0, 0, -d))))
+		w := week(now.AddDate(0, 0, -d))
+		p.HDel(ctx, a.key("week", w), c)
+		keys = append(keys, a.key("week", c, w))
 	}
-	return a.rdb.Del(ctx, keys...).Err()
+	p.Del(ctx, keys...)
+	p.SRem(ctx, a.key("people"), c)
+	_, err := p.Exec(ctx)
+	return err
 }
 
-// People lists who wants alerts.
-func (a *Alerts) People(ctx context.Context) ([]int64, error) {
-	ms, err := a.rdb.SMembers(ctx, a.key("people")).Result()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]int64, 0, len(ms))
-	for _, m := range ms {
-		if c, err := strconv.ParseInt(m, 10, 64); err == nil {
-			out = append(out, c)
-		}
-	}
-	return out, nil
-}
-
-// Person is what planning needs of someone who wants alerts.
-type Person struct {
-	Chat     int64
-	Profile  orientation.Profile
-	Feedback *Feedback
+// Count is how many people the index holds.
+func (a *Alerts) Count(ctx context.Context) (int64, error) {
+	return a.rdb.ZCard(ctx, a.key("ix", "until")).Result()
 }
 
 // SendAt is when a message planned at now may go: now, or the end of the
 // quiet hours.
 func SendAt(now time.Time) time.Time { return clock.AfterQuiet(now) }
 
-// planScript queues, best first, the vacancies not planned for the person
-// before, while their week has room. KEYS: queue, sent, week. ARGV: chat,
-// due (ms), cap, sent TTL (s), then vacancy ids best first. Returns how
-// many it queued.
-var planScript = redis.NewScript(`
-local n = tonumber(redis.call('GET', KEYS[3]) or '0')
-local cap = tonumber(ARGV[3])
-local queued = 0
-for i = 5, #ARGV do
-  if n >= cap then break end
-  if redis.call('SADD', KEYS[2], ARGV[i]) == 1 then
-    redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1] .. '|' .. ARGV[i])
-    n = n + 1
-    queued = queued + 1
-  end
+// weekScript counts an alert against its person's week, unless the week
+// is full. KEYS: the week's counts. ARGV: chat, cap, the key's TTL (s).
+// Returns 1 when it may be shown, 0 when the week is full.
+var weekScript = redis.NewScript(`
+local n = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+if n > tonumber(ARGV[2]) then
+  redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
+  return 0
 end
-if queued > 0 then
-  redis.call('EXPIRE', KEYS[2], ARGV[4])
-  redis.call('SET', KEYS[3], n, 'EX', 691200)
-end
-return queued`)
+return 1`)
 
-// Plan matches new vacancies against the people who want alerts and
-// queues, per person, the best ones not sent before that their week still
-// has room for. It returns how many alerts it queued.
-func (a *Alerts) Plan(ctx context.Context, vacancies []Vacancy, people []Person, now time.Time) (int, error) {
-	due := SendAt(now).UnixMilli()
-	w := week(now)
-	queued := 0
-	p := a.rdb.Pipeline()
-	var cmds []*redis.Cmd
-	flush := func() error {
-		if len(cmds) == 0 {
-			return nil
+// queueBatch is how many alerts one ZADD queues.
+const queueBatch = 1000
+
+// Planned is what planning queues for one person: vacancy ids, best first.
+type Planned struct {
+	Chat      int64
+	Vacancies []string
+}
+
+// PlanImport plans the fresh vacancies of an import for everyone in the
+// index whose sectors they are in, and returns how many alerts it queued.
+// It reads only those people's records, ranks once for people who
+// answered alike, and queues, per person, the best PerWeek of the
+// vacancies never planned before.
+func (a *Alerts) PlanImport(ctx context.Context, fresh []Vacancy, now time.Time) (int, error) {
+	if len(fresh) == 0 {
+		return 0, nil
+	}
+	if err := a.prune(ctx, now); err != nil {
+		return 0, err
+	}
+	fresh, err := a.unplanned(ctx, fresh)
+	if err != nil || len(fresh) == 0 {
+		return 0, err
+	}
+	sectors := []string{"any"}
+	for _, v := range fresh {
+		if !slices.Contains(sectors, v.Sector) {
+			sectors = append(sectors, v.Sector)
 		}
-		if _, err := p.Exec(ctx); err != nil {
-			return err
+	}
+	cmds := make([]*redis.MapStringStringCmd, len(sectors))
+	if _, err := a.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, s := range sectors {
+			cmds[i] = p.HGetAll(ctx, a.key("ix", s))
 		}
-		for _, c := range cmds {
-			n, _ := c.Int()
-			queued += n
-		}
-		cmds = cmds[:0]
 		return nil
+	}); err != nil {
+		return 0, err
 	}
-	// Many people answer alike: rank once per kind of answers (what Score
-	// reads), and apart only for people whose "not for me" changes it.
-	best := map[string][]string{}
-	rank := func(p orientation.Profile, fb *Feedback) []string {
-		var ms []Match
-		for _, v := range vacancies {
-			if m, ok := Score(p, v, fb, now); ok {
-				ms = append(ms, m)
-			}
+	records := map[string]string{}
+	for _, c := range cmds {
+		for chat, rec := range c.Val() {
+			records[chat] = rec
 		}
-		sort.SliceStable(ms, func(i, j int) bool { return ms[i].Score > ms[j].Score })
-		// A few more than the cap, in case the best were sent before.
-		ids := make([]string, 0, min(len(ms), a.PerWeek+20))
-		for _, m := range ms[:min(len(ms), a.PerWeek+20)] {
-			ids = append(ids, m.Vacancy.ID)
-		}
-		return ids
 	}
-	for _, person := range people {
-		var ids []string
-		if person.Feedback != nil && len(person.Feedback.Rejected) > 0 {
-			ids = rank(person.Profile, person.Feedback)
-		} else {
-			k := shape(person.Profile)
-			cached, ok := best[k]
-			if !ok {
-				cached = rank(person.Profile, nil)
-				best[k] = cached
+	facts := make([]Facts, len(fresh))
+	for i, v := range fresh {
+		facts[i] = FactsOf(v)
+	}
+	ranked := map[string][]string{}
+	var plan []Planned
+	for chat, rec := range records {
+		ids, ok := ranked[rec]
+		if !ok {
+			s, valid := decodeWants(rec)
+			if valid {
+				ids = a.rank(s, facts, now)
 			}
-			ids = cached
+			ranked[rec] = ids
 		}
-		if len(ids) == 0 {
+		c, err := strconv.ParseInt(chat, 10, 64)
+		if err != nil || len(ids) == 0 {
 			continue
 		}
-		c := strconv.FormatInt(person.Chat, 10)
-		args := []any{c, due, a.PerWeek, int(a.RetainSent.Seconds())}
-		for _, id := range ids {
-			args = append(args, id)
-		}
-		cmds = append(cmds, planScript.Eval(ctx, p, []string{a.key("queue"), a.key("sent", c), a.key("week", c, w)}, args...))
-		if len(cmds) >= 500 {
-			if err := flush(); err != nil {
-				return queued, err
-			}
+		plan = append(plan, Planned{Chat: c, Vacancies: ids})
+	}
+	return a.Queue(ctx, plan, fresh, now)
+}
+
+// rank is the fresh vacancies s would get as alerts, best first: those of
+// their own list (never one outside their sectors), as many as a week
+// holds.
+func (a *Alerts) rank(s vacancies.Seeker, facts []Facts, now time.Time) []string {
+	ms := newSeeker(s, now).search(facts, vacancies.Chosen)
+	ids := make([]string, 0, min(len(ms), a.PerWeek))
+	for _, m := range ms[:min(len(ms), a.PerWeek)] {
+		ids = append(ids, m.Facts.ID)
+	}
+	return ids
+}
+
+// unplanned are the vacancies of vs never planned before.
+func (a *Alerts) unplanned(ctx context.Context, vs []Vacancy) ([]Vacancy, error) {
+	ids := make([]string, len(vs))
+	for i, v := range vs {
+		ids[i] = v.ID
+	}
+	scores, err := a.rdb.ZMScore(ctx, a.key("planned"), ids...).Result()
+	if err != nil {
+		return nil, err
+	}
+	var out []Vacancy
+	for i, v := range vs {
+		if scores[i] == 0 {
+			out = append(out, v)
 		}
 	}
-	return queued, flush()
+	return out, nil
+}
+
+// prune drops from the index the people whose records expired with their
+// conversation.
+func (a *Alerts) prune(ctx context.Context, now time.Time) error {
+	if err := a.rdb.ZRemRangeByScore(ctx, a.key("planned"), "-inf", strconv.FormatInt(now.UnixMilli(), 10)).Err(); err != nil {
+		return err
+	}
+	gone, err := a.rdb.ZRangeByScore(ctx, a.key("ix", "until"), &redis.ZRangeBy{Min: "-inf", Max: strconv.FormatInt(now.Unix(), 10)}).Result()
+	if err != nil || len(gone) == 0 {
+		return err
+	}
+	chats := make([]int64, 0, len(gone))
+	for _, g := range gone {
+		if c, err := strconv.ParseInt(g, 10, 64); err == nil {
+			chats = append(chats, c)
+		}
+	}
+	return a.Unindex(ctx, chats...)
+}
+
+// Queue queues plan (vacancies of vs, by id) at now, at most PerWeek per
+// person, and marks the vacancies planned; it returns how many alerts it
+// queued. The week's cap is kept when an alert is sent (Event): an alert
+// planned for someone whose week filled meanwhile is dropped then. So
+// planning is two commands per thousand alerts, whatever the cap.
+func (a *Alerts) Queue(ctx context.Context, plan []Planned, vs []Vacancy, now time.Time) (int, error) {
+	due := float64(SendAt(now).UnixMilli())
+	planned := make([]redis.Z, 0, len(vs))
+	known := map[string]bool{}
+	for _, v := range vs {
+		exp := now.Add(a.RetainSent)
+		if !v.ValidThrough.IsZero() && v.ValidThrough.Add(7*24*time.Hour).Before(exp) {
+			exp = v.ValidThrough.Add(7 * 24 * time.Hour)
+		}
+		planned = append(planned, redis.Z{Score: float64(exp.UnixMilli()), Member: v.ID})
+		known[v.ID] = true
+	}
+	p := a.rdb.Pipeline()
+	var adds []*redis.IntCmd
+	batch := make([]redis.Z, 0, queueBatch)
+	flush := func() {
+		if len(batch) > 0 {
+			adds = append(adds, p.ZAddNX(ctx, a.key("queue"), batch...))
+			batch = make([]redis.Z, 0, queueBatch)
+		}
+	}
+	for _, pl := range plan {
+		c := strconv.FormatInt(pl.Chat, 10) + "|"
+		n := 0
+		for _, id := range pl.Vacancies {
+			if n == a.PerWeek {
+				break
+			}
+			if known[id] {
+				batch = append(batch, redis.Z{Score: due, Member: c + id})
+				n++
+			}
+		}
+		if len(batch) >= queueBatch {
+			flush()
+		}
+	}
+	flush()
+	if len(planned) > 0 {
+		p.ZAddNX(ctx, a.key("planned"), planned...)
+	}
+	if _, err := p.Exec(ctx); err != nil {
+		return 0, err
+	}
+	queued := 0
+	for _, c := range adds {
+		queued += int(c.Val())
+	}
+	return queued, nil
 }
 
 // Alert is one queued alert.
@@ -261,64 +523,20 @@ func (a *Alerts) Due(ctx context.Context, now time.Time, lease time.Duration, ma
 }
 
 // Event is what an alert shows its person: the vacancy, which the
-// conversation shows once, if it still fits and they still want alerts.
-func (a *Alerts) Event(_ context.Context, al Alert, _ time.Time) (dialogs.Event, lease.Action, error) {
+// conversation shows once, if it still fits and they still want alerts;
+// nothing when their week is full (PerWeek alerts handed out in this ISO
+// week). An alert the conversation then does not show (they stopped, it no
+// longer fits, it was shown already) still counts: a rare lost slot rather
+// than a second read of the conversation.
+func (a *Alerts) Event(ctx context.Context, al Alert, now time.Time) (dialogs.Event, lease.Action, error) {
+	ok, err := weekScript.Run(ctx, a.rdb, []string{a.key("week", week(now))}, al.Chat, a.PerWeek, 8*24*3600).Int()
+	if err != nil {
+		return dialogs.Event{}, lease.Drop, err
+	}
+	if ok == 0 {
+		return dialogs.Event{}, lease.Drop, nil
+	}
 	return dialogs.Event{ChatID: al.Chat, Kind: dialogs.KindAlert, Data: al.Vacancy}, lease.Send, nil
-}
-
-// Conversations reads stored conversations: planning needs who still
-// agrees, still wants alerts, and what they answered. The store
-// implements it.
-type Conversations interface {
-	States(ctx context.Context, chats []int64) ([]*dialogs.State, error)
-}
-
-// PersonOf is what planning reads of a stored conversation; ok is false
-// for someone who no longer agrees or no longer wants alerts (the list of
-// people may lag behind their conversation).
-func PersonOf(chat int64, st *dialogs.State) (Person, bool) {
-	if st == nil || !st.Consented() {
-		return Person{}, false
-	}
-	v, err := vacancies.Part.Read(st)
-	if err != nil || !v.Alerts {
-		return Person{}, false
-	}
-	o, err := orientation.Part.Read(st)
-	if err != nil {
-		return Person{}, false
-	}
-	p := Person{Chat: chat, Profile: o.Profile}
-	if len(v.Rejected) > 0 {
-		p.Feedback = &Feedback{Rejected: map[string]vacancies.Rejected{}}
-		for _, r := range v.Rejected {
-			p.Feedback.Rejected[r.ID] = r
-		}
-	}
-	return p, true
-}
-
-// PlanImport plans the fresh vacancies of an import for everyone who wants
-// alerts, reading their conversations from convs.
-func (a *Alerts) PlanImport(ctx context.Context, fresh []Vacancy, convs Conversations, now time.Time) (int, error) {
-	if len(fresh) == 0 {
-		return 0, nil
-	}
-	chats, err := a.People(ctx)
-	if err != nil {
-		return 0, err
-	}
-	states, err := convs.States(ctx, chats)
-	if err != nil {
-		return 0, err
-	}
-	var people []Person
-	for i, c := range chats {
-		if p, ok := PersonOf(c, states[i]); ok {
-			people = append(people, p)
-		}
-	}
-	return a.Plan(ctx, fresh, people, now)
 }
 
 // Ack marks an alert sent.
@@ -331,36 +549,62 @@ func (a *Alerts) queue() lease.Queue {
 	return lease.Queue{RDB: a.rdb, Due: a.key("queue"), Claimed: a.key("claimed")}
 }
 
-// Deliver keeps the list of people who want alerts in step with what
-// they said (a turn's notes). Delivering a turn twice does no harm.
-func (a *Alerts) Deliver(ctx context.Context, turn *dialogs.Turn) error {
-	for _, n := range turn.Notes {
-		var err error
-		switch n.Kind {
-		case dialogs.NoteAlertsOn:
-			err = a.Subscribe(ctx, turn.ChatID)
-		case dialogs.NoteAlertsOff:
-			err = a.Unsubscribe(ctx, turn.ChatID)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // Depth is how many alerts wait, for the metrics.
 func (a *Alerts) Depth(ctx context.Context) (int64, error) {
 	return a.queue().Depth(ctx)
 }
 
-// shape is what Score reads of a profile: people with the same shape get
-// the same ranking.
-func shape(p orientation.Profile) string {
-	sec := slices.Clone(p.Sectors)
-	slices.Sort(sec)
-	av := slices.Clone(p.Availability)
-	slices.Sort(av)
-	return strings.Join([]string{home(p), p.District, p.Licence, p.Dutch, p.Education,
-		strings.Join(sec, ","), strings.Join(av, ",")}, "|")
+// Conversations reads stored conversations; the store implements it.
+// Only Migrate needs it: planning reads the index.
+type Conversations interface {
+	States(ctx context.Context, chats []int64) ([]*dialogs.State, error)
+}
+
+// WantsOfState is what the index needs of a stored conversation that
+// wants alerts, expiring retention after the person was last seen; ok is
+// false for one that does not agree, has not finished the orientation or
+// wants no alerts.
+func WantsOfState(st *dialogs.State, retention time.Duration) (vacancies.Wants, bool) {
+	if st == nil || !st.Consented() {
+		return vacancies.Wants{}, false
+	}
+	v, err := vacancies.Part.Read(st)
+	if err != nil || !v.Alerts {
+		return vacancies.Wants{}, false
+	}
+	o, err := orientation.Part.Read(st)
+	if err != nil || !o.Done() {
+		return vacancies.Wants{}, false
+	}
+	return vacancies.WantsOf(o.Profile, v.Narrow, st.LastSeen.Add(retention)), true
+}
+
+// Migrate moves an older version's list of people who want alerts
+// (<p>:{alerts}:people) into the index, reading their conversations once,
+// and removes the list. Without the list it costs one read.
+func (a *Alerts) Migrate(ctx context.Context, convs Conversations, retention time.Duration) (int, error) {
+	ms, err := a.rdb.SMembers(ctx, a.key("people")).Result()
+	if err != nil || len(ms) == 0 {
+		return 0, err
+	}
+	var chats []int64
+	for _, m := range ms {
+		if c, err := strconv.ParseInt(m, 10, 64); err == nil {
+			chats = append(chats, c)
+		}
+	}
+	states, err := convs.States(ctx, chats)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for i, c := range chats {
+		if w, ok := WantsOfState(states[i], retention); ok {
+			if err := a.Index(ctx, c, w); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, a.rdb.Del(ctx, a.key("people")).Err()
 }

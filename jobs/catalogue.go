@@ -3,6 +3,8 @@ package jobs
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"sort"
 	"time"
 
@@ -17,8 +19,17 @@ import (
 // Redis Cluster too (none names a person):
 //
 //	<p>:{vac}:v:<id>          string  the Vacancy (JSON). TTL: a week past validThrough.
-//	<p>:{vac}:all             zset    every vacancy id, by validThrough (ms; 0: none).
+//	<p>:{vac}:all             zset    every vacancy id, by validThrough (ms; 0: none);
+//	                                  ids a week past it are pruned by the next import.
 //	<p>:{vac}:src:<source>    set     the ids a source offers.
+//	<p>:{vac}:facts           hash    id → what matching reads of it (Facts, about
+//	                                  40 bytes), so that a search reads no
+//	                                  description; pruned with all.
+//	<p>:{vac}:ver             string  a counter every import that changed something
+//	                                  raises, so that a finder's copy of the
+//	                                  facts is known current with one GET.
+//
+// The catalogue's keys live as long as the catalogue: they hold no person.
 type Catalogue struct {
 	rdb    redis.UniversalClient
 	prefix string
@@ -103,6 +114,7 @@ func (c *Catalogue) Import(ctx context.Context, source string, vacancies []Vacan
 		p.Set(ctx, c.key("v", v.ID), body, ttl)
 		p.ZAdd(ctx, c.key("all"), redis.Z{Score: score, Member: v.ID})
 		p.SAdd(ctx, c.key("src", source), v.ID)
+		p.HSet(ctx, c.key("facts"), v.ID, encodeFacts(FactsOf(v)))
 	}
 	for _, id := range old {
 		if !keep[id] {
@@ -110,10 +122,110 @@ func (c *Catalogue) Import(ctx context.Context, source string, vacancies []Vacan
 			p.Del(ctx, c.key("v", id))
 			p.ZRem(ctx, c.key("all"), id)
 			p.SRem(ctx, c.key("src", source), id)
+			p.HDel(ctx, c.key("facts"), id)
 		}
+	}
+	// Vacancies a week past validThrough are gone from Redis already;
+	// their ids go too, whichever source had them.
+	stale, err := c.rdb.ZRangeByScore(ctx, c.key("all"), &redis.ZRangeBy{Min: "1", Max: fmt.Sprint(now.Add(-7 * 24 * time.Hour).UnixMilli())}).Result()
+	if err != nil {
+		return res, err
+	}
+	if len(stale) > 0 {
+		members := make([]any, len(stale))
+		for i, id := range stale {
+			members[i] = id
+		}
+		p.ZRem(ctx, c.key("all"), members...)
+		p.HDel(ctx, c.key("facts"), stale...)
+	}
+	if res.Added+res.Updated+res.Withdrawn+len(stale) > 0 {
+		p.Incr(ctx, c.key("ver"))
+	}
+	if err := c.ensureFacts(ctx); err != nil {
+		return res, err
 	}
 	_, err = p.Exec(ctx)
 	return res, err
+}
+
+// ensureFacts builds the facts of a catalogue that an older version stored
+// without them (the version key is missing then), once.
+func (c *Catalogue) ensureFacts(ctx context.Context) error {
+	n, err := c.rdb.Exists(ctx, c.key("ver")).Result()
+	if err != nil || n == 1 {
+		return err
+	}
+	vs, err := c.Active(ctx, time.Time{})
+	if err != nil {
+		return err
+	}
+	p := c.rdb.TxPipeline()
+	for _, v := range vs {
+		p.HSet(ctx, c.key("facts"), v.ID, encodeFacts(FactsOf(v)))
+	}
+	p.Incr(ctx, c.key("ver"))
+	_, err = p.Exec(ctx)
+	return err
+}
+
+// Version is the catalogue's version: it changes with every import that
+// changed what is offered.
+func (c *Catalogue) Version(ctx context.Context) (int64, error) {
+	n, err := c.rdb.Get(ctx, c.key("ver")).Int64()
+	if errors.Is(err, redis.Nil) {
+		if err := c.ensureFacts(ctx); err != nil {
+			return 0, err
+		}
+		return c.rdb.Get(ctx, c.key("ver")).Int64()
+	}
+	return n, err
+}
+
+// Facts are what matching reads of every vacancy in the catalogue (the
+// expired ones too, until they are pruned), in no order.
+func (c *Catalogue) Facts(ctx context.Context) ([]Facts, error) {
+	all, err := c.rdb.HGetAll(ctx, c.key("facts")).Result()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Facts, 0, len(all))
+	for id, s := range all {
+		f, err := decodeFacts(id, s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// Get reads the vacancies with ids, in order; nil for one that is gone.
+func (c *Catalogue) Get(ctx context.Context, ids ...string) ([]*Vacancy, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = c.key("v", id)
+	}
+	vals, err := c.rdb.MGet(ctx, keys...).Result()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Vacancy, len(ids))
+	for i, v := range vals {
+		s, ok := v.(string)
+		if !ok {
+			continue
+		}
+		var vac Vacancy
+		if err := json.Unmarshal([]byte(s), &vac); err != nil {
+			return nil, err
+		}
+		out[i] = &vac
+	}
+	return out, nil
 }
 
 // Active returns every vacancy that may be shown at now.

@@ -16,7 +16,8 @@ import (
 var CSVColumns = []string{"id", "title", "employer", "postcode",
 	"description", "street", "locality", "employment_type", "date_posted", "valid_through",
 	"sector", "industry", "occupation", "education", "experience",
-	"salary_min", "salary_max", "salary_unit", "url",
+	"salary_min", "salary_max", "salary_unit", "contract", "url",
+	"contact_name", "contact_phone", "contact_email",
 	"dutch_level", "driving_licence", "shifts", "weekends"}
 
 // ParseCSV reads vacancies from CSV with a header row of CSVColumns
@@ -72,10 +73,12 @@ func ParseCSV(data []byte) ([]Vacancy, error) {
 		if len(rec) != len(header) {
 			return nil, &RecordError{where, fmt.Sprintf("%d fields, the header has %d", len(rec), len(header))}
 		}
-		v := Vacancy{ID: get("id"), Title: PlainText(get("title")), Employer: get("employer"), Postcode: get("postcode"),
-			Description: PlainText(get("description")), Street: get("street"), Locality: get("locality"),
-			Experience: get("experience"), URL: get("url"), Dutch: strings.ToLower(get("dutch_level")),
-			Licence: strings.ToLower(get("driving_licence")), SalaryUnit: strings.ToUpper(get("salary_unit"))}
+		v := Vacancy{ID: get("id"), Title: Line(get("title")), Employer: Line(get("employer")), Postcode: get("postcode"),
+			Description: Safe(PlainText(get("description"))), Street: Line(get("street")), Locality: Line(get("locality")),
+			Experience: Line(get("experience")), URL: get("url"), Dutch: strings.ToLower(get("dutch_level")),
+			Licence: strings.ToLower(get("driving_licence")), SalaryUnit: strings.ToUpper(get("salary_unit")),
+			Contract: strings.ToLower(get("contract")), ContactName: Line(get("contact_name")),
+			ContactPhone: Line(get("contact_phone")), ContactEmail: Line(get("contact_email"))}
 		switch t := strings.ToLower(get("employment_type")); t {
 		case "", "full_time":
 			v.FullTime = true

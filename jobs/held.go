@@ -15,22 +15,20 @@ import (
 
 var _ vacancies.AlertLog = (*Alerts)(nil)
 
-// Held is what the alerts keep on chat, for /mydata: whether they are on
-// the list, the vacancies planned for them (sent or still to send), those
-// still waiting to be sent, and this week's count.
+// Held is what the alerts keep on chat, for /mydata: whether they are in
+// the index of people who get alerts, the vacancies still waiting to be
+// sent to them, and how many were handed out this week. (Which vacancies
+// were sent is in their conversation: vacancies.State.Alerted.)
 func (a *Alerts) Held(ctx context.Context, chat int64) (vacancies.AlertsHeld, error) {
 	var h vacancies.AlertsHeld
 	c := strconv.FormatInt(chat, 10)
 	p := a.rdb.Pipeline()
-	on := p.SIsMember(ctx, a.key("people"), c)
-	planned := p.SMembers(ctx, a.key("sent", c))
-	n := p.Get(ctx, a.key("week", c, week(clock.Or(a.Clock).Now())))
+	on := p.ZScore(ctx, a.key("ix", "until"), c)
+	n := p.HGet(ctx, a.key("week", week(clock.Or(a.Clock).Now())), c)
 	if _, err := p.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return h, err
 	}
-	h.Subscribed = on.Val()
-	h.Planned = planned.Val()
-	slices.Sort(h.Planned)
+	h.Subscribed = on.Err() == nil
 	h.ThisWeek, _ = strconv.Atoi(n.Val())
 	for _, k := range []string{a.key("queue"), a.key("claimed")} {
 		it := a.rdb.ZScan(ctx, k, 0, c+"|*", 500).Iterator()
@@ -43,5 +41,7 @@ func (a *Alerts) Held(ctx context.Context, chat int64) (vacancies.AlertsHeld, er
 			return h, err
 		}
 	}
+	slices.Sort(h.Queued)
+	h.Planned = h.Queued
 	return h, nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
+	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
 	"github.com/werkwijzer/werkwijzer/jobs"
 )
 
@@ -189,7 +190,7 @@ func TestSampleIsUsable(t *testing.T) {
 	if len(places) < 15 {
 		t.Errorf("sample vacancies in only %d places", len(places))
 	}
-	if got := jobs.Best(amira(), vs, nil, now, 0, 5); len(got) != 5 {
+	if got := jobs.Best(seekerOf(amira()), vs, vacancies.Chosen, now, 0, 5); len(got) != 5 {
 		t.Fatalf("the sample offers Amira %d vacancies", len(got))
 	}
 }

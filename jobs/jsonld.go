@@ -158,15 +158,18 @@ func date(s string, endOfDay bool) (time.Time, error) {
 func posting(m map[string]any) (Vacancy, error) {
 	v := Vacancy{
 		ID:       text(m["identifier"]),
-		Title:    PlainText(text(m["title"])),
-		Employer: text(m["hiringOrganization"]),
+		Title:    Line(text(m["title"])),
+		Employer: Line(text(m["hiringOrganization"])),
 		URL:      text(m["url"]),
 	}
 	if v.ID == "" {
 		v.ID = v.URL // many boards give only the URL; it is stable too
 	}
 	if d, ok := m["description"].(string); ok {
-		v.Description = PlainText(d)
+		v.Description = Safe(PlainText(d))
+	}
+	if c := first(m["applicationContact"]); c != nil {
+		v.ContactName, v.ContactPhone, v.ContactEmail = Line(text(c["name"])), Line(text(c["telephone"])), Line(text(c["email"]))
 	}
 	var err error
 	if v.Posted, err = date(text(m["datePosted"]), false); err != nil {
@@ -182,6 +185,7 @@ func posting(m map[string]any) (Vacancy, error) {
 		case string:
 			v.Street, v.Postcode, v.Locality = splitAddress(a)
 		}
+		v.Street, v.Locality = Line(v.Street), Line(v.Locality)
 	}
 	for _, t := range list(m["employmentType"]) {
 		switch strings.ToUpper(strings.ReplaceAll(t, "-", "_")) {
@@ -189,6 +193,8 @@ func posting(m map[string]any) (Vacancy, error) {
 			v.FullTime = true
 		case "PART_TIME":
 			v.PartTime = true
+		case "TEMPORARY":
+			v.Contract = ContractTemporary
 		}
 	}
 	if s := first(m["baseSalary"]); s != nil {
@@ -210,7 +216,7 @@ func posting(m map[string]any) (Vacancy, error) {
 			v.Experience = months + " months"
 		}
 	} else {
-		v.Experience = text(m["experienceRequirements"])
+		v.Experience = Line(text(m["experienceRequirements"]))
 	}
 	for _, p := range asList(m["additionalProperty"]) {
 		pm, _ := p.(map[string]any)
@@ -226,6 +232,8 @@ func posting(m map[string]any) (Vacancy, error) {
 			v.Weekends = val == "true" || val == "yes"
 		case "sector":
 			v.Sector = val
+		case "contract":
+			v.Contract = val
 		}
 	}
 	return v, nil

@@ -10,36 +10,13 @@ import (
 	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
 )
 
-// Radius is how far, in km between postcode centres, a workplace may be:
-// farther is a hard mismatch. Someone with a licence can drive; without,
-// public transport from Antwerp reaches about this far in an hour.
-const (
-	RadiusWithoutLicence = 20
-	RadiusWithLicence    = 40
-)
-
-// ReasonCode names one reason a vacancy fits; the person reads it in their
-// language through the message "reason_<code>".
-type ReasonCode string
-
-// The reasons shown to a person.
-const (
-	ReasonSector     ReasonCode = "sector"      // in a sector they chose
-	ReasonNear       ReasonCode = "near"        // Km from Place
-	ReasonDutch      ReasonCode = "dutch"       // the Dutch needed is what they speak, or less
-	ReasonNoDutch    ReasonCode = "no_dutch"    // no Dutch needed
-	ReasonHours      ReasonCode = "hours"       // part-time, as they want
-	ReasonNoDiploma  ReasonCode = "no_diploma"  // no diploma asked
-	ReasonLicenceUse ReasonCode = "licence_use" // their licence is wanted
-)
-
 // Reason is one reason, with what its message needs.
 type Reason struct {
 	Code   ReasonCode
 	Sector string // ReasonSector
 	Km     int    // ReasonNear
-	Place  string // ReasonNear: the person's district or postcode place
-	Dutch  string // ReasonDutch: the level needed
+	Place  string // ReasonHome, ReasonNear: the person's district or postcode place
+	Dutch  string // ReasonDutch: the level it asks
 }
 
 // MessageID is the locale message that shows r.
@@ -61,36 +38,188 @@ func (r Reason) Text(t Translator) string {
 
 // Match is a vacancy that fits, how well, and why.
 type Match struct {
-	Vacancy Vacancy
-	Score   int
+	Facts Facts
+	// Fit is 0 for a vacancy no soft rule applies to, one lower for
+	// each that does.
+	Fit int
+	// Km is the distance from the person's home; -1 when unknown.
+	Km float64
+	// Outside: in a sector the person did not choose.
+	Outside bool
 	Reasons []Reason
-	Km      float64 // -1 when unknown
 }
 
-// Feedback is what a person said of vacancies they saw: rejected ones are
-// never shown again, and lower similar ones.
-type Feedback struct {
-	Rejected map[string]vacancies.Rejected
+// seeker is a person as the rules read them, prepared once per search.
+type seeker struct {
+	p      orientation.Profile
+	n      vacancies.Narrow
+	hidden map[string]bool
+	now    time.Time
+	// dutch is their Dutch's rank (-1 unknown).
+	dutch int
+	// open: they named no sector, so every sector is theirs.
+	open bool
+	// What they can work (setHours).
+	full, part, shifts, weekends bool
+	radius                       float64
+	// km is the distance from home (a postcode of Places; "" when
+	// unknown) to each of placeList, measured when first needed
+	// (notMeasured until then).
+	km   []float64
+	home string
 }
 
-func hoursOf(v Vacancy) string {
-	switch {
-	case v.FullTime && v.PartTime:
-		return "both"
-	case v.PartTime:
-		return "part"
+func newSeeker(s vacancies.Seeker, now time.Time) *seeker {
+	p := s.Profile
+	k := &seeker{p: p, n: s.Narrow, now: now, dutch: dutchRank(p.Dutch), radius: RadiusWithoutLicence}
+	if len(s.Hidden) > 0 {
+		k.hidden = make(map[string]bool, len(s.Hidden))
+		for _, id := range s.Hidden {
+			k.hidden[id] = true
+		}
 	}
-	return "full"
+	k.open = !slices.ContainsFunc(p.Sectors, func(x string) bool { return x != orientation.SectorOther })
+	if p.Licence == orientation.LicenceB || p.Licence == orientation.LicenceC {
+		k.radius = RadiusWithLicence
+	}
+	k.setHours()
+	if h := home(p); placeIndex(h) >= 0 {
+		k.home = h
+	}
+	return k
 }
 
-// Reject records "not for me" on v, with its features, so that similar
-// vacancies rank lower.
-func (f *Feedback) Reject(p orientation.Profile, v Vacancy, why vacancies.Why) {
-	if f.Rejected == nil {
-		f.Rejected = map[string]vacancies.Rejected{}
+const notMeasured = -2
+
+func (s *seeker) distance(v *Facts) float64 {
+	if s.home == "" || v.place < 0 {
+		return -1
 	}
-	km, _ := Distance(home(p), v.Postcode)
-	f.Rejected[v.ID] = vacancies.Rejected{ID: v.ID, Why: why, Sector: v.Sector, Km: km, Hours: hoursOf(v), Shifts: v.Shifts}
+	if s.km == nil {
+		s.km = make([]float64, len(placeList))
+		for i := range s.km {
+			s.km[i] = notMeasured
+		}
+	}
+	if km := s.km[v.place]; km != notMeasured {
+		return km
+	}
+	km, _ := Distance(s.home, placeList[v.place])
+	s.km[v.place] = km
+	return km
+}
+
+// match applies the hard rules to v; ok is false when one is broken.
+func (s *seeker) match(v *Facts) (Match, bool) {
+	km := s.distance(v)
+	for i := range Hard {
+		if Hard[i].Breaks(s, v, km) {
+			return Match{}, false
+		}
+	}
+	m := Match{Facts: *v, Km: km, Outside: !s.inTheirSectors(v)}
+	for i := range Soft {
+		if Soft[i].Applies(s, v) {
+			m.Fit--
+		}
+	}
+	return m, true
+}
+
+// homeName is where the person lives, as reasons name it.
+func (s *seeker) homeName() string { return homeName(s.p) }
+
+// explain adds m's reasons.
+func (s *seeker) explain(m *Match) {
+	m.Reasons = m.Reasons[:0]
+	for _, r := range Reasons {
+		if reason, ok := r.Give(s, &m.Facts, m.Km); ok {
+			m.Reasons = append(m.Reasons, reason)
+		}
+	}
+}
+
+// search ranks facts for s: the fitting ones of list, best first.
+// Reasons are left to explain, for the few that are shown.
+func (s *seeker) search(facts []Facts, list vacancies.List) []Match {
+	var out []Match
+	for i := range facts {
+		m, ok := s.match(&facts[i])
+		if ok && m.Outside == (list == vacancies.Outside) {
+			out = append(out, m)
+		}
+	}
+	sortMatches(out)
+	return out
+}
+
+// sortMatches orders by fit, then distance (unknown last), then the
+// newest, then the id, so that pages of one list never overlap.
+func sortMatches(ms []Match) {
+	far := func(km float64) float64 {
+		if km < 0 {
+			return math.Inf(1)
+		}
+		return km
+	}
+	sort.Slice(ms, func(i, j int) bool {
+		a, b := &ms[i], &ms[j]
+		if a.Fit != b.Fit {
+			return a.Fit > b.Fit
+		}
+		if ka, kb := far(a.Km), far(b.Km); ka != kb {
+			return ka < kb
+		}
+		if !a.Facts.Posted.Equal(b.Facts.Posted) {
+			return a.Facts.Posted.After(b.Facts.Posted)
+		}
+		return a.Facts.ID < b.Facts.ID
+	})
+}
+
+// Score matches one vacancy against a person; ok is false when a hard
+// rule excludes it (Broken says which).
+func Score(s vacancies.Seeker, v Vacancy, now time.Time) (Match, bool) {
+	k := newSeeker(s, now)
+	f := FactsOf(v)
+	m, ok := k.match(&f)
+	if ok {
+		k.explain(&m)
+	}
+	return m, ok
+}
+
+// Broken names the hard rules v breaks for s.
+func Broken(s vacancies.Seeker, v Vacancy, now time.Time) []string {
+	k := newSeeker(s, now)
+	f := FactsOf(v)
+	km := k.distance(&f)
+	var out []string
+	for _, r := range Hard {
+		if r.Breaks(k, &f, km) {
+			out = append(out, r.Name)
+		}
+	}
+	return out
+}
+
+// Best ranks vacancies for a person: the fitting ones of list, best first,
+// from offset, at most n, with their reasons.
+func Best(s vacancies.Seeker, vs []Vacancy, list vacancies.List, now time.Time, offset, n int) []Match {
+	facts := make([]Facts, len(vs))
+	for i, v := range vs {
+		facts[i] = FactsOf(v)
+	}
+	k := newSeeker(s, now)
+	ms := k.search(facts, list)
+	if offset >= len(ms) {
+		return nil
+	}
+	ms = ms[offset:min(len(ms), offset+n)]
+	for i := range ms {
+		k.explain(&ms[i])
+	}
+	return ms
 }
 
 // home is the person's postcode: typed, or their district's.
@@ -118,149 +247,19 @@ func homeName(p orientation.Profile) string {
 	return home(p)
 }
 
-// Score matches one vacancy against a person's answers. ok is false for a
-// hard mismatch (each rule below says which are); the rest rank by score,
-// higher first, and carry the reasons that make them fit.
-//
-// Hard mismatches:
-//   - a driving licence the person does not have (C needs C; B needs B or C);
-//   - Dutch two levels above theirs, or "conversational" or more for
-//     someone with none;
-//   - farther than the radius (RadiusWithLicence with a licence, else
-//     RadiusWithoutLicence), when both postcodes are known;
-//   - full-time only, for someone who wants only part-time;
-//   - a higher-education degree for someone without one;
-//   - a vacancy past validThrough, or one they said was not for them.
-//
-// Soft (rank lower): another sector than the ones they chose ("other" is
-// open to any), shifts or weekends they did not say they can do, Dutch one
-// level above theirs, a secondary diploma they do not have, distance, and
-// vacancies like one they said was not for them.
-func Score(p orientation.Profile, v Vacancy, fb *Feedback, now time.Time) (Match, bool) {
-	m := Match{Vacancy: v, Score: 100, Km: -1}
-	if !v.Active(now) {
-		return m, false
-	}
-	if fb != nil {
-		if _, no := fb.Rejected[v.ID]; no {
-			return m, false
+// PlaceName is where a vacancy is, as its card says: the district or town
+// of its postcode, else the locality the feed gave, else the postcode.
+func PlaceName(v Vacancy) string {
+	for _, d := range orientation.Districts {
+		if d.Postcode == v.Postcode {
+			return d.Name
 		}
 	}
-	licence := p.Licence
-	switch v.Licence {
-	case orientation.LicenceC:
-		if licence != orientation.LicenceC {
-			return m, false
-		}
-		m.Reasons = append(m.Reasons, Reason{Code: ReasonLicenceUse})
-	case orientation.LicenceB:
-		if licence != orientation.LicenceB && licence != orientation.LicenceC {
-			return m, false
-		}
-		m.Reasons = append(m.Reasons, Reason{Code: ReasonLicenceUse})
+	if pl, ok := Places[v.Postcode]; ok {
+		return pl.Name
 	}
-	if v.Dutch != "" && p.Dutch != "" {
-		need, have := dutchRank(v.Dutch), dutchRank(p.Dutch)
-		switch {
-		case need-have >= 2 || (have == 0 && need >= 2):
-			return m, false
-		case need > have:
-			m.Score -= 25
-		case need == 0:
-			m.Reasons = append(m.Reasons, Reason{Code: ReasonNoDutch})
-		default:
-			m.Reasons = append(m.Reasons, Reason{Code: ReasonDutch, Dutch: v.Dutch})
-		}
+	if l := Line(v.Locality); l != "" {
+		return l
 	}
-	if km, ok := Distance(home(p), v.Postcode); ok {
-		m.Km = km
-		radius := float64(RadiusWithoutLicence)
-		if licence == orientation.LicenceB || licence == orientation.LicenceC {
-			radius = RadiusWithLicence
-		}
-		if km > radius {
-			return m, false
-		}
-		m.Score -= int(km)
-		m.Reasons = append(m.Reasons, Reason{Code: ReasonNear, Km: int(math.Round(km)), Place: homeName(p)})
-	}
-	wantsFull, wantsPart := slices.Contains(p.Availability, orientation.AvailFullTime), slices.Contains(p.Availability, orientation.AvailPartTime)
-	switch {
-	case v.FullTime && !v.PartTime && wantsPart && !wantsFull:
-		return m, false
-	case v.PartTime && wantsPart:
-		m.Reasons = append(m.Reasons, Reason{Code: ReasonHours})
-	case v.PartTime && !v.FullTime && wantsFull && !wantsPart:
-		m.Score -= 15
-	}
-	if v.Shifts && !slices.Contains(p.Availability, orientation.AvailShifts) {
-		m.Score -= 15
-	}
-	if v.Weekends && !slices.Contains(p.Availability, orientation.AvailWeekends) {
-		m.Score -= 10
-	}
-	switch {
-	case v.Education == orientation.EducationHigher && p.Education != "" && p.Education != orientation.EducationHigher:
-		return m, false
-	case v.Education == orientation.EducationSecondary && (p.Education == orientation.EducationPrimary || p.Education == orientation.EducationSecondaryUnfinished):
-		m.Score -= 20
-	case v.Education == "":
-		m.Reasons = append(m.Reasons, Reason{Code: ReasonNoDiploma})
-	}
-	chose := slices.DeleteFunc(slices.Clone(p.Sectors), func(s string) bool { return s == orientation.SectorOther })
-	switch {
-	case slices.Contains(chose, v.Sector):
-		m.Score += 30
-		m.Reasons = append([]Reason{{Code: ReasonSector, Sector: v.Sector}}, m.Reasons...)
-	case len(chose) > 0 && !slices.Contains(p.Sectors, orientation.SectorOther):
-		m.Score -= 40
-	}
-	if fb != nil {
-		for _, r := range fb.Rejected {
-			switch r.Why {
-			case vacancies.WrongSector:
-				if r.Sector == v.Sector {
-					m.Score -= 30
-				}
-			case vacancies.TooFar:
-				if m.Km >= 0 && m.Km >= r.Km-1 {
-					m.Score -= 20
-				}
-			case vacancies.WrongHours:
-				if r.Hours == hoursOf(v) && r.Shifts == v.Shifts {
-					m.Score -= 20
-				}
-			default:
-				if r.Sector == v.Sector {
-					m.Score -= 5
-				}
-			}
-		}
-	}
-	return m, true
-}
-
-// Best ranks vacancies for a person: the fitting ones, best first (nearer
-// first among equals, then the newest), from offset, at most n.
-func Best(p orientation.Profile, vacancies []Vacancy, fb *Feedback, now time.Time, offset, n int) []Match {
-	var out []Match
-	for _, v := range vacancies {
-		if m, ok := Score(p, v, fb, now); ok {
-			out = append(out, m)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Score != b.Score {
-			return a.Score > b.Score
-		}
-		if a.Km != b.Km {
-			return a.Km < b.Km
-		}
-		return a.Vacancy.Posted.After(b.Vacancy.Posted)
-	})
-	if offset >= len(out) {
-		return nil
-	}
-	return out[offset:min(len(out), offset+n)]
+	return v.Postcode
 }

@@ -3,6 +3,7 @@ package jobs
 import (
 	"strings"
 	_ "time/tzdata" // Europe/Brussels must load on machines without zoneinfo
+	"unicode"
 
 	"golang.org/x/net/html"
 
@@ -84,4 +85,36 @@ func tidy(s string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Line reduces feed text that a card shows on one line (a title, an
+// employer, a place, a contact) to safe plain text: HTML reduced to its
+// text ("<b>Evil</b>" is "Evil"), line breaks and runs of space folded to
+// one space, and the controls that change the direction of text or hide
+// what follows removed. Telegram and Slack show text without markup, so
+// this is all that stands between a feed and the card.
+func Line(s string) string {
+	return strings.Join(strings.Fields(Safe(PlainText(s))), " ")
+}
+
+// Safe removes from plain text the characters that reorder or hide text
+// when it is shown: the bidirectional embeddings, overrides and isolates
+// (U+202A–U+202E, U+2066–U+2069), the direction marks (U+200E, U+200F,
+// U+061C) and other control characters but the line break. A feed has no
+// business with any of them, and U+202E turns "exe.txt" into "txt.exe"
+// in Telegram and in Slack.
+func Safe(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n':
+			return r
+		case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x200E, r == 0x200F, r == 0x061C:
+			return -1
+		case r == '\t' || r == '\r':
+			return ' '
+		case unicode.IsControl(r):
+			return -1
+		}
+		return r
+	}, s)
 }

@@ -1,17 +1,20 @@
 // Package jobs is vacancies and how well they fit a jobseeker: reading
 // the formats employers and job boards publish (schema.org JobPosting as
-// JSON-LD, and a documented CSV), and matching a vacancy against the
-// orientation answers with reasons a person can read.
+// JSON-LD, and a documented CSV, see FORMAT.md) as safe plain text, and
+// matching a vacancy against the orientation answers with reasons a person
+// can read (the rules are in rules.go, for staff to review).
 //
 // It reads the orientation's answers (dialogs/orientation) and implements
 // the vacancies flow's Finder port (dialogs/vacancies); it must not import
 // Telegram or Slack packages: the conversation about vacancies belongs in
-// the flow. Catalogue keeps the vacancies in Redis; Alerts plans and queues
-// new ones for people who asked.
+// the flow. Catalogue keeps the vacancies in Redis, with compact Facts for
+// matching; Alerts keeps an index of what matching needs of the people who
+// want alerts, plans new vacancies from it and queues them.
 package jobs
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -49,7 +52,40 @@ type Vacancy struct {
 	SalaryMin  float64 `json:"salary_min,omitempty"`
 	SalaryMax  float64 `json:"salary_max,omitempty"`
 	SalaryUnit string  `json:"salary_unit,omitempty"` // HOUR, MONTH, YEAR
-	URL        string  `json:"url,omitempty"`
+	// Contract is ContractPermanent, ContractTemporary, ContractInterim or
+	// "" (not said).
+	Contract string `json:"contract,omitempty"`
+	// URL is where to apply: an http or https page.
+	URL string `json:"url,omitempty"`
+	// Contact is whom to apply to at the employer, when the feed says.
+	ContactName  string `json:"contact_name,omitempty"`
+	ContactPhone string `json:"contact_phone,omitempty"`
+	ContactEmail string `json:"contact_email,omitempty"`
+}
+
+// The kinds of contract a card names.
+const (
+	ContractPermanent = "permanent"
+	ContractTemporary = "temporary"
+	ContractInterim   = "interim"
+)
+
+// Contracts lists them.
+var Contracts = []string{ContractPermanent, ContractTemporary, ContractInterim}
+
+// ApplyURL is v.URL when a phone can open it as a button (http or https,
+// with a host), else "": Telegram refuses a message whose URL button it
+// cannot read.
+func (v Vacancy) ApplyURL() string {
+	if okURL(v.URL) {
+		return v.URL
+	}
+	return ""
+}
+
+func okURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && len(s) <= 2000
 }
 
 // Active reports whether v may be shown at now: not past validThrough.
@@ -94,6 +130,10 @@ func (v *Vacancy) validate() error {
 		return fmt.Errorf("Dutch level %q: want none, little, conversational or fluent", v.Dutch)
 	case v.Licence != "" && !slices.Contains([]string{orientation.LicenceNone, orientation.LicenceB, orientation.LicenceC}, v.Licence):
 		return fmt.Errorf("driving licence %q: want none, b or c", v.Licence)
+	case v.Contract != "" && !slices.Contains(Contracts, v.Contract):
+		return fmt.Errorf("contract %q: want permanent, temporary or interim", v.Contract)
+	case v.URL != "" && !okURL(v.URL):
+		return fmt.Errorf("url %q: want an http or https address", v.URL)
 	}
 	if !v.FullTime && !v.PartTime {
 		v.FullTime = true // JobPosting's default reading: a job is full-time unless it says otherwise

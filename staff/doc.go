@@ -46,6 +46,9 @@
 //
 //	<p>:{u<id>}:staffq          set     the outbox entry ids of one person, so
 //	                                    that /forget finds them. TTL: retention.
+//	<p>:{u<id>}:staffcap        string  the person's "interested" posts in the
+//	                                    hour since the first (InterestedPerHour
+//	                                    caps them). TTL: 1 h.
 //	<p>:{staff}:outbox          stream  notifications not yet posted (JSON), read
 //	                                    by the consumer group "posters"; an entry
 //	                                    is deleted once Slack accepted it and the

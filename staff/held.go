@@ -3,6 +3,9 @@ package staff
 import (
 	"context"
 	"encoding/json"
+	"errors"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/dialogs/privacy"
@@ -40,6 +43,11 @@ func (s *Staff) Held(ctx context.Context, chat int64) (privacy.StaffHeld, error)
 	for _, l := range locs {
 		h.Messages = append(h.Messages, privacy.StaffMessage{What: l.What, Channel: l.Channel, TS: l.TS})
 	}
+	n, err := s.Requests.rdb.Get(ctx, capKey(s.Requests.prefix, chat)).Int()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return h, err
+	}
+	h.InterestedThisHour = n
 	return h, nil
 }
 

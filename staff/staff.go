@@ -159,6 +159,15 @@ func (s *Staff) Deliver(ctx context.Context, turn *dialogs.Turn) error {
 			// A request is filed before it is posted, so that it can be
 			// taken as soon as staff see it.
 			note := s.notification(turn.ChatID, n)
+			if note.Kind == KindInterested {
+				if over, cerr := s.overCap(ctx, turn.ChatID, n.ID); cerr != nil || over {
+					if over {
+						s.Log.Info("staff: interested posts of one person capped this hour", "cap", InterestedPerHour)
+					}
+					err = cerr
+					break
+				}
+			}
 			if note.Kind == KindHandover {
 				err = s.Requests.Open(ctx, note, s.due(n.At))
 			}
@@ -266,6 +275,9 @@ func (s *Staff) relay(ctx context.Context, chatID int64, n dialogs.Note) error {
 // queue names the person.
 func (s *Staff) Forget(ctx context.Context, chatID int64) error {
 	if err := s.Outbox.Forget(ctx, chatID); err != nil {
+		return err
+	}
+	if err := s.forgetCap(ctx, chatID); err != nil {
 		return err
 	}
 	r, locs, err := s.Requests.Forget(ctx, s.Ref(chatID))

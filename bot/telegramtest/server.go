@@ -23,6 +23,7 @@ import (
 type Button struct {
 	Text string `json:"text"`
 	Data string `json:"callback_data"`
+	URL  string `json:"url"`
 }
 
 // Key is a key of a keyboard that replaces the person's own (a reply
@@ -46,6 +47,8 @@ type Message struct {
 	Content    []byte
 	Caption    string
 	At         time.Time // when the fake received it
+	// NoPreview: the bot turned link previews off for this message.
+	NoPreview bool
 }
 
 // Fault lets a test make the fake answer a call with an error instead.
@@ -272,6 +275,13 @@ func (s *Server) record(w http.ResponseWriter, method string, chatID int64, p pa
 		}
 		json.Unmarshal([]byte(rm), &kb)
 		m.Buttons, m.Keys, m.RemoveKeys = kb.InlineKeyboard, kb.Keyboard, kb.RemoveKeyboard
+	}
+	if lp := p.values["link_preview_options"]; lp != "" {
+		var o struct {
+			IsDisabled bool `json:"is_disabled"`
+		}
+		json.Unmarshal([]byte(lp), &o)
+		m.NoPreview = o.IsDisabled
 	}
 	if method == "sendDocument" {
 		m.Document, m.Content = p.names["document"], p.files["document"]

@@ -136,6 +136,13 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Catalogue = jobs.NewCatalogue(m.Redis, prefix)
 	m.Alerts = jobs.NewAlerts(m.Redis, prefix)
 	m.Alerts.PerWeek, m.Alerts.RetainSent, m.Alerts.Clock = max(c.AlertsPerWeek, 1), c.Retention, clk
+	// An older version listed who wants alerts; the index replaces the
+	// list, once.
+	if n, err := m.Alerts.Migrate(ctx, m.Sessions, c.Retention); err != nil {
+		return err
+	} else if n > 0 {
+		m.Log.Info("alerts: people moved into the index", "people", n)
+	}
 	m.Schedule = schedule.NewStore(m.Redis, prefix)
 	m.Schedule.Retention = c.Retention
 	m.news = make(chan struct{}, 1)
@@ -187,7 +194,7 @@ func (m *Main) Open(ctx context.Context) error {
 		orientation.Flow{AskShare: c.staffCanAnswer(), Interpreted: m.Booker.InterpretedSectors},
 		privacy.Flow{Staff: held},
 		signup.Flow{Links: m.Links},
-		vacancies.Flow{Finder: &jobs.Finder{Catalogue: m.Catalogue, T: texts.T, Clock: clk, CacheFor: 30 * time.Second},
+		vacancies.Flow{Finder: &jobs.Finder{Catalogue: m.Catalogue, T: texts.T, Clock: clk},
 			Staff: c.SlackToken != "", Alerts: m.Alerts},
 		booking.Flow{Schedule: m.Booker, Calendar: m.Booker.Calendar, Records: m.Booker},
 		dialogs.IntentButtons{dialogs.IntentStopAlerts: "job:alerts:off", dialogs.IntentAppointments: "bk:me"},

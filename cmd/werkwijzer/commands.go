@@ -515,5 +515,5 @@ func (m *Main) AttendanceCommand(ctx context.Context, args []string) error {
 
 // planAlerts plans fresh vacancies for everyone who wants alerts.
 func (m *Main) planAlerts(ctx context.Context, fresh []jobs.Vacancy) (int, error) {
-	return m.Alerts.PlanImport(ctx, fresh, m.Sessions, m.now())
+	return m.Alerts.PlanImport(ctx, fresh, m.now())
 }

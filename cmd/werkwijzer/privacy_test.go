@@ -370,18 +370,21 @@ func checkMyDataIsComplete(t *testing.T, r *running, prefix string, chat int64, 
 			}
 			return nil
 		}},
-		{`:\{alerts\}:people$`, func(k, v string) error {
+		{`:\{alerts\}:ix:`, func(k, v string) error {
 			if at(doc, "vacancy_alerts", "on_the_list") != true || at(doc, "vacancy_messages") != true {
-				return fmt.Errorf("not shown on the list")
+				return fmt.Errorf("not shown as getting alerts")
 			}
 			return nil
 		}},
-		{`:\{alerts\}:sent:` + id + `$`, func(k, v string) error {
-			return has(strs(at(doc, "vacancy_alerts", "planned")), rdb.SMembers(ctx, k).Val()...)
-		}},
-		{`:\{alerts\}:week:` + id + `:`, func(k, v string) error {
-			if n, _ := rdb.Get(ctx, k).Int(); float64(n) != at(doc, "vacancy_alerts", "planned_this_week") {
+		{`:\{alerts\}:week:`, func(k, v string) error {
+			if n, _ := rdb.HGet(ctx, k, id).Int(); float64(n) != at(doc, "vacancy_alerts", "planned_this_week") {
 				return fmt.Errorf("%d this week, shown %v", n, at(doc, "vacancy_alerts", "planned_this_week"))
+			}
+			return nil
+		}},
+		{`:\{u` + id + `\}:staffcap$`, func(k, v string) error {
+			if n, _ := rdb.Get(ctx, k).Int(); float64(n) != at(doc, "staff", "interested_posts_this_hour") {
+				return fmt.Errorf("%d posts this hour, shown %v", n, at(doc, "staff", "interested_posts_this_hour"))
 			}
 			return nil
 		}},

@@ -3,6 +3,7 @@ package dialogstest
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -280,41 +281,90 @@ func SchedulerContract(t *testing.T, open func(t testing.TB, clk *clock.Fake, it
 	})
 }
 
-// FinderContract checks a vacancies.Finder made by open, which must fit p
-// to at least three vacancies.
-func FinderContract(t *testing.T, open func(t testing.TB) (vacancies.Finder, orientation.Profile)) {
+// FinderContract checks a vacancies.Finder made by open, which must fit
+// the person s to at least three vacancies in their sectors (at distinct
+// distances, the nearest more than 1 km away) and at least one outside
+// them.
+func FinderContract(t *testing.T, open func(t testing.TB) (vacancies.Finder, vacancies.Seeker)) {
 	ctx := context.Background()
-	f, p := open(t)
-	all, err := f.Offers(ctx, "nl", p, nil, 0, 1000)
+	f, s := open(t)
+	all, err := f.Offers(ctx, "nl", s, vacancies.Chosen, 0, 1000)
 	if err != nil || len(all) < 3 {
 		t.Fatalf("Offers = %d offers, %v; want at least 3", len(all), err)
 	}
 	for i := range all {
-		page, err := f.Offers(ctx, "nl", p, nil, i, 1)
+		page, err := f.Offers(ctx, "nl", s, vacancies.Chosen, i, 1)
 		if err != nil || len(page) != 1 || page[0].ID != all[i].ID {
 			t.Fatalf("Offers at %d = %+v, %v; want %s (pages agree with the whole list)", i, page, err, all[i].ID)
 		}
+		if all[i].Outside || !slices.Contains(s.Profile.Sectors, all[i].Sector) {
+			t.Fatalf("the list of their sectors holds %s in %q (outside: %v)", all[i].ID, all[i].Sector, all[i].Outside)
+		}
 	}
-	if page, err := f.Offers(ctx, "nl", p, nil, len(all), 1); err != nil || len(page) != 0 {
+	if page, err := f.Offers(ctx, "nl", s, vacancies.Chosen, len(all), 1); err != nil || len(page) != 0 {
 		t.Fatalf("Offers past the end = %+v, %v", page, err)
 	}
-	got, err := f.Offer(ctx, "nl", p, vacancies.Handle(all[1].ID))
+	others, err := f.Offers(ctx, "nl", s, vacancies.Outside, 0, 1000)
+	if err != nil || len(others) == 0 {
+		t.Fatalf("Offers outside = %d offers, %v; want at least 1", len(others), err)
+	}
+	for _, o := range others {
+		if !o.Outside || slices.Contains(s.Profile.Sectors, o.Sector) {
+			t.Fatalf("the list outside their sectors holds %s in %q (outside: %v)", o.ID, o.Sector, o.Outside)
+		}
+	}
+	got, err := f.Offer(ctx, "nl", s, vacancies.Handle(all[1].ID))
 	if err != nil || got == nil || got.ID != all[1].ID || got.Title != all[1].Title {
 		t.Fatalf("Offer by handle = %+v, %v; want %s", got, err, all[1].ID)
 	}
-	if got, err := f.Offer(ctx, "nl", p, all[2].ID); err != nil || got == nil || got.ID != all[2].ID {
+	if got, err := f.Offer(ctx, "nl", s, all[2].ID); err != nil || got == nil || got.ID != all[2].ID {
 		t.Fatalf("Offer by id = %+v, %v", got, err)
 	}
-	if got, err := f.Offer(ctx, "nl", p, "no-such-vacancy"); err != nil || got != nil {
+	if got, err := f.Offer(ctx, "nl", s, others[0].ID); err != nil || got == nil || !got.Outside {
+		t.Fatalf("Offer of one outside their sectors = %+v, %v; want it, marked outside", got, err)
+	}
+	if got, err := f.Offer(ctx, "nl", s, "no-such-vacancy"); err != nil || got != nil {
 		t.Fatalf("Offer of an unknown id = %+v, %v", got, err)
 	}
-	rest, err := f.Offers(ctx, "nl", p, []vacancies.Rejected{{ID: all[0].ID, Why: vacancies.WrongSector}}, 0, 1000)
-	if err != nil || len(rest) != len(all)-1 {
-		t.Fatalf("Offers after a rejection = %d, %v; want %d", len(rest), err, len(all)-1)
+	hidden := s
+	hidden.Hidden = append(slices.Clone(s.Hidden), all[0].ID)
+	rest, err := f.Offers(ctx, "nl", hidden, vacancies.Chosen, 0, 1000)
+	if err != nil || len(rest) != len(all)-1 || slices.ContainsFunc(rest, func(o vacancies.Offer) bool { return o.ID == all[0].ID }) {
+		t.Fatalf("Offers after a rejection = %d, %v; want %d, without %s", len(rest), err, len(all)-1, all[0].ID)
 	}
-	for _, o := range rest {
-		if o.ID == all[0].ID {
-			t.Fatalf("a rejected vacancy is offered again: %s", o.ID)
+	if got, _ := f.Offer(ctx, "nl", hidden, all[0].ID); got != nil {
+		t.Fatalf("Offer of a rejected vacancy = %+v", got)
+	}
+	// "Too far" on the farthest keeps only nearer ones.
+	far := all[0]
+	for _, o := range all {
+		if o.Km > far.Km {
+			far = o
+		}
+	}
+	nearer := s
+	nearer.Narrow.MaxKm = far.Km
+	got2, err := f.Offers(ctx, "nl", nearer, vacancies.Chosen, 0, 1000)
+	if err != nil || len(got2) == 0 || len(got2) >= len(all) {
+		t.Fatalf("Offers nearer than %d km = %d, %v; want fewer than %d, more than none", far.Km, len(got2), err, len(all))
+	}
+	for _, o := range got2 {
+		if o.Km >= far.Km {
+			t.Fatalf("Offers nearer than %d km holds one at %d km", far.Km, o.Km)
+		}
+	}
+	// "Not this sector" takes a sector out of both lists.
+	gone := s
+	gone.Narrow.NoSectors = []string{all[0].Sector}
+	for _, list := range []vacancies.List{vacancies.Chosen, vacancies.Outside} {
+		got, err := f.Offers(ctx, "nl", gone, list, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range got {
+			if o.Sector == all[0].Sector {
+				t.Fatalf("sector %q offered after 'not this sector'", o.Sector)
+			}
 		}
 	}
 }

@@ -26,10 +26,13 @@ func TestFakeScheduler(t *testing.T) {
 }
 
 func TestFakeFinder(t *testing.T) {
-	dialogstest.FinderContract(t, func(testing.TB) (vacancies.Finder, orientation.Profile) {
+	dialogstest.FinderContract(t, func(testing.TB) (vacancies.Finder, vacancies.Seeker) {
 		return dialogstest.NewFinder(
-			vacancies.Offer{ID: "a", Title: "Lasser"}, vacancies.Offer{ID: "b", Title: "Poetshulp"},
-			vacancies.Offer{ID: "c", Title: "Kok"}, vacancies.Offer{ID: "d", Title: "Metser"}), orientation.Profile{}
+				vacancies.Offer{ID: "a", Title: "Lasser", Sector: "industry", Km: 3, FullTime: true},
+				vacancies.Offer{ID: "b", Title: "Operator", Sector: "industry", Km: 5, FullTime: true},
+				vacancies.Offer{ID: "c", Title: "Kok", Sector: "hospitality", Km: 2, FullTime: true},
+				vacancies.Offer{ID: "d", Title: "Monteur", Sector: "industry", Km: 9, FullTime: true}),
+			vacancies.Seeker{Profile: orientation.Profile{Sectors: []string{"industry"}}}
 	})
 }
 

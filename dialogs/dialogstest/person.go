@@ -163,6 +163,12 @@ func Check(t testing.TB, replies []dialogs.Reply) {
 				if strings.TrimSpace(b.Text) == "" {
 					t.Errorf("button %q has no label", b.Data)
 				}
+				if b.URL != "" && (b.Data != "" || !strings.HasPrefix(b.URL, "https://") && !strings.HasPrefix(b.URL, "http://")) {
+					t.Errorf("link button %q: want an http(s) URL and no callback data, got %q and %q", b.Text, b.URL, b.Data)
+				}
+				if b.URL == "" && b.Data == "" {
+					t.Errorf("button %q does nothing: no callback data, no URL", b.Text)
+				}
 			}
 		}
 	}

@@ -14,9 +14,11 @@ import (
 	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
 )
 
-// Finder is an in-memory vacancies.Finder: it offers List in order to
-// everyone, leaving out what the person rejected; Fits decides who an
-// offer fits (all, when nil).
+// Finder is an in-memory vacancies.Finder: it offers List in order,
+// leaving out what the person rejected and what their reasons narrowed
+// (MaxKm, NoHours, NoSectors); offers in a sector the person did not name
+// make the Outside list. Fits decides, beyond that, who an offer fits (all,
+// when nil).
 type Finder struct {
 	List []vacancies.Offer
 	Fits func(p orientation.Profile, o vacancies.Offer) bool
@@ -31,12 +33,29 @@ var _ vacancies.Finder = (*Finder)(nil)
 // NewFinder offers offers.
 func NewFinder(offers ...vacancies.Offer) *Finder { return &Finder{List: offers} }
 
-func (f *Finder) fits(p orientation.Profile, o vacancies.Offer) bool {
-	return f.Fits == nil || f.Fits(p, o)
+func (f *Finder) fits(s vacancies.Seeker, o vacancies.Offer) bool {
+	n := s.Narrow
+	switch {
+	case slices.Contains(s.Hidden, o.ID), slices.Contains(n.NoSectors, o.Sector):
+		return false
+	case n.MaxKm > 0 && o.Km >= n.MaxKm:
+		return false
+	case o.Shifts && slices.Contains(n.NoHours, orientation.AvailShifts), o.Weekends && slices.Contains(n.NoHours, orientation.AvailWeekends):
+		return false
+	case slices.Contains(n.NoHours, orientation.AvailFullTime) && !o.PartTime, slices.Contains(n.NoHours, orientation.AvailPartTime) && !o.FullTime:
+		return false
+	}
+	return f.Fits == nil || f.Fits(s.Profile, o)
+}
+
+// outside reports whether o is in a sector p did not choose.
+func outside(p orientation.Profile, o vacancies.Offer) bool {
+	named := slices.ContainsFunc(p.Sectors, func(x string) bool { return x != orientation.SectorOther })
+	return named && !slices.Contains(p.Sectors, o.Sector)
 }
 
 // Offers implements vacancies.Finder.
-func (f *Finder) Offers(_ context.Context, _ string, p orientation.Profile, rejected []vacancies.Rejected, offset, n int) ([]vacancies.Offer, error) {
+func (f *Finder) Offers(_ context.Context, _ string, s vacancies.Seeker, list vacancies.List, offset, n int) ([]vacancies.Offer, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.Err != nil {
@@ -44,7 +63,8 @@ func (f *Finder) Offers(_ context.Context, _ string, p orientation.Profile, reje
 	}
 	var out []vacancies.Offer
 	for _, o := range f.List {
-		if f.fits(p, o) && !slices.ContainsFunc(rejected, func(r vacancies.Rejected) bool { return r.ID == o.ID }) {
+		o.Outside = outside(s.Profile, o)
+		if f.fits(s, o) && o.Outside == (list == vacancies.Outside) {
 			out = append(out, o)
 		}
 	}
@@ -55,14 +75,15 @@ func (f *Finder) Offers(_ context.Context, _ string, p orientation.Profile, reje
 }
 
 // Offer implements vacancies.Finder.
-func (f *Finder) Offer(_ context.Context, _ string, p orientation.Profile, idOrHandle string) (*vacancies.Offer, error) {
+func (f *Finder) Offer(_ context.Context, _ string, s vacancies.Seeker, idOrHandle string) (*vacancies.Offer, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.Err != nil {
 		return nil, f.Err
 	}
 	for _, o := range f.List {
-		if (o.ID == idOrHandle || vacancies.Handle(o.ID) == idOrHandle) && f.fits(p, o) {
+		if (o.ID == idOrHandle || vacancies.Handle(o.ID) == idOrHandle) && f.fits(s, o) {
+			o.Outside = outside(s.Profile, o)
 			return &o, nil
 		}
 	}

@@ -25,11 +25,15 @@ type StaffHeld struct {
 	Queued []StaffNotification `json:"waiting_to_be_posted,omitempty"`
 	// Messages are the Slack messages about or from them.
 	Messages []StaffMessage `json:"slack_messages,omitempty"`
+	// InterestedThisHour counts the "interested" posts made for them in
+	// the current hour, against the cap that keeps one person from
+	// flooding the channel.
+	InterestedThisHour int `json:"interested_posts_this_hour,omitempty"`
 }
 
 // Empty reports whether the staff side holds nothing on the person.
 func (h StaffHeld) Empty() bool {
-	return h.Request == nil && len(h.Queued) == 0 && len(h.Messages) == 0
+	return h.Request == nil && len(h.Queued) == 0 && len(h.Messages) == 0 && h.InterestedThisHour == 0
 }
 
 // StaffRequest is an open request for a person.

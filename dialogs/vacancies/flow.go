@@ -1,15 +1,19 @@
 // Package vacancies is the flow of "Jobs for me": one vacancy at a time,
-// best first, with why it fits, Interested (staff are told), Not for me
-// (and why, so that similar ones rank lower) and Next; and new vacancies by
-// message (alerts) for those who ask. Matching itself is behind the Finder
-// port (package jobs implements it). It depends only on package dialogs
-// and orientation, whose Profile it matches.
+// best first, with what it offers, what it asks, why it fits and how to
+// apply; first the vacancies in the sectors the person chose, then, only
+// if they opt in after a divider, those outside; Not for me (and why:
+// "too far", "the hours" and "the sector" change what comes next) and
+// Next; Interested; and new vacancies by message (alerts) for those who
+// ask. Matching itself is behind the Finder port (package jobs implements
+// it). It depends only on package dialogs and orientation, whose Profile
+// it matches.
 package vacancies
 
 import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -19,52 +23,6 @@ import (
 	"github.com/werkwijzer/werkwijzer/dialogs/handover"
 	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
 )
-
-// Offer is a vacancy as one person sees it: the matching is done and the
-// reasons are written in their language by the Finder.
-type Offer struct {
-	ID       string
-	Title    string
-	Employer string
-	Place    string
-	// Hours is "full", "part" or "both".
-	Hours   string
-	Reasons []string
-	// What "not for me" remembers, to show fewer like it.
-	Sector string
-	Km     float64
-	Shifts bool
-}
-
-// Why is the reason a person gave for "not for me".
-type Why string
-
-// The reasons for "not for me"; "" is something else.
-const (
-	TooFar      Why = "far"
-	WrongHours  Why = "hours"
-	WrongSector Why = "sector"
-)
-
-// Rejected is a vacancy a person said was not for them, and why, with what
-// makes others like it. Matching (package jobs) reads it as it is stored.
-type Rejected struct {
-	ID     string  `json:"id"`
-	Why    Why     `json:"why,omitempty"`
-	Sector string  `json:"sector,omitempty"`
-	Km     float64 `json:"km,omitempty"`
-	Hours  string  `json:"hours,omitempty"`
-	Shifts bool    `json:"shifts,omitempty"`
-}
-
-// Finder finds vacancies that fit a person, best first, leaving out those
-// they rejected. Package jobs implements it over the vacancy catalogue.
-type Finder interface {
-	Offers(ctx context.Context, lang string, p orientation.Profile, rejected []Rejected, offset, n int) ([]Offer, error)
-	// Offer is one vacancy, by id or by its handle (see Handle), as p sees
-	// it; nil when it is no longer offered or does not fit.
-	Offer(ctx context.Context, lang string, p orientation.Profile, idOrHandle string) (*Offer, error)
-}
 
 // AlertLog tells what the alerts keep on a person outside their
 // conversation, for /mydata. Package jobs implements it.
@@ -87,19 +45,28 @@ type AlertsHeld struct {
 
 // Bounds on what is remembered per person; the oldest go first.
 const (
-	MaxRejected = 200
-	MaxAlerted  = 200
+	MaxRejected   = 200
+	MaxAlerted    = 200
+	MaxInterested = 100
 )
 
 // State is the flow's part of a conversation.
 type State struct {
 	// Rejected are the vacancies the person said were not for them.
 	Rejected []Rejected `json:"rejected,omitempty"`
+	// Narrow is what their reasons taught, until they reset it.
+	Narrow Narrow `json:"narrow,omitzero"`
+	// Interested are the vacancies they said they were interested in,
+	// so that a second press tells staff nothing new.
+	Interested []string `json:"interested,omitempty"`
 	// Alerts: the person asked for new vacancies by message.
 	Alerts bool `json:"alerts,omitempty"`
 	// Alerted are the vacancies sent as alerts, so that one handed out
 	// twice (a sender that died before acknowledging) is shown once.
 	Alerted []string `json:"alerted,omitempty"`
+	// Indexed is the Fingerprint of the Wants last told to the alerts'
+	// index ("" when it holds nothing of them).
+	Indexed string `json:"indexed,omitempty"`
 }
 
 // Part is where the flow keeps its State.
@@ -116,7 +83,9 @@ func Handle(id string) string {
 type Flow struct {
 	Finder Finder
 	// Staff says someone reads the notes (Slack is connected): only then
-	// does "Interested" promise that a staff member will be in touch.
+	// does "Interested" promise that a staff member will be in touch;
+	// without, it tells the person how to apply through the city's work
+	// team (Contact).
 	Staff bool
 	// Alerts tells /mydata what the alerts keep; nil shows only what the
 	// conversation holds.
@@ -125,9 +94,10 @@ type Flow struct {
 
 // Register implements dialogs.Flow.
 func (f Flow) Register(r *dialogs.Router) {
-	r.Button("menu:jobs", f.guard(func(c *dialogs.Conv) error { return f.card(c, 0, false) }))
+	r.Button("menu:jobs", f.guard(func(c *dialogs.Conv) error { return f.card(c, pos{}, false) }))
 	r.Button("job", f.guard(f.press))
 	r.Inject(dialogs.KindAlert, f.alert)
+	r.Finally(settle)
 	r.Menu(func(c *dialogs.Conv) [][]dialogs.Button {
 		if !orientation.Of(c).Done() {
 			return nil
@@ -166,6 +136,12 @@ func (f Flow) data(c *dialogs.Conv) ([]string, map[string]any, error) {
 		}
 		sent = max(sent, len(h.Planned))
 	}
+	if !s.Narrow.Empty() {
+		x["vacancies_narrowed"] = s.Narrow
+	}
+	if len(s.Interested) > 0 {
+		x["vacancies_interested"] = s.Interested
+	}
 	if sent > 0 {
 		lines = append(lines, c.T("mydata_alerts_sent", map[string]any{"Count": sent}))
 	}
@@ -184,58 +160,69 @@ func (f Flow) guard(h dialogs.Handler) dialogs.Handler {
 	})
 }
 
-// press handles "job:next:<offset>", "job:int:<handle>:<offset>",
-// "job:nfm:<handle>:<offset>", "job:why:<handle>:<offset>:<why>" and
-// "job:alerts:on|off".
+// pos is a place in one of the person's two lists, as button data carries
+// it: "3" is the fourth of their sectors, "o3" the fourth outside them.
+type pos struct {
+	list List
+	at   int
+}
+
+func parsePos(s string) (pos, bool) {
+	p := pos{}
+	if rest, ok := strings.CutPrefix(s, "o"); ok {
+		p.list, s = Outside, rest
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > 100000 {
+		return pos{}, false
+	}
+	p.at = n
+	return p, true
+}
+
+func (p pos) String() string {
+	if p.list == Outside {
+		return "o" + strconv.Itoa(p.at)
+	}
+	return strconv.Itoa(p.at)
+}
+
+func (p pos) next() pos { return pos{p.list, p.at + 1} }
+
+// press handles "job:next:<pos>", "job:int:<handle>:<pos>",
+// "job:nfm:<handle>:<pos>", "job:why:<handle>:<pos>:<why>", "job:reset"
+// and "job:alerts:on|off".
 func (f Flow) press(c *dialogs.Conv) error {
 	_, verb, rest := dialogs.SplitData(c.Event().Data)
 	parts := strings.Split(rest, ":")
 	s := Part.Of(c)
 	switch {
 	case verb == "next" && len(parts) == 1:
-		return f.card(c, offset(parts[0]), false)
+		if p, ok := parsePos(parts[0]); ok {
+			return f.card(c, p, false)
+		}
 	case verb == "nfm" && len(parts) == 2:
-		row := func(why Why, id string) dialogs.Button {
-			return dialogs.Button{Text: c.T(id, nil), Data: "job:why:" + parts[0] + ":" + parts[1] + ":" + string(why)}
-		}
-		c.Say(c.T("not_for_me_ask", nil),
-			[]dialogs.Button{row(TooFar, "btn_nfm_far"), row(WrongHours, "btn_nfm_hours")},
-			[]dialogs.Button{row(WrongSector, "btn_nfm_sector"), row("other", "btn_nfm_other")})
-		return nil
-	case verb == "why" && len(parts) == 3:
-		at := offset(parts[1])
-		o, err := f.offer(c, parts[0])
-		if err != nil {
-			return err
-		}
-		if o == nil {
-			c.Say(c.T("job_gone", nil))
-			return f.card(c, at, false)
-		}
-		s.Rejected = append(s.Rejected, rejection(*o, Why(parts[2])))
-		if len(s.Rejected) > MaxRejected {
-			s.Rejected = s.Rejected[len(s.Rejected)-MaxRejected:]
-		}
-		c.Say(c.T("not_for_me_done", nil))
-		return f.card(c, at, true)
-	case verb == "int" && len(parts) == 2 && f.Staff:
-		o, err := f.offer(c, parts[0])
-		if err != nil {
-			return err
-		}
-		if o == nil {
-			c.Say(c.T("job_gone", nil))
+		if _, ok := parsePos(parts[1]); ok {
+			row := func(why Why, id string) dialogs.Button {
+				return dialogs.Button{Text: c.T(id, nil), Data: "job:why:" + parts[0] + ":" + parts[1] + ":" + string(why)}
+			}
+			c.Say(c.T("not_for_me_ask", nil),
+				[]dialogs.Button{row(TooFar, "btn_nfm_far"), row(WrongHours, "btn_nfm_hours")},
+				[]dialogs.Button{row(WrongSector, "btn_nfm_sector"), row("other", "btn_nfm_other")})
 			return nil
 		}
-		n := dialogs.Note{Kind: dialogs.NoteInterested, Fields: []dialogs.Field{
-			{Label: "Vacature", Value: o.Title}, {Label: "Werkgever", Value: o.Employer},
-			{Label: "Plaats", Value: o.Place}, {Label: "Vacature-id", Value: o.ID}}}
-		shared, advice := orientation.Shared(c)
-		n.Fields, n.Advice = append(n.Fields, shared...), advice
-		c.Note(n)
-		c.Say(c.T("interested_done", map[string]any{"Title": o.Title}),
-			[]dialogs.Button{{Text: c.T("btn_next_job", nil), Data: fmt.Sprintf("job:next:%d", offset(parts[1])+1)}})
-		return nil
+	case verb == "why" && len(parts) == 3:
+		if p, ok := parsePos(parts[1]); ok {
+			return f.notForMe(c, parts[0], p, Why(parts[2]))
+		}
+	case verb == "int" && len(parts) == 2:
+		if p, ok := parsePos(parts[1]); ok {
+			return f.interested(c, parts[0], p)
+		}
+	case verb == "reset" && rest == "":
+		s.Narrow = Narrow{}
+		c.Say(c.T("jobs_reset_done", nil))
+		return f.card(c, pos{}, false)
 	case verb == "alerts" && rest == "on":
 		s.Alerts = true
 		c.Note(dialogs.Note{Kind: dialogs.NoteAlertsOn})
@@ -247,43 +234,221 @@ func (f Flow) press(c *dialogs.Conv) error {
 		c.Say(c.T("alerts_off_done", nil), alertsRow(c))
 		return nil
 	}
-	return c.OldButton() // "Interested" without staff is an old button too
+	return c.OldButton()
 }
 
-func offset(s string) int {
-	n, _ := strconv.Atoi(s)
-	return max(n, 0)
+// seeker is the person as matching reads them.
+func seeker(c *dialogs.Conv) Seeker {
+	s := Part.Of(c)
+	hidden := make([]string, len(s.Rejected))
+	for i, r := range s.Rejected {
+		hidden[i] = r.ID
+	}
+	return Seeker{Profile: orientation.Of(c).Profile, Narrow: s.Narrow, Hidden: hidden}
 }
 
-func rejection(o Offer, why Why) Rejected {
+func (f Flow) offer(c *dialogs.Conv, handle string) (*Offer, error) {
+	return f.Finder.Offer(c.Context(), c.Lang(), seeker(c), handle)
+}
+
+// notForMe hides the vacancy for good and narrows the search by the
+// reason: "too far" keeps only nearer vacancies, "the hours" takes what
+// made these hours hard out of the person's availability, "the sector"
+// takes the sector out. The next card follows at once.
+func (f Flow) notForMe(c *dialogs.Conv, handle string, at pos, why Why) error {
+	o, err := f.offer(c, handle)
+	if err != nil {
+		return err
+	}
+	if o == nil {
+		c.Say(c.T("job_gone", nil))
+		return f.card(c, at, false)
+	}
+	s := Part.Of(c)
 	switch why {
 	case TooFar, WrongHours, WrongSector:
 	default:
 		why = ""
 	}
-	return Rejected{ID: o.ID, Why: why, Sector: o.Sector, Km: o.Km, Hours: o.Hours, Shifts: o.Shifts}
+	s.Rejected = append(s.Rejected, Rejected{ID: o.ID, Why: why, Sector: o.Sector, Km: float64(o.Km), Hours: hoursKind(*o), Shifts: o.Shifts})
+	if len(s.Rejected) > MaxRejected {
+		s.Rejected = s.Rejected[len(s.Rejected)-MaxRejected:]
+	}
+	said := c.T("not_for_me_done", nil)
+	switch why {
+	case TooFar:
+		if o.Km > 0 && (s.Narrow.MaxKm == 0 || o.Km < s.Narrow.MaxKm) {
+			s.Narrow.MaxKm = o.Km
+			said = c.T("nfm_done_far", map[string]any{"Km": o.Km})
+		}
+	case WrongHours:
+		if out := hardHours(*o); len(out) > 0 {
+			var names []string
+			for _, h := range out {
+				if !slices.Contains(s.Narrow.NoHours, h) {
+					s.Narrow.NoHours = append(s.Narrow.NoHours, h)
+				}
+				names = append(names, c.T(hoursName[h], nil))
+			}
+			said = c.T("nfm_done_hours", map[string]any{"Hours": c.List(names)})
+		}
+	case WrongSector:
+		if !slices.Contains(s.Narrow.NoSectors, o.Sector) {
+			s.Narrow.NoSectors = append(s.Narrow.NoSectors, o.Sector)
+		}
+		said = c.T("nfm_done_sector", map[string]any{"Sector": c.T("opt_sec_"+o.Sector, nil)})
+	}
+	c.Say(said)
+	// The list lost this vacancy (and maybe more): the next one is now at
+	// the same place.
+	return f.card(c, at, true)
 }
 
-func (f Flow) offer(c *dialogs.Conv, handle string) (*Offer, error) {
-	return f.Finder.Offer(c.Context(), c.Lang(), orientation.Of(c).Profile, handle)
+// hoursName names an availability value on a card.
+var hoursName = map[string]string{
+	orientation.AvailShifts: "job_shifts", orientation.AvailWeekends: "job_weekends",
+	orientation.AvailFullTime: "job_hours_full", orientation.AvailPartTime: "job_hours_part",
 }
 
-// card shows the vacancy at offset, or says there is none (more).
-func (f Flow) card(c *dialogs.Conv, at int, afterReject bool) error {
-	offers, err := f.Finder.Offers(c.Context(), c.Lang(), orientation.Of(c).Profile, Part.Of(c).Rejected, at, 1)
+// hardHours is what "the hours" of o most likely means: its shifts and
+// its weekends, or, with neither, its kind of hours when it offers only
+// one (a job that is full-time or part-time leaves nothing to take out).
+func hardHours(o Offer) []string {
+	var out []string
+	if o.Shifts {
+		out = append(out, orientation.AvailShifts)
+	}
+	if o.Weekends {
+		out = append(out, orientation.AvailWeekends)
+	}
+	switch {
+	case len(out) > 0:
+	case o.FullTime && !o.PartTime:
+		out = append(out, orientation.AvailFullTime)
+	case o.PartTime && !o.FullTime:
+		out = append(out, orientation.AvailPartTime)
+	}
+	return out
+}
+
+func hoursKind(o Offer) string {
+	switch {
+	case o.FullTime && o.PartTime:
+		return "both"
+	case o.PartTime:
+		return "part"
+	}
+	return "full"
+}
+
+// interested tells staff (once per vacancy) that the person is interested,
+// or, without staff, how to apply: through the vacancy's own route if it
+// has one, else through the work team's office.
+func (f Flow) interested(c *dialogs.Conv, handle string, at pos) error {
+	o, err := f.offer(c, handle)
 	if err != nil {
 		return err
 	}
-	if len(offers) == 0 {
-		if at == 0 && !afterReject {
-			c.Say(c.T("jobs_none", nil), c.MenuRows()...)
-		} else {
-			c.Say(c.T("jobs_end", nil), c.MenuRows()...)
-		}
+	if o == nil {
+		c.Say(c.T("job_gone", nil))
 		return nil
 	}
-	f.show(c, offers[0], at, "")
+	s := Part.Of(c)
+	next := []dialogs.Button{{Text: c.T("btn_next_job", nil), Data: "job:next:" + at.next().String()}}
+	again := slices.Contains(s.Interested, o.ID)
+	if !again {
+		s.Interested = append(s.Interested, o.ID)
+		if len(s.Interested) > MaxInterested {
+			s.Interested = s.Interested[len(s.Interested)-MaxInterested:]
+		}
+		// The funnel counts it even without staff; staff read it only
+		// where they are connected.
+		n := dialogs.Note{Kind: dialogs.NoteInterested, Fields: []dialogs.Field{
+			{Label: "Vacature", Value: o.Title}, {Label: "Werkgever", Value: o.Employer},
+			{Label: "Plaats", Value: o.Place}, {Label: "Vacature-id", Value: o.ID}}}
+		shared, advice := orientation.Shared(c)
+		n.Fields, n.Advice = append(n.Fields, shared...), advice
+		c.Note(n)
+	}
+	switch {
+	case f.Staff && again:
+		c.Say(c.T("interested_again", map[string]any{"Title": o.Title}), next)
+	case f.Staff:
+		c.Say(c.T("interested_done", map[string]any{"Title": o.Title}), next)
+	default:
+		f.route(c, *o, next)
+	}
 	return nil
+}
+
+// route tells someone without staff in Slack how to apply for o.
+func (f Flow) route(c *dialogs.Conv, o Offer, next []dialogs.Button) {
+	var rows [][]dialogs.Button
+	var text string
+	switch {
+	case o.URL != "":
+		text = c.T("interested_url", map[string]any{"Title": o.Title})
+		rows = append(rows, []dialogs.Button{{Text: c.T("btn_apply", nil), URL: o.URL}})
+	case o.Contact != "":
+		text = c.T("interested_contact", map[string]any{"Title": o.Title, "Contact": o.Contact})
+	default:
+		text = c.T("interested_route", map[string]any{"Title": o.Title, "Employer": o.Employer})
+	}
+	text += "\n\n" + c.OfficeContact()
+	if m := c.Engine().Office.MapURL; m != "" {
+		rows = append(rows, []dialogs.Button{{Text: c.T("btn_map", nil), URL: m}})
+	}
+	rows = append(rows, next)
+	c.Send(dialogs.Reply{Text: text, Buttons: rows, NoPreview: true})
+}
+
+// card shows the vacancy at p; at the end of the person's own sectors, the
+// divider to the others, which they open with a button; at the very end,
+// what would show more.
+func (f Flow) card(c *dialogs.Conv, p pos, afterReject bool) error {
+	sk := seeker(c)
+	offers, err := f.Finder.Offers(c.Context(), c.Lang(), sk, p.list, p.at, 1)
+	if err != nil {
+		return err
+	}
+	if len(offers) > 0 {
+		f.show(c, offers[0], p, "")
+		return nil
+	}
+	first := p.at == 0 && !afterReject
+	if p.list == Chosen && len(chosen(sk.Profile)) > 0 {
+		outside, err := f.Finder.Offers(c.Context(), c.Lang(), sk, Outside, 0, 1)
+		if err != nil {
+			return err
+		}
+		if len(outside) > 0 {
+			var names []string
+			for _, s := range chosen(sk.Profile) {
+				names = append(names, c.T("opt_sec_"+s, nil))
+			}
+			text := c.T("jobs_divider", map[string]any{"Sectors": c.List(names)})
+			if first {
+				text = c.T("jobs_none_chosen", map[string]any{"Sectors": c.List(names)}) + "\n\n" + text
+			}
+			c.Say(text, []dialogs.Button{{Text: c.T("btn_show_others", nil), Data: "job:next:o0"}})
+			return nil
+		}
+	}
+	text := c.T("jobs_end", nil)
+	if first && p.list == Chosen {
+		text = c.T("jobs_none", nil)
+	}
+	var rows [][]dialogs.Button
+	if !Part.Of(c).Narrow.Empty() {
+		rows = append(rows, []dialogs.Button{{Text: c.T("btn_jobs_reset", nil), Data: "job:reset"}})
+	}
+	c.Say(text, append(rows, c.MenuRows()...)...)
+	return nil
+}
+
+// chosen are the sectors the person named ("other" is no sector).
+func chosen(p orientation.Profile) []string {
+	return slices.DeleteFunc(slices.Clone(p.Sectors), func(s string) bool { return s == orientation.SectorOther })
 }
 
 // alertsRow offers alerts, or a way to stop them.
@@ -294,23 +459,93 @@ func alertsRow(c *dialogs.Conv) []dialogs.Button {
 	return []dialogs.Button{{Text: c.T("btn_alerts_on", nil), Data: "job:alerts:on"}}
 }
 
+// Card is the text of o's card in the person's language: what it is, where,
+// the hours, the contract and pay, a few lines of the description, what it
+// asks, why it fits and, for an employer contact, how to apply.
+func Card(c *dialogs.Conv, o Offer) string {
+	place := o.Place
+	if o.Km > 0 {
+		place = c.T("job_place_km", map[string]any{"Place": o.Place, "Km": o.Km})
+	}
+	var hours []string
+	switch {
+	case o.FullTime && o.PartTime:
+		hours = append(hours, c.T("job_hours_both", nil))
+	case o.PartTime:
+		hours = append(hours, c.T("job_hours_part", nil))
+	default:
+		hours = append(hours, c.T("job_hours_full", nil))
+	}
+	if o.Shifts {
+		hours = append(hours, c.T("job_shifts", nil))
+	}
+	if o.Weekends {
+		hours = append(hours, c.T("job_weekends", nil))
+	}
+	lines := []string{c.T("job_card", map[string]any{"Title": o.Title, "Employer": o.Employer, "Place": place, "Hours": c.List(hours)})}
+	var terms []string
+	if o.Contract != "" {
+		terms = append(terms, c.T("job_contract_"+o.Contract, nil))
+	}
+	switch o.SalaryUnit {
+	case "HOUR", "MONTH", "YEAR":
+		if o.Salary != "" {
+			terms = append(terms, c.T("job_salary_"+strings.ToLower(o.SalaryUnit), map[string]any{"Amount": o.Salary}))
+		}
+	}
+	if len(terms) > 0 {
+		lines = append(lines, "📄 "+c.List(terms))
+	}
+	if o.About != "" {
+		lines = append(lines, "", o.About)
+	}
+	var asks []string
+	if o.Dutch != "" {
+		asks = append(asks, c.T("job_asks_dutch_"+o.Dutch, nil))
+	}
+	if o.Licence == orientation.LicenceB || o.Licence == orientation.LicenceC {
+		asks = append(asks, c.T("job_asks_licence_"+o.Licence, nil))
+	}
+	switch o.Education {
+	case orientation.EducationSecondary, orientation.EducationHigher:
+		asks = append(asks, c.T("job_asks_edu_"+o.Education, nil))
+	default:
+		asks = append(asks, c.T("job_asks_edu_none", nil))
+	}
+	lines = append(lines, "", c.T("job_asks", map[string]any{"Asks": c.List(asks)}))
+	if len(o.Reasons) > 0 {
+		lines = append(lines, c.T("job_why", map[string]any{"Reasons": c.List(o.Reasons)}))
+	}
+	if o.URL == "" && o.Contact != "" {
+		lines = append(lines, "", c.T("job_apply_contact", map[string]any{"Contact": o.Contact}))
+	}
+	return strings.Join(lines, "\n")
+}
+
 // show shows one vacancy, with intro in front when it comes as an alert.
-func (f Flow) show(c *dialogs.Conv, o Offer, at int, intro string) {
+// Every card has a way to apply: the vacancy's page, its employer
+// contact, or Interested (always, when staff read it).
+func (f Flow) show(c *dialogs.Conv, o Offer, p pos, intro string) {
 	h := Handle(o.ID)
-	text := c.T("job_card", map[string]any{"Title": o.Title, "Employer": o.Employer, "Place": o.Place,
-		"Hours": c.T("job_hours_"+o.Hours, nil), "Reasons": c.List(o.Reasons)})
+	text := Card(c, o)
 	if intro != "" {
 		text = intro + "\n\n" + text
 	}
-	var first []dialogs.Button
-	if f.Staff {
-		first = append(first, dialogs.Button{Text: c.T("btn_interested", nil), Data: fmt.Sprintf("job:int:%s:%d", h, at)})
+	var rows [][]dialogs.Button
+	if o.URL != "" {
+		rows = append(rows, []dialogs.Button{{Text: c.T("btn_apply", nil), URL: o.URL}})
 	}
-	first = append(first, dialogs.Button{Text: c.T("btn_not_for_me", nil), Data: fmt.Sprintf("job:nfm:%s:%d", h, at)})
-	c.Say(text, first, []dialogs.Button{{Text: c.T("btn_next_job", nil), Data: fmt.Sprintf("job:next:%d", at+1)}}, alertsRow(c))
+	var first []dialogs.Button
+	if f.Staff || (o.URL == "" && o.Contact == "") {
+		first = append(first, dialogs.Button{Text: c.T("btn_interested", nil), Data: fmt.Sprintf("job:int:%s:%s", h, p)})
+	}
+	first = append(first, dialogs.Button{Text: c.T("btn_not_for_me", nil), Data: fmt.Sprintf("job:nfm:%s:%s", h, p)})
+	rows = append(rows, first, []dialogs.Button{{Text: c.T("btn_next_job", nil), Data: "job:next:" + p.next().String()}}, alertsRow(c))
+	c.Send(dialogs.Reply{Text: text, Buttons: rows, NoPreview: true})
 }
 
-// alert shows a new vacancy to someone who asked for alerts, once.
+// alert shows a new vacancy to someone who asked for alerts, once, if it
+// still fits: in their sectors, not one they turned down.
 func (f Flow) alert(c *dialogs.Conv) error {
 	s := Part.Of(c)
 	id := c.Event().Data
@@ -319,13 +554,39 @@ func (f Flow) alert(c *dialogs.Conv) error {
 		return nil // stopped meanwhile, or shown already
 	}
 	o, err := f.offer(c, id)
-	if err != nil || o == nil {
+	if err != nil || o == nil || o.Outside {
 		return err // no longer fits
 	}
 	s.Alerted = append(s.Alerted, id)
 	if len(s.Alerted) > MaxAlerted {
 		s.Alerted = s.Alerted[len(s.Alerted)-MaxAlerted:]
 	}
-	f.show(c, *o, 0, c.T("alert_intro", nil))
+	f.show(c, *o, pos{}, c.T("alert_intro", nil))
 	return nil
+}
+
+// settle tells the alerts' index (a NoteMatching) when what it holds of
+// the person changed in this turn: their answers, what "not for me"
+// taught, alerts on or off, and once a day the day their data expires.
+func settle(c *dialogs.Conv) {
+	if !c.Consented() {
+		return
+	}
+	s := Part.Of(c)
+	o := orientation.Of(c)
+	fp := ""
+	var w Wants
+	if s.Alerts && o.Done() {
+		w = WantsOf(o.Profile, s.Narrow, c.Now().Add(c.Engine().TTL(c.State())))
+		fp = w.Fingerprint()
+	}
+	if fp == s.Indexed {
+		return
+	}
+	s.Indexed = fp
+	n := dialogs.Note{Kind: dialogs.NoteMatching}
+	if fp != "" {
+		n.Data, _ = json.Marshal(w)
+	}
+	c.Note(n)
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 )
 
 type role struct {
@@ -146,7 +147,12 @@ func main() {
 			case "higher":
 				edu["credentialCategory"] = "bachelor degree"
 			}
-			out = append(out, map[string]any{
+			// Three ways to apply, as feeds have them: a page, an
+			// employer contact, or neither (through the work team); and
+			// the kinds of contract Antwerp's vacancies come with.
+			contract := []string{"permanent", "interim", "temporary"}[k%3]
+			props = append(props, map[string]any{"@type": "PropertyValue", "name": "werkwijzer:contract", "value": contract})
+			posting := map[string]any{
 				"@context":   "https://schema.org/",
 				"@type":      "JobPosting",
 				"identifier": map[string]any{"@type": "PropertyValue", "name": emp, "value": id},
@@ -164,8 +170,15 @@ func main() {
 				"industry":              r.industry,
 				"educationRequirements": edu,
 				"additionalProperty":    props,
-				"url":                   "https://werkwijzer.example.org/vacatures/" + id,
-			})
+			}
+			switch k % 3 {
+			case 0:
+				posting["url"] = "https://werkwijzer.example.org/vacatures/" + id
+			case 1:
+				posting["applicationContact"] = map[string]any{"@type": "ContactPoint", "name": "Personeelsdienst " + emp,
+					"telephone": fmt.Sprintf("03 555 %02d %02d", si+10, k+10), "email": fmt.Sprintf("jobs+%s@werkwijzer.example.org", strings.ToLower(id))}
+			}
+			out = append(out, posting)
 		}
 	}
 	enc := json.NewEncoder(os.Stdout)
