@@ -30,6 +30,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/schedule"
 	"github.com/werkwijzer/werkwijzer/staff"
 	"github.com/werkwijzer/werkwijzer/store"
+	"github.com/werkwijzer/werkwijzer/web"
 )
 
 // Main is the whole program, built from Config. Tests start it in-process.
@@ -63,6 +64,8 @@ type Main struct {
 	// for the booking flow.
 	Schedule *schedule.Store
 	Booker   *schedule.Booker
+	// Web is the web chat, when WEB_URL is set.
+	Web *web.Channel
 	// Tick is how often Serve sends due alerts and reminders; news wakes
 	// the reminder sender early.
 	Tick time.Duration
@@ -161,15 +164,24 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Staff = staff.New(m.Redis, prefix, api, c.SlackChannels, c.Desk, clk, m.Log)
 		m.Staff.SetRetention(c.Retention)
 		m.Staff.SigningSecret = c.SlackSigningSecret
-		m.Staff.Links = outreach.Maker{Links: m.Links, Username: m.botUsername}
+		m.Staff.Links = outreach.Maker{Links: m.Links, Username: m.botUsername, Landing: c.WebURL}
 		m.Staff.Digest, m.Staff.Attendance = m.Funnel, m.Booker
 		// Staff hear first: while a staff member has the conversation, a
 		// turn's only output is the person's words in their thread.
 		receivers = append([]bot.NoteReceiver{m.Staff}, receivers...)
 		forgetters = append(forgetters, m.Staff)
 	}
+	if c.WebURL != "" {
+		if err := m.openWeb(ctx); err != nil {
+			return err
+		}
+		forgetters = append(forgetters, m.Web)
+	}
 	m.Runtime = &bot.Runtime{Log: m.Log, Service: &dialogs.Service{Engine: engine, Sessions: m.Sessions},
 		Receivers: receivers, Forgetters: forgetters}
+	if m.Web != nil {
+		m.Web.Conv = web.FromRuntime(m.Runtime)
+	}
 	return nil
 }
 

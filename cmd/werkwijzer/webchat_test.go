@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/werkwijzer/werkwijzer/internal/browsertest"
+	"github.com/werkwijzer/werkwijzer/internal/redistest"
+)
+
+// serveWeb runs werkwijzer with the web chat only (no Telegram) on addr
+// ("127.0.0.1:0" for any port) and returns it with the chat's address.
+func serveWeb(t *testing.T, prefix, addr string, opts ...func(*Main)) (*running, string) {
+	t.Helper()
+	m := &Main{
+		Config: Config{RedisURL: redistest.URL(t), RedisPrefix: prefix, Retention: 180 * 24 * time.Hour,
+			HTTPAddr: addr, WebURL: "http://localhost", SendRate: 1000, ChatSendRate: 1000},
+		Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	for _, o := range opts {
+		o(m)
+	}
+	m.ready = make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	served := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(served)
+		if err := m.Serve(ctx); err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	}()
+	select {
+	case <-m.ready:
+	case <-served:
+		t.Fatal("werkwijzer stopped before it served")
+	}
+	var once sync.Once
+	r := &running{m: m, stop: func() {
+		once.Do(func() {
+			cancel()
+			wg.Wait()
+			m.Close()
+		})
+	}}
+	t.Cleanup(r.stop)
+	return r, "http://" + m.HTTPAddr() + "/chat/"
+}
+
+// freeAddr is a loopback address nobody listens on, for a server that must
+// come back on the same address after a restart.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// onboardInBrowser takes a person from the picker to the advice, as they
+// would tap and type it, and checks each question arrives.
+func onboardInBrowser(t *testing.T, b *browsertest.Tab, lang string) {
+	t.Helper()
+	tr := func(id string) string { return texts.T(lang, id, nil) }
+	b.WaitText(texts.T(lang, "language_choose", nil))
+	b.Press(tr("language_name"))
+	b.WaitText(texts.T(lang, "consent_notice", map[string]any{"Period": texts.N(lang, "unit_days", 180, nil)}))
+	b.Press(tr("btn_agree"))
+	b.WaitText(tr("q_name"))
+	b.Type("Amira")
+	b.WaitText(tr("q_age"))
+	b.Press(tr("opt_age_u25"))
+	b.WaitText(tr("q_dutch"))
+	b.Press(tr("opt_dutch_none"))
+	b.WaitText(tr("q_situation"))
+	b.Press(tr("btn_skip"))
+	b.WaitText(tr("q_education"))
+	b.Press(tr("opt_edu_higher"))
+	b.WaitText(tr("q_diploma"))
+	b.Press(tr("opt_dipl_recognised"))
+	b.WaitText(tr("q_sectors"))
+	b.Press(tr("opt_sec_industry"))
+	// A multi-select press updates its question in place: the option
+	// shows it is chosen, and no second copy of the question appears.
+	b.Until("the chosen sector marked", `Array.from(document.querySelectorAll('#log button')).some(e => e.textContent === `+
+		browsertest.Quote("✓ "+tr("opt_sec_industry"))+`)`)
+	if n := b.Count(tr("q_sectors")); n != 1 {
+		t.Fatalf("[%s] the sectors question shows %d times after a multi-select press, want once", lang, n)
+	}
+	b.Press(tr("btn_done"))
+	b.WaitText(tr("q_licence"))
+	b.Press(tr("opt_lic_c"))
+	b.WaitText(tr("q_availability"))
+	b.Press(tr("opt_av_shifts"))
+	b.Press(tr("btn_done"))
+	b.WaitText(tr("q_home"))
+	b.Type("2660")
+	b.WaitText(tr("q_goal"))
+	b.Press(tr("opt_goal_learn"))
+	b.WaitText(tr("q_support"))
+	b.Press(tr("btn_skip"))
+	b.WaitText(tr("summary_title"))
+	b.Press(tr("btn_confirm"))
+	b.WaitText(tr("step_talentenfabriek"))
+	b.WaitText(tr("step_dutch_course"))
+}
+
+// The whole onboarding in Arabic in a real browser: the page follows the
+// conversation into Arabic and lays itself out right to left.
+func TestWebOnboardingInArabic(t *testing.T) {
+	_, url := serveWeb(t, redistest.Prefix(), "127.0.0.1:0")
+	b := browsertest.New(t, "ar")
+	b.Go(url)
+	onboardInBrowser(t, b, "ar")
+	var dirs []string
+	b.Eval(`[document.documentElement.dir, getComputedStyle(document.body).direction,
+		getComputedStyle(document.querySelector('#log .bot:last-child')).direction,
+		getComputedStyle(document.querySelector('#text')).direction, document.documentElement.lang]`, &dirs)
+	if want := []string{"rtl", "rtl", "rtl", "rtl", "ar"}; strings.Join(dirs, " ") != strings.Join(want, " ") {
+		t.Fatalf("page direction (html dir, body, a message, the input, lang) = %q, want %q", dirs, want)
+	}
+	var label string
+	b.Eval(`document.querySelector('#send').textContent`, &label)
+	if label != texts.T("ar", "web_send", nil) {
+		t.Fatalf("send button says %q, want the Arabic %q", label, texts.T("ar", "web_send", nil))
+	}
+	// What the person typed shows once, as theirs; the page's own /start
+	// is not shown as if they had typed it.
+	var mine []string
+	b.Eval(`Array.from(document.querySelectorAll('#log .me')).map(e => e.innerText)`, &mine)
+	if strings.Join(mine, "|") != "Amira|2660" {
+		t.Fatalf("the person's messages in the chat: %q, want the name and the postcode once each", mine)
+	}
+}

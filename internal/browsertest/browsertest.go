@@ -1,0 +1,240 @@
+// Package browsertest drives a real headless Chromium (Debian's chromium
+// package) through chromedp, for the web chat's tests: open a page, press
+// a button by its label, type, wait for a text, read what the page
+// computed, take a screenshot, catch a download.
+//
+// A test that needs the browser fails when Chromium is missing, never
+// skips: .ci/run installs it (apt-get install chromium).
+package browsertest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// Path finds Chromium: CHROMIUM when set, else chromium on PATH.
+func Path() (string, error) {
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		return p, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("chromium not found: install Debian's chromium (apt-get install chromium; .ci/run does) or set CHROMIUM")
+}
+
+// Tab is one page in its own headless Chromium, with its own profile
+// (cookies, storage) and download folder.
+type Tab struct {
+	t   testing.TB
+	ctx context.Context
+	// Downloads is where the browser saves files.
+	Downloads string
+	done      chan string // names of completed downloads
+}
+
+// Wait bounds every wait for the page.
+const Wait = 15 * time.Second
+
+// New starts Chromium for t, with langs as the browser's languages
+// (Accept-Language), and closes it when t ends.
+func New(t testing.TB, langs string) *Tab {
+	t.Helper()
+	path, err := Path()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("lang", langs),
+		chromedp.Flag("accept-lang", langs),
+		chromedp.WindowSize(412, 860), // a common phone
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(actx)
+	tab := &Tab{t: t, ctx: ctx, Downloads: t.TempDir(), done: make(chan string, 8)}
+	events := true
+	err = chromedp.Do(ctx, func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
+			return chromedp.Void{}, err
+		}
+		_, err := cdp.Call(ctx, t, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
+			Headers: network.Headers{"Accept-Language": langs}})
+		return chromedp.Void{}, err
+	})
+	if err == nil {
+		_, err = chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+			Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: tab.Downloads, EventsEnabled: &events})
+	}
+	if err == nil {
+		err = chromedp.ListenBrowser(ctx, func(ev any) {
+			if e, ok := ev.(*browser.EventDownloadProgress); ok && e.State == browser.DownloadProgressStateCompleted {
+				tab.done <- e.GUID
+			}
+		})
+	}
+	if err != nil {
+		cancelTab()
+		cancelAlloc()
+		t.Fatalf("start chromium: %v", err)
+	}
+	t.Cleanup(func() { cancelTab(); cancelAlloc() })
+	return tab
+}
+
+// Do runs chromedp actions, failing the test on an error.
+func (b *Tab) Do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, Wait)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.t.Fatalf("browser: %s: %v", what, err)
+	}
+}
+
+// Go opens url and waits for its body.
+func (b *Tab) Go(url string) {
+	b.t.Helper()
+	b.Do("open "+url, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("body")))
+}
+
+// Eval evaluates js in the page into out (nil to drop the result).
+func (b *Tab) Eval(js string, out any) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, Wait)
+	defer cancel()
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[json.RawMessage](js))
+	if err != nil {
+		b.t.Fatalf("browser: eval %s: %v", js, err)
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			b.t.Fatalf("browser: eval %s: %s: %v", js, raw, err)
+		}
+	}
+}
+
+// Until waits until js is true in the page.
+func (b *Tab) Until(what, js string) {
+	b.t.Helper()
+	if err := b.poll(js); err != nil {
+		b.t.Fatalf("browser: wait for %s: %v", what, err)
+	}
+}
+
+func (b *Tab) poll(js string) error {
+	ctx, cancel := context.WithTimeout(b.ctx, Wait+time.Second)
+	defer cancel()
+	_, err := chromedp.Run(ctx, chromedp.Poll[json.RawMessage](js, chromedp.WithPollingTimeout(Wait), chromedp.WithPollingInterval(20*time.Millisecond)))
+	return err
+}
+
+// Quote is s as a JavaScript string.
+func Quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// Log is the text of every message the chat shows, in order.
+func (b *Tab) Log() []string {
+	b.t.Helper()
+	var out []string
+	b.Eval(`Array.from(document.querySelectorAll('#log .msg')).map(e => e.innerText)`, &out)
+	return out
+}
+
+// WaitText waits until the chat shows a message containing text, n times
+// in all (1 when n is omitted).
+func (b *Tab) WaitText(text string, n ...int) {
+	b.t.Helper()
+	want := 1
+	if len(n) > 0 {
+		want = n[0]
+	}
+	js := fmt.Sprintf(`Array.from(document.querySelectorAll('#log .msg')).filter(e => e.innerText.includes(%s)).length >= %d`, Quote(text), want)
+	if err := b.poll(js); err != nil {
+		b.t.Fatalf("the chat never showed %q (%d times); it shows:\n%s", text, want, strings.Join(b.Log(), "\n---\n"))
+	}
+}
+
+// Count is how many messages contain text.
+func (b *Tab) Count(text string) int {
+	b.t.Helper()
+	var n int
+	b.Eval(fmt.Sprintf(`Array.from(document.querySelectorAll('#log .msg')).filter(e => e.innerText.includes(%s)).length`, Quote(text)), &n)
+	return n
+}
+
+// Press clicks the last button of the chat whose label is label (as a
+// person taps the newest one).
+func (b *Tab) Press(label string) {
+	b.t.Helper()
+	js := fmt.Sprintf(`(() => { const l = %s; const bs = Array.from(document.querySelectorAll('#log button')).filter(e => e.textContent.trim() === l || e.textContent.trim() === '✓ ' + l);
+	  if (!bs.length) return false; bs[bs.length-1].click(); return true; })()`, Quote(label))
+	var ok bool
+	b.Eval(js, &ok)
+	if !ok {
+		var labels []string
+		b.Eval(`Array.from(document.querySelectorAll('#log button')).map(e => e.textContent)`, &labels)
+		b.t.Fatalf("no button %q in the chat; buttons: %q", label, labels)
+	}
+}
+
+// Type types text into the chat and sends it, as a person does.
+func (b *Tab) Type(text string) {
+	b.t.Helper()
+	b.Do("type", chromedp.SendKeys(chromedp.ID("text"), text), chromedp.Click(chromedp.ID("send")))
+}
+
+// Screenshot saves the page as a PNG.
+func (b *Tab) Screenshot(path string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, Wait)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Fatalf("browser: screenshot: %v", err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// Download waits for the next completed download and returns its bytes.
+func (b *Tab) Download() []byte {
+	b.t.Helper()
+	select {
+	case guid := <-b.done:
+		data, err := os.ReadFile(filepath.Join(b.Downloads, guid))
+		if err != nil {
+			b.t.Fatal(err)
+		}
+		return data
+	case <-time.After(Wait):
+		b.t.Fatal("no download completed")
+		return nil
+	}
+}
+
+// Context is the tab's chromedp context, for actions this package lacks.
+func (b *Tab) Context() context.Context { return b.ctx }
