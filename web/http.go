@@ -546,4 +546,3 @@ func (c *Channel) events(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 }
-

@@ -16,7 +16,7 @@ import (
 // behind one address, never notices them. Zero fields take the defaults.
 type Limits struct {
 	// PerSession is messages a second from one session, with a burst.
-	PerSession float64
+	PerSession   float64
 	SessionBurst int
 	// PerAddress is messages a second from one address, all its sessions
 	// together.
