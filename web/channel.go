@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/werkwijzer/werkwijzer/bot"
-	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/dialogs/signup"
 	"github.com/werkwijzer/werkwijzer/locales"
@@ -54,9 +53,6 @@ type Channel struct {
 	Store *Store
 	Texts *locales.Catalog
 	Log   *slog.Logger
-	// Clock paces the limits and the streams' keep-alive; nil is the wall
-	// clock.
-	Clock clock.Clock
 	// Locks, when set, holds a chat across instances sharing Redis while a
 	// turn of it is handled; within one instance the channel keeps the
 	// order itself.
@@ -92,7 +88,10 @@ type chatLock struct {
 	refs int
 }
 
-func (c *Channel) clock() clock.Clock { return clock.Or(c.Clock) }
+// The limits and the streams' keep-alive follow the wall clock whatever
+// time the conversations' clock says, as Telegram's pace does: they are
+// about how fast requests really come.
+func now() time.Time { return time.Now() }
 
 func (c *Channel) init() {
 	c.once.Do(func() {
@@ -322,15 +321,15 @@ func (c *Channel) Run(ctx context.Context) error {
 		defer wg.Done()
 		c.listen(ctx)
 	}()
-	t := c.clock().NewTicker(time.Minute)
+	t := time.NewTicker(time.Minute)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			wg.Wait()
 			return nil
-		case <-t.C():
-			c.limits.prune(c.clock().Now())
+		case <-t.C:
+			c.limits.prune(now())
 		}
 	}
 }

@@ -201,7 +201,7 @@ func (c *Channel) page(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "not a visit", http.StatusForbidden)
 			return
 		}
-		if ok, wait := c.limits.newSession(address(r, c.TrustProxy), c.clock().Now()); !ok {
+		if ok, wait := c.limits.newSession(address(r, c.TrustProxy), now()); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 			http.Error(w, c.Texts.T(c.lang(r, ""), "web_too_fast", nil), http.StatusTooManyRequests)
 			return
@@ -348,7 +348,7 @@ func (c *Channel) send(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if ok, wait := c.limits.message(sid, address(r, c.TrustProxy), c.clock().Now()); !ok {
+	if ok, wait := c.limits.message(sid, address(r, c.TrustProxy), now()); !ok {
 		secs := int(wait.Seconds()) + 1
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		writeJSON(w, http.StatusTooManyRequests, map[string]any{"error": c.Texts.T(c.lang(r, ""), "web_too_fast", nil), "retry": secs})
@@ -511,7 +511,7 @@ func (c *Channel) events(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no")
 	fmt.Fprint(w, "retry: 2000\n\n")
-	ping := c.clock().NewTicker(25 * time.Second)
+	ping := time.NewTicker(25 * time.Second)
 	defer ping.Stop()
 	first := true
 	for {
@@ -535,7 +535,7 @@ func (c *Channel) events(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-c.stopped:
 			return
-		case <-ping.C():
+		case <-ping.C:
 			fmt.Fprint(w, ": ping\n\n")
 		case <-woke:
 			if now, err := c.Store.Chat(r.Context(), sid); err == nil && now != chat {

@@ -65,7 +65,8 @@ type Main struct {
 	Schedule *schedule.Store
 	Booker   *schedule.Booker
 	// Web is the web chat, when WEB_URL is set.
-	Web *web.Channel
+	Web       *web.Channel
+	webLimits web.Limits // zero for the defaults; tests press faster than people
 	// Tick is how often Serve sends due alerts and reminders; news wakes
 	// the reminder sender early.
 	Tick time.Duration

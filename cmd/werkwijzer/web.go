@@ -19,8 +19,8 @@ func (m *Main) openWeb(ctx context.Context) error {
 	}
 	st := web.NewStore(m.Redis, c.RedisPrefix)
 	st.Retention = c.Retention
-	m.Web = &web.Channel{Store: st, Texts: m.Texts, Log: m.Log.With("channel", "web"), Clock: m.Clock,
-		Secret: secret, TrustProxy: c.WebTrustProxy, Links: m.Links}
+	m.Web = &web.Channel{Store: st, Texts: m.Texts, Log: m.Log.With("channel", "web"),
+		Secret: secret, Limits: m.webLimits, TrustProxy: c.WebTrustProxy, Links: m.Links}
 	pub, priv, err := web.VAPIDKeys(ctx, m.Redis, c.RedisPrefix, c.WebPushPublicKey, c.WebPushPrivateKey)
 	if err != nil {
 		return err

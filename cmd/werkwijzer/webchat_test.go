@@ -10,8 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
+	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/internal/browsertest"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
+	"github.com/werkwijzer/werkwijzer/web"
 )
 
 // serveWeb runs werkwijzer with the web chat only (no Telegram) on addr
@@ -141,5 +144,100 @@ func TestWebOnboardingInArabic(t *testing.T) {
 	b.Eval(`Array.from(document.querySelectorAll('#log .me')).map(e => e.innerText)`, &mine)
 	if strings.Join(mine, "|") != "Amira|2660" {
 		t.Fatalf("the person's messages in the chat: %q, want the name and the postcode once each", mine)
+	}
+}
+
+// fast lifts the web chat's limits: scripted people press faster than
+// anyone could (the limits themselves are tested in package web).
+func fast(m *Main) { m.webLimits = web.Limits{PerSession: 1000, SessionBurst: 1000, PerAddress: 1000, AddressBurst: 1000} }
+
+// consentInBrowser takes a person through the picker and the privacy
+// notice to the first question.
+func consentInBrowser(t *testing.T, b *browsertest.Tab, lang string) {
+	t.Helper()
+	b.WaitText(texts.T(lang, "language_choose", nil))
+	b.Press(texts.T(lang, "language_name", nil))
+	b.WaitText(texts.T(lang, "consent_notice", map[string]any{"Period": texts.N(lang, "unit_days", 180, nil)}))
+	b.Press(texts.T(lang, "btn_agree", nil))
+	b.WaitText(texts.T(lang, "q_name", nil))
+}
+
+// A booking in the browser: the confirmation says plainly that reminders
+// will wait in the chat (no notifications allowed), its calendar file
+// downloads and parses, and the reminder the day before reaches the web
+// chat, not Telegram.
+func TestWebBookingWithCalendarFile(t *testing.T) {
+	const lang = "fr"
+	prefix := redistest.Prefix()
+	clk := clock.NewFake(bxl(2027, 3, 22, 10, 0)) // a Monday
+	env := map[string]string{"REDIS_URL": redistest.URL(t), "REDIS_PREFIX": prefix}
+	slots, sessions := scheduleFiles(t, lang)
+	for _, args := range [][]string{{"import", "slots", slots}, {"import", "sessions", sessions}} {
+		if out, err := werkwijzer(t, env, args...); err != nil {
+			t.Fatalf("%v: %v %s", args, err, out)
+		}
+	}
+	_, url := serveWeb(t, prefix, "127.0.0.1:0", fast, func(m *Main) {
+		m.Clock = clk
+		m.Tick = 20 * time.Millisecond
+	})
+	tr := func(id string, data map[string]any) string { return texts.T(lang, id, data) }
+	b := browsertest.New(t, lang)
+	b.Go(url)
+	onboardInBrowser(t, b, lang)
+	b.Press(tr("menu_coaching", nil))
+	b.WaitText(tr("slots_intro", nil))
+	b.Press("1") // Mira speaks French: her slot comes first
+	what := tr("what_coaching", map[string]any{"Coach": "Mira"})
+	b.WaitText(tr("booked_done", map[string]any{"What": what, "Date": dayIn(lang, bxl(2027, 3, 23, 14, 0)),
+		"Time": "14:00", "Place": "Werkwinkel, Desguinlei 33, 2018 Antwerpen"}))
+	b.WaitText(tr("web_booked_no_push", nil))
+
+	b.Eval(`document.querySelector('#log a.doc:last-of-type') ? (document.querySelectorAll('#log a.doc')[document.querySelectorAll('#log a.doc').length-1].click(), true) : false`, nil)
+	cal := b.Download()
+	checkCalendar(t, telegramtest.Message{Document: "rendez-vous.ics", Content: cal}, "20270323T140000")
+
+	// The day before at 18:00 the reminder comes to the page.
+	clk.Set(bxl(2027, 3, 23, 18, 0))
+	b.WaitText(tr("reminder_day", map[string]any{"Time": "14:00", "What": what,
+		"Place": "Werkwinkel, Desguinlei 33, 2018 Antwerpen"}))
+	b.Press(tr("btn_be_there", nil))
+	b.WaitText(tr("be_there_done", nil))
+}
+
+// The server restarts in the middle of a conversation, and the person
+// types while it is down: once it is back, that message is answered once,
+// and nothing the page showed before is lost or shown twice.
+func TestWebReconnectAfterRestart(t *testing.T) {
+	const lang = "ti"
+	prefix := redistest.Prefix()
+	addr := freeAddr(t)
+	first, url := serveWeb(t, prefix, addr, fast)
+	b := browsertest.New(t, "ti")
+	b.Go(url)
+	consentInBrowser(t, b, lang)
+	before := b.Log()
+
+	first.stop()
+	b.Until("the page to notice", `document.getElementById('status').textContent !== ''`)
+	b.Type("ሳባ")
+	b.Eval(`new Promise(r => setTimeout(r, 300))`, nil) // the page tries and fails at least once
+
+	serveWeb(t, prefix, addr, fast)
+	b.WaitText(texts.T(lang, "q_age", nil))
+	b.Press(texts.T(lang, "opt_age_u25", nil))
+	b.WaitText(texts.T(lang, "q_dutch", nil))
+	after := b.Log()
+	if strings.Join(after[:len(before)], "\n") != strings.Join(before, "\n") {
+		t.Fatalf("what the page showed before the restart changed:\nbefore %q\nafter  %q", before, after[:len(before)])
+	}
+	for _, id := range []string{"q_name", "q_age", "q_dutch", "consent_notice"} {
+		text := texts.T(lang, id, map[string]any{"Period": texts.N(lang, "unit_days", 180, nil)})
+		if n := b.Count(text); n != 1 {
+			t.Fatalf("%s shows %d times after the restart, want once:\n%s", id, n, strings.Join(after, "\n---\n"))
+		}
+	}
+	if n := b.Count("ሳባ"); n != 1 {
+		t.Fatalf("what was typed while the server was down shows in %d messages, want once: %q", n, after)
 	}
 }
