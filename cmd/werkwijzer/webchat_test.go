@@ -5,6 +5,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +16,8 @@ import (
 	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/internal/browsertest"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
+	"github.com/werkwijzer/werkwijzer/staff"
+	"github.com/werkwijzer/werkwijzer/staff/slacktest"
 	"github.com/werkwijzer/werkwijzer/web"
 )
 
@@ -73,7 +77,7 @@ func freeAddr(t *testing.T) string {
 
 // onboardInBrowser takes a person from the picker to the advice, as they
 // would tap and type it, and checks each question arrives.
-func onboardInBrowser(t *testing.T, b *browsertest.Tab, lang string) {
+func onboardInBrowser(t *testing.T, b *browsertest.Tab, lang string, share ...bool) {
 	t.Helper()
 	tr := func(id string) string { return texts.T(lang, id, nil) }
 	b.WaitText(texts.T(lang, "language_choose", nil))
@@ -115,6 +119,10 @@ func onboardInBrowser(t *testing.T, b *browsertest.Tab, lang string) {
 	b.Press(tr("btn_skip"))
 	b.WaitText(tr("summary_title"))
 	b.Press(tr("btn_confirm"))
+	if len(share) > 0 && share[0] { // with Slack connected: may a coach see the answers?
+		b.WaitText(tr("share_ask"))
+		b.Press(tr("btn_share_yes"))
+	}
 	b.WaitText(tr("step_talentenfabriek"))
 	b.WaitText(tr("step_dutch_course"))
 }
@@ -240,4 +248,156 @@ func TestWebReconnectAfterRestart(t *testing.T) {
 	if n := b.Count("ሳባ"); n != 1 {
 		t.Fatalf("what was typed while the server was down shows in %d messages, want once: %q", n, after)
 	}
+}
+
+// A staff take-over of a web conversation, relayed both ways through the
+// fake Slack exactly as for Telegram: the request shows in Slack with no
+// chat id, staff take it, the person's words go to the thread, staff's
+// answer reaches the page, and /done hands the person back to the bot.
+func TestWebStaffTakeOver(t *testing.T) {
+	const lang = "so"
+	f := slacktest.New(t)
+	f.AddUser("U-LOTTE", "Lotte")
+	r, url := serveWeb(t, redistest.Prefix(), "127.0.0.1:0", fast, withSlack(f))
+	tr := func(id string, data map[string]any) string { return texts.T(lang, id, data) }
+	b := browsertest.New(t, lang)
+	b.Go(url)
+	onboardInBrowser(t, b, lang, true)
+	b.Press(tr("menu_person", nil))
+	b.WaitText(tr("handover_requested", map[string]any{"Wait": texts.N(lang, "unit_minutes", 30, nil)}))
+	b.Type("Su'aal ayaan ka qabaa VDAB")
+	b.WaitText(tr("handover_noted", nil))
+	req := waitPost(t, f, "handover", func(p slacktest.Post) bool {
+		return p.Channel == "C-PERM" && header(p.Blocks) == "Vraagt een medewerker"
+	})
+	ref := buttonValue(req.Blocks, staff.ActionHandoverTake)
+	chat := webChatOf(t, r)
+	if ref == "" || strings.Contains(blockText(req.Blocks), strconv.FormatInt(chat, 10)) {
+		t.Fatalf("handover post: take button value %q; the chat id must not appear: %s", ref, blockText(req.Blocks))
+	}
+	take := slacktest.BlockAction("U-LOTTE", "C-PERM", req.TS, staff.ActionHandoverTake, ref)
+	if code, _ := slackCall(t, r, signingSecret, "/slack/actions", slacktest.Form, take, time.Now()); code != http.StatusOK {
+		t.Fatalf("take over: %d", code)
+	}
+	b.WaitText(tr("handover_taken", map[string]any{"Name": "Lotte"}))
+	waitPost(t, f, "what was typed while waiting, in the thread", func(p slacktest.Post) bool {
+		return p.ThreadTS == req.TS && strings.Contains(p.Text, "Su'aal ayaan ka qabaa VDAB")
+	})
+
+	b.Type("Ma i caawin kartaa?")
+	waitPost(t, f, "the person's message in the thread", func(p slacktest.Post) bool {
+		return p.ThreadTS == req.TS && strings.Contains(p.Text, "Ma i caawin kartaa?")
+	})
+	reply := slacktest.ThreadReply("EvW1", "U-LOTTE", "C-PERM", req.TS, "Haa, waan ku caawin karaa.")
+	for range 2 { // Slack delivering it twice reaches the person once
+		if code, _ := slackCall(t, r, signingSecret, "/slack/events", slacktest.JSON, reply, time.Now()); code != http.StatusOK {
+			t.Fatalf("thread reply: %d", code)
+		}
+	}
+	staffSays := tr("staff_message", map[string]any{"Name": "Lotte", "Text": "Haa, waan ku caawin karaa."})
+	b.WaitText(staffSays)
+	done := slacktest.ThreadReply("EvW2", "U-LOTTE", "C-PERM", req.TS, "/done")
+	if code, _ := slackCall(t, r, signingSecret, "/slack/events", slacktest.JSON, done, time.Now()); code != http.StatusOK {
+		t.Fatalf("/done: %d", code)
+	}
+	b.WaitText(tr("handover_ended", map[string]any{"Name": "Lotte"}))
+	if n := b.Count(staffSays); n != 1 {
+		t.Fatalf("staff's answer shows %d times, want once", n)
+	}
+	if n := b.Count(tr("handover_noted", nil)); n != 1 {
+		t.Fatalf("the bot answered while Lotte had the conversation: handover_noted %d times", n)
+	}
+}
+
+// webChatOf is the one web conversation of a test's Redis: the chat id
+// its session names.
+func webChatOf(t *testing.T, r *running) int64 {
+	t.Helper()
+	ctx := context.Background()
+	keys, err := r.m.Redis.Keys(ctx, r.m.Config.RedisPrefix+":web:s:*").Result()
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("want one web session, got %q (%v)", keys, err)
+	}
+	chat, err := r.m.Redis.Get(ctx, keys[0]).Int64()
+	if err != nil || !web.IsChat(chat) {
+		t.Fatalf("session names chat %d (%v), not a web chat", chat, err)
+	}
+	return chat
+}
+
+// /forget in the browser: the goodbye shows, no key with the person's chat
+// id or session is left, the cookie is gone from the browser, and the old
+// cookie, replayed, opens nothing.
+func TestWebForgetLeavesNoKeyAndRevokesTheCookie(t *testing.T) {
+	const lang = "pl"
+	prefix := redistest.Prefix()
+	r, url := serveWeb(t, prefix, "127.0.0.1:0", fast)
+	tr := func(id string) string { return texts.T(lang, id, nil) }
+	b := browsertest.New(t, lang)
+	b.Go(url)
+	consentInBrowser(t, b, lang)
+	b.Type("Ola")
+	b.WaitText(tr("q_age"))
+	chat := webChatOf(t, r)
+	sid := cookieValue(t, b)
+	if sid == "" {
+		t.Fatal("no session cookie in the browser")
+	}
+	if n := keysWith(t, r.m.Redis, chat); n == 0 {
+		t.Fatal("no key holds the person before /forget: the test would prove nothing")
+	}
+
+	b.Type("/forget")
+	b.WaitText(tr("forget_confirm"))
+	b.Press(tr("btn_forget_yes"))
+	b.WaitText(tr("forget_done"))
+	b.WaitText(tr("web_ended"))
+	if n := keysWith(t, r.m.Redis, chat); n != 0 {
+		t.Fatalf("%d keys with the person's chat id left after /forget", n)
+	}
+	if keys, _ := r.m.Redis.Keys(context.Background(), prefix+":web:s:*").Result(); len(keys) != 0 {
+		t.Fatalf("session keys left after /forget: %q", keys)
+	}
+	if v := cookieValue(t, b); v != "" {
+		t.Fatalf("the browser still holds the session cookie after /forget")
+	}
+	// The old cookie, replayed by hand, opens nothing and writes nothing.
+	base := strings.TrimSuffix(url, "/chat/")
+	req, _ := http.NewRequest("POST", base+"/chat/send", strings.NewReader(`{"id":"replayed-1","kind":"text","text":"hallo"}`))
+	req.AddCookie(&http.Cookie{Name: web.CookieName, Value: sid})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("a message with the revoked cookie: %d, want 401", resp.StatusCode)
+	}
+	req, _ = http.NewRequest("GET", base+"/chat/events", nil)
+	req.AddCookie(&http.Cookie{Name: web.CookieName, Value: sid})
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.HasPrefix(string(body), "event: end") {
+		t.Fatalf("the stream with the revoked cookie says %q, want only the end", body)
+	}
+	if n := keysWith(t, r.m.Redis, chat); n != 0 {
+		t.Fatalf("the revoked cookie brought back %d keys", n)
+	}
+}
+
+func cookieValue(t *testing.T, b *browsertest.Tab) string {
+	t.Helper()
+	for _, c := range b.Cookies() {
+		if c.Name == web.CookieName {
+			if !c.HTTPOnly || !c.Secure || string(c.SameSite) != "Lax" {
+				t.Fatalf("session cookie %+v: want HttpOnly, Secure, SameSite=Lax", c)
+			}
+			return c.Value
+		}
+	}
+	return ""
 }

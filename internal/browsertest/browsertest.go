@@ -238,3 +238,15 @@ func (b *Tab) Download() []byte {
 
 // Context is the tab's chromedp context, for actions this package lacks.
 func (b *Tab) Context() context.Context { return b.ctx }
+
+// Cookies are the browser's cookies for the page's address.
+func (b *Tab) Cookies() []*network.Cookie {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, Wait)
+	defer cancel()
+	res, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{})
+	if err != nil {
+		b.t.Fatalf("browser: cookies: %v", err)
+	}
+	return res.Cookies
+}
