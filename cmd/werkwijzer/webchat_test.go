@@ -6,11 +6,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
 	"github.com/werkwijzer/werkwijzer/clock"
@@ -400,4 +404,61 @@ func cookieValue(t *testing.T, b *browsertest.Tab) string {
 		}
 	}
 	return ""
+}
+
+// With the web chat on, a sign-up link and its QR code lead to the landing
+// page: in the link's language, with "Open in Telegram" and "Chat here"
+// both carrying the link's code; a language chosen there carries over to
+// the chat, and the person counts for the partner (attribution kept).
+func TestWebLandingPageKeepsTheLink(t *testing.T) {
+	prefix := redistest.Prefix()
+	dir := t.TempDir()
+	env := map[string]string{"REDIS_URL": redistest.URL(t), "REDIS_PREFIX": prefix, "TELEGRAM_BOT_USERNAME": "werkwijzer_test_bot",
+		"WEB_URL": "https://werk.example.be"}
+	os.WriteFile(filepath.Join(dir, "partners.yaml"), []byte(partnersFile), 0o644)
+	if out, err := werkwijzer(t, env, "import", "partners", filepath.Join(dir, "partners.yaml")); err != nil {
+		t.Fatalf("import: %q %v", out, err)
+	}
+	qrFile := filepath.Join(dir, "link.png")
+	out, err := werkwijzer(t, env, "link", "--partner", "moskee-attaqwa", "--place", "Borgerhout", "--lang", "ar", "--qr", qrFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := strings.TrimSpace(out)
+	code, ok := strings.CutPrefix(link, "https://werk.example.be/chat/l/")
+	if !ok {
+		t.Fatalf("link %q, want the web chat's landing page", link)
+	}
+	png, _ := os.ReadFile(qrFile)
+	if got := decodeQRFile(t, png); got != link {
+		t.Fatalf("QR code decodes to %q, want the landing page %q", got, link)
+	}
+
+	_, url := serveWeb(t, prefix, "127.0.0.1:0", fast, func(m *Main) { m.Config.BotUsername = "werkwijzer_test_bot" })
+	b := browsertest.New(t, "nl") // the phone speaks Dutch; the link says Arabic
+	b.Go(url + "l/" + code)
+	var got []string
+	b.Eval(`[document.documentElement.lang, getComputedStyle(document.body).direction, document.getElementById('lang').value,
+		document.getElementById('to-telegram').href, document.getElementById('to-web').getAttribute('href')]`, &got)
+	if got[0] != "ar" || got[1] != "rtl" || got[2] != "ar" || got[3] != "https://t.me/werkwijzer_test_bot?start="+code ||
+		got[4] != "/chat/?lang=ar&start="+code {
+		t.Fatalf("landing page (lang, direction, chosen language, Telegram, web) = %q", got)
+	}
+	// The person picks English on the landing page.
+	b.Eval(`(() => { const s = document.getElementById('lang'); s.value = 'en'; s.dispatchEvent(new Event('change')); return true })()`, nil)
+	b.Until("the page in English", `document.documentElement.lang === 'en' && document.getElementById('to-web').getAttribute('href').includes('start=`+code+`')`)
+	b.Do("chat here", chromedp.Click(chromedp.ID("to-web")))
+	b.Until("the chat opens", `!!document.getElementById('log')`)
+	b.WaitText(texts.T("en", "consent_notice", map[string]any{"Period": texts.N("en", "unit_days", 180, nil)}))
+	var addr string
+	b.Eval(`location.pathname + location.search`, &addr)
+	if addr != "/chat/" {
+		t.Fatalf("the chat's address is %q after it started: the link's code stays out of it", addr)
+	}
+	b.Press(texts.T("en", "btn_agree", nil))
+	b.WaitText(texts.T("en", "q_name", nil))
+	out, err = werkwijzer(t, env, "stats", "--by", "link", "--csv")
+	if row := csvRow(out); err != nil || row["partner"] != "moskee-attaqwa" || row["link"] != code || row["opened"] != "1" || row["agreed"] != "1" {
+		t.Fatalf("the web chat did not count for the link: %q %v", out, err)
+	}
 }

@@ -142,11 +142,25 @@ func (b *Tab) Until(what, js string) {
 	}
 }
 
+// poll evaluates js until it is true, through navigations (an evaluation
+// that a navigation cut off is tried again on the new page).
 func (b *Tab) poll(js string) error {
-	ctx, cancel := context.WithTimeout(b.ctx, Wait+time.Second)
-	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[json.RawMessage](js, chromedp.WithPollingTimeout(Wait), chromedp.WithPollingInterval(20*time.Millisecond)))
-	return err
+	deadline := time.Now().Add(Wait)
+	var last error
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(b.ctx, time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		cancel()
+		if err == nil && ok {
+			return nil
+		}
+		last = err
+		time.Sleep(20 * time.Millisecond)
+	}
+	if last == nil {
+		last = fmt.Errorf("still false after %v", Wait)
+	}
+	return last
 }
 
 // Quote is s as a JavaScript string.
