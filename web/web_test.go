@@ -266,9 +266,9 @@ func TestWritesNeedTheTokenAndTheOrigin(t *testing.T) {
 	v := h.visit(t)
 	body := `{"id":"start-0001","kind":"text","text":"/start"}`
 	for name, hdr := range map[string][]string{
-		"no token":    {"X-CSRF-Token", ""},
-		"wrong token": {"X-CSRF-Token", "x" + v.csrf[1:]},
-		"cross-site":  {"Sec-Fetch-Site", "cross-site"},
+		"no token":                            {"X-CSRF-Token", ""},
+		"wrong token":                         {"X-CSRF-Token", "x" + v.csrf[1:]},
+		"cross-site":                          {"Sec-Fetch-Site", "cross-site"},
 		"other origin without fetch metadata": {"Sec-Fetch-Site", "", "Origin", "https://evil.example"},
 	} {
 		if code, _ := v.post("/chat/send", body, hdr...); code != http.StatusForbidden {
@@ -399,9 +399,9 @@ func TestPushForProactiveMessages(t *testing.T) {
 	v.post("/chat/send", `{"id":"agree-00001","kind":"button","data":"consent:yes"}`)
 
 	for _, bad := range []string{
-		`{"endpoint":"http://127.0.0.1/push/1","keys":{"auth":"x","p256dh":"y"}}`,  // not https
+		`{"endpoint":"http://127.0.0.1/push/1","keys":{"auth":"x","p256dh":"y"}}`,     // not https
 		`{"endpoint":"https://evil.example/push/1","keys":{"auth":"x","p256dh":"y"}}`, // not a push service
-		`{"endpoint":"` + ps.srv.URL + `/push/1"}`,                                     // no keys
+		`{"endpoint":"` + ps.srv.URL + `/push/1"}`,                                    // no keys
 	} {
 		if code, _ := v.post("/chat/push", `{"sub":`+bad+`}`); code != http.StatusBadRequest {
 			t.Errorf("subscription %s: %d, want 400", bad, code)

@@ -161,7 +161,9 @@ func TestWebOnboardingInArabic(t *testing.T) {
 
 // fast lifts the web chat's limits: scripted people press faster than
 // anyone could (the limits themselves are tested in package web).
-func fast(m *Main) { m.webLimits = web.Limits{PerSession: 1000, SessionBurst: 1000, PerAddress: 1000, AddressBurst: 1000} }
+func fast(m *Main) {
+	m.webLimits = web.Limits{PerSession: 1000, SessionBurst: 1000, PerAddress: 1000, AddressBurst: 1000}
+}
 
 // consentInBrowser takes a person through the picker and the privacy
 // notice to the first question.
