@@ -134,7 +134,7 @@ func onboardInBrowser(t *testing.T, b *browsertest.Tab, lang string, share ...bo
 // The whole onboarding in Arabic in a real browser: the page follows the
 // conversation into Arabic and lays itself out right to left.
 func TestWebOnboardingInArabic(t *testing.T) {
-	_, url := serveWeb(t, redistest.Prefix(), "127.0.0.1:0")
+	r, url := serveWeb(t, redistest.Prefix(), "127.0.0.1:0")
 	b := browsertest.New(t, "ar")
 	b.Go(url)
 	onboardInBrowser(t, b, "ar")
@@ -156,6 +156,20 @@ func TestWebOnboardingInArabic(t *testing.T) {
 	b.Eval(`Array.from(document.querySelectorAll('#log .me')).map(e => e.innerText)`, &mine)
 	if strings.Join(mine, "|") != "Amira|2660" {
 		t.Fatalf("the person's messages in the chat: %q, want the name and the postcode once each", mine)
+	}
+	// Nothing personal went into an address: not what they typed, not
+	// their conversation's id.
+	chat := strconv.FormatInt(webChatOf(t, r), 10)
+	urls := b.URLs()
+	if len(urls) < 5 {
+		t.Fatalf("only %d requests recorded: the check would prove nothing", len(urls))
+	}
+	for _, u := range urls {
+		for _, personal := range []string{"Amira", chat} {
+			if strings.Contains(u, personal) {
+				t.Fatalf("request address %q holds %q", u, personal)
+			}
+		}
 	}
 }
 
@@ -462,5 +476,38 @@ func TestWebLandingPageKeepsTheLink(t *testing.T) {
 	out, err = werkwijzer(t, env, "stats", "--by", "link", "--csv")
 	if row := csvRow(out); err != nil || row["partner"] != "moskee-attaqwa" || row["link"] != code || row["opened"] != "1" || row["agreed"] != "1" {
 		t.Fatalf("the web chat did not count for the link: %q %v", out, err)
+	}
+}
+
+// The chat in Tigrinya, Arabic and Dutch, as the README shows it: Ethiopic
+// is drawn with the page's own web font (so no phone shows empty boxes),
+// Arabic right to left. With WEBCHAT_SCREENSHOTS set to a folder the
+// screenshots are kept there (the README's come from this test).
+func TestWebScreenshotsAndTheEthiopicFont(t *testing.T) {
+	dir := os.Getenv("WEBCHAT_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	_, url := serveWeb(t, redistest.Prefix(), "127.0.0.1:0", fast)
+	for _, lang := range []string{"ti", "ar", "nl"} {
+		b := browsertest.New(t, lang)
+		b.Go(url)
+		consentInBrowser(t, b, lang)
+		b.Type("Saba")
+		b.WaitText(texts.T(lang, "q_age", nil))
+		b.Press(texts.T(lang, "opt_age_u25", nil))
+		b.WaitText(texts.T(lang, "q_dutch", nil))
+		if lang == "ti" {
+			b.Until("the Ethiopic font", `[...document.fonts].some(f => f.family.replace(/"/g, '') === 'WW Ethiopic' && f.status === 'loaded')`)
+			fonts := b.Fonts("#log .bot:last-child p")
+			ours := false
+			for _, f := range fonts {
+				ours = ours || (f.IsCustomFont && strings.Contains(f.FamilyName, "Ethiopic") && f.GlyphCount > 10)
+			}
+			if !ours {
+				t.Fatalf("Tigrinya is drawn with %+v, want the page's own Ethiopic web font", fonts)
+			}
+		}
+		b.Screenshot(filepath.Join(dir, "webchat-"+lang+".png"))
 	}
 }

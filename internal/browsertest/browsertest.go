@@ -15,11 +15,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/css"
+	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -45,6 +48,9 @@ type Tab struct {
 	// Downloads is where the browser saves files.
 	Downloads string
 	done      chan string // names of completed downloads
+
+	mu   sync.Mutex
+	urls []string // every address the page asked for
 }
 
 // Wait bounds every wait for the page.
@@ -85,6 +91,15 @@ func New(t testing.TB, langs string) *Tab {
 	if err == nil {
 		_, err = chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
 			Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: tab.Downloads, EventsEnabled: &events})
+	}
+	if err == nil {
+		err = chromedp.Listen(ctx, func(ev any) {
+			if e, ok := ev.(*network.EventRequestWillBeSent); ok {
+				tab.mu.Lock()
+				tab.urls = append(tab.urls, e.Request.URL+e.Request.URLFragment)
+				tab.mu.Unlock()
+			}
+		})
 	}
 	if err == nil {
 		err = chromedp.ListenBrowser(ctx, func(ev any) {
@@ -250,6 +265,13 @@ func (b *Tab) Download() []byte {
 	}
 }
 
+// URLs are the addresses of every request the page made so far.
+func (b *Tab) URLs() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.urls...)
+}
+
 // Context is the tab's chromedp context, for actions this package lacks.
 func (b *Tab) Context() context.Context { return b.ctx }
 
@@ -263,4 +285,38 @@ func (b *Tab) Cookies() []*network.Cookie {
 		b.t.Fatalf("browser: cookies: %v", err)
 	}
 	return res.Cookies
+}
+
+// Fonts tells which fonts rendered the text of the first element matching
+// the CSS selector sel, as the browser reports them (a web font the page
+// loaded has IsCustomFont set).
+func (b *Tab) Fonts(sel string) []css.PlatformFontUsage {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, Wait)
+	defer cancel()
+	fonts, err := chromedp.Run(ctx, func(ctx context.Context, t *chromedp.Target) ([]css.PlatformFontUsage, error) {
+		nodes, err := chromedp.Nodes(chromedp.CSS(sel))(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := cdp.Call(ctx, t, dom.Enable, dom.EnableParams{}); err != nil {
+			return nil, err
+		}
+		if _, err := cdp.Call(ctx, t, css.Enable, cdp.Empty{}); err != nil {
+			return nil, err
+		}
+		res, err := cdp.Call(ctx, t, css.GetPlatformFontsForNode, css.GetPlatformFontsForNodeParams{NodeID: nodes[0].NodeID})
+		if err != nil {
+			return nil, err
+		}
+		var out []css.PlatformFontUsage
+		for _, f := range res.Fonts {
+			out = append(out, *f)
+		}
+		return out, nil
+	})
+	if err != nil {
+		b.t.Fatalf("browser: fonts of %s: %v", sel, err)
+	}
+	return fonts
 }
