@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -154,7 +155,7 @@ func (c *Channel) Inject(ctx context.Context, ev dialogs.Event) error {
 	if err != nil || turn == nil {
 		return err
 	}
-	_, _, err = c.deliver(ctx, turn, 0, nil)
+	_, _, _, err = c.deliver(ctx, turn, 0, nil)
 	return err
 }
 
@@ -177,6 +178,9 @@ type outcome struct {
 	// the goodbye, which no log keeps.
 	Ended   bool
 	Replies []Entry
+	// Last is the number of the log entry that completes the answer (0
+	// when the message had been answered before).
+	Last int64
 }
 
 // receive handles a page's message exactly once: a resend of one whose
@@ -213,17 +217,17 @@ func (c *Channel) receive(ctx context.Context, chat int64, sid string, m inbound
 	if err != nil || turn == nil {
 		return outcome{}, err
 	}
-	ended, replies, err := c.deliver(ctx, turn, update, echo)
-	return outcome{Ended: ended, Replies: replies}, err
+	ended, replies, last, err := c.deliver(ctx, turn, update, echo)
+	return outcome{Ended: ended, Replies: replies, Last: last}, err
 }
 
 // deliver puts a turn into the page's log (once, even if delivered again
 // after a crash) and clears its outbox. A turn that erased the person is
 // not logged (nothing of them may stay): its replies are returned for the
 // page that asked.
-func (c *Channel) deliver(ctx context.Context, turn *dialogs.Turn, update int64, echo *Entry) (bool, []Entry, error) {
+func (c *Channel) deliver(ctx context.Context, turn *dialogs.Turn, update int64, echo *Entry) (ended bool, replies []Entry, last int64, err error) {
 	if err := c.Conv.Notes(ctx, turn); err != nil {
-		return false, nil, err
+		return false, nil, 0, err
 	}
 	var entries []Entry
 	if echo != nil {
@@ -233,11 +237,11 @@ func (c *Channel) deliver(ctx context.Context, turn *dialogs.Turn, update int64,
 		entries = append(entries, entryOf(r, turn))
 	}
 	if turn.Forgets() {
-		return true, entries, c.Conv.Delivered(ctx, turn)
+		return true, entries, 0, c.Conv.Delivered(ctx, turn)
 	}
 	meta, err := c.Store.Meta(ctx, turn.ChatID)
 	if err != nil {
-		return false, nil, err
+		return false, nil, 0, err
 	}
 	if booked(turn) && meta.Push == "" {
 		// Someone who did not allow notifications must know that the
@@ -245,23 +249,23 @@ func (c *Channel) deliver(ctx context.Context, turn *dialogs.Turn, update int64,
 		entries = append(entries, Entry{Text: c.Texts.T(turn.Lang, "web_booked_no_push", nil), Lang: turn.Lang, Push: c.Push != nil})
 	}
 	if len(entries) > 0 {
-		if _, err := c.Store.Append(ctx, turn.ChatID, update, entries); err != nil {
-			return false, nil, err
+		if last, err = c.Store.Append(ctx, turn.ChatID, update, entries); err != nil {
+			return false, nil, 0, err
 		}
 		c.hub.wake(turn.ChatID)
 	}
 	if turn.Lang != "" && turn.Lang != meta.Lang {
 		if err := c.Store.SetLang(ctx, turn.ChatID, turn.Lang); err != nil {
-			return false, nil, err
+			return false, nil, 0, err
 		}
 	}
 	if err := c.Conv.Delivered(ctx, turn); err != nil {
-		return false, nil, err
+		return false, nil, 0, err
 	}
 	if update == 0 && meta.Push != "" && c.Push != nil && len(turn.Replies) > 0 {
 		c.notify(ctx, turn.ChatID, meta, turn.Lang)
 	}
-	return false, nil, nil
+	return false, nil, last, nil
 }
 
 // booked tells whether the turn gave the person an appointment, whose
@@ -348,8 +352,11 @@ func (c *Channel) listen(ctx context.Context) {
 			if !ok {
 				return
 			}
-			var chat int64
-			if _, err := fmtSscan(m.Payload, &chat); err == nil {
+			from, id, _ := strings.Cut(m.Payload, " ")
+			if from == c.Store.instance {
+				continue // woken already
+			}
+			if chat, err := strconv.ParseInt(id, 10, 64); err == nil {
 				c.hub.wake(chat)
 			}
 		}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"mime"
 	"path"
 	"strconv"
@@ -83,5 +82,3 @@ func (e Entry) view() Entry {
 	}
 	return e
 }
-
-func fmtSscan(s string, v *int64) (int, error) { return fmt.Sscan(s, v) }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	mrand "math/rand/v2"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -383,7 +384,7 @@ func (c *Channel) send(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"ended": true, "replies": views})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "last": out.Last})
 }
 
 // writer checks a write: a live session and its CSRF token.
@@ -511,15 +512,31 @@ func (c *Channel) events(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no")
 	fmt.Fprint(w, "retry: 2000\n\n")
-	ping := time.NewTicker(25 * time.Second)
+	// A comment every 20 to 30 seconds keeps proxies from closing an idle
+	// stream; once a minute or so the log is read again in case a wake
+	// from another instance was missed. Both are spread at random, so
+	// that a thousand pages opened together do not all ask at once.
+	ping := time.NewTicker(20*time.Second + time.Duration(mrand.Int64N(int64(10*time.Second))))
 	defer ping.Stop()
-	first := true
+	resync := time.NewTicker(60*time.Second + time.Duration(mrand.Int64N(int64(30*time.Second))))
+	defer resync.Stop()
+	first, woken := true, false
 	for {
 		entries, err := c.Store.Since(r.Context(), chat, after)
 		if err != nil && r.Context().Err() == nil {
 			c.Log.Warn("web: read log", "chat", bot.ChatRef(chat), "err", err)
 			return // the browser reconnects, from the last entry it has
 		}
+		if woken && len(entries) == 0 {
+			// A wake with nothing new may be /forget: the session is
+			// asked only then, not on every message.
+			if now, err := c.Store.Chat(r.Context(), sid); err == nil && now != chat {
+				fmt.Fprint(w, "event: end\ndata: {}\n\n")
+				flusher.Flush()
+				return
+			}
+		}
+		woken = false
 		for _, e := range entries {
 			b, _ := json.Marshal(e.view())
 			fmt.Fprintf(w, "id: %d\nevent: m\ndata: %s\n\n", e.N, b)
@@ -530,6 +547,7 @@ func (c *Channel) events(w http.ResponseWriter, r *http.Request) {
 			first = false
 		}
 		flusher.Flush()
+	wait:
 		select {
 		case <-r.Context().Done():
 			return
@@ -537,12 +555,11 @@ func (c *Channel) events(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-ping.C:
 			fmt.Fprint(w, ": ping\n\n")
+			flusher.Flush()
+			goto wait
+		case <-resync.C:
 		case <-woke:
-			if now, err := c.Store.Chat(r.Context(), sid); err == nil && now != chat {
-				fmt.Fprint(w, "event: end\ndata: {}\n\n")
-				flusher.Flush()
-				return
-			}
+			woken = true
 		}
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -23,11 +24,15 @@ type Store struct {
 	// Retention is how long a conversation is kept after its last
 	// message, as for Telegram (RETENTION_DAYS).
 	Retention time.Duration
+	// instance names this process in the news it publishes.
+	instance string
 }
 
 // NewStore returns a Store on rdb under prefix.
 func NewStore(rdb redis.UniversalClient, prefix string) *Store {
-	return &Store{rdb: rdb, prefix: prefix, Retention: 180 * 24 * time.Hour}
+	b := make([]byte, 8)
+	rand.Read(b)
+	return &Store{rdb: rdb, prefix: prefix, Retention: 180 * 24 * time.Hour, instance: hex.EncodeToString(b)}
 }
 
 // Log holds at most this many entries per conversation: enough to show a
@@ -156,8 +161,14 @@ func (s *Store) Append(ctx context.Context, chat, update int64, entries []Entry)
 	if err != nil {
 		return 0, err
 	}
-	s.rdb.Publish(ctx, s.news(), chat)
+	s.publish(ctx, chat)
 	return n, nil
+}
+
+// publish tells the other instances that chat's log changed; this one
+// wakes its own pages itself (Channel.deliver), so it skips its own news.
+func (s *Store) publish(ctx context.Context, chat int64) {
+	s.rdb.Publish(ctx, s.news(), s.instance+" "+strconv.FormatInt(chat, 10))
 }
 
 // Since returns chat's log entries after entry number after, oldest
@@ -263,6 +274,6 @@ func (s *Store) Forget(ctx context.Context, chat int64) error {
 	if err := s.rdb.Del(ctx, keys...).Err(); err != nil {
 		return err
 	}
-	s.rdb.Publish(ctx, s.news(), chat)
+	s.publish(ctx, chat)
 	return nil
 }

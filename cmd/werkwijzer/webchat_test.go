@@ -27,7 +27,7 @@ import (
 
 // serveWeb runs werkwijzer with the web chat only (no Telegram) on addr
 // ("127.0.0.1:0" for any port) and returns it with the chat's address.
-func serveWeb(t *testing.T, prefix, addr string, opts ...func(*Main)) (*running, string) {
+func serveWeb(t testing.TB, prefix, addr string, opts ...func(*Main)) (*running, string) {
 	t.Helper()
 	m := &Main{
 		Config: Config{RedisURL: redistest.URL(t), RedisPrefix: prefix, Retention: 180 * 24 * time.Hour,
@@ -69,7 +69,7 @@ func serveWeb(t *testing.T, prefix, addr string, opts ...func(*Main)) (*running,
 
 // freeAddr is a loopback address nobody listens on, for a server that must
 // come back on the same address after a restart.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
