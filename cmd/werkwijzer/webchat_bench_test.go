@@ -200,7 +200,9 @@ func (p *benchPerson) send(kind, field, value string) (time.Duration, error) {
 	return time.Since(start), p.err
 }
 
-func (p *benchPerson) press(data string) (time.Duration, error) { return p.send("button", "data", data) }
+func (p *benchPerson) press(data string) (time.Duration, error) {
+	return p.send("button", "data", data)
+}
 
 // onboard starts the conversation and agrees, so that the presses that
 // follow are those of someone who is in.
