@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -509,5 +510,48 @@ func TestWebScreenshotsAndTheEthiopicFont(t *testing.T) {
 			}
 		}
 		b.Screenshot(filepath.Join(dir, "webchat-"+lang+".png"))
+	}
+}
+
+// With no configuration the terminal chat says how to open the web chat;
+// with WEB_URL alone, werkwijzer serves it (no Telegram needed).
+func TestWebChatWithoutTelegram(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), nil, func(string) string { return "" }, strings.NewReader(""), &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errOut.String(), "WEB_URL=http://localhost:8080 werkwijzer serve") {
+		t.Fatalf("the terminal chat does not say how to open the web chat: %q", errOut.String())
+	}
+	for _, bad := range []string{"http://werk.example.be", "https://werk.example.be/chat", "ftp://localhost"} {
+		if _, err := loadConfig(func(k string) string { return map[string]string{"WEB_URL": bad}[k] }); err == nil {
+			t.Errorf("WEB_URL=%s was accepted", bad)
+		}
+	}
+
+	addr := freeAddr(t)
+	env := map[string]string{"WEB_URL": "http://localhost:8080", "HTTP_ADDR": addr, "REDIS_URL": redistest.URL(t),
+		"REDIS_PREFIX": redistest.Prefix(), "LOG_LEVEL": "error"}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard) }()
+	var resp *http.Response
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if resp, err = http.Get("http://" + addr + "/chat/"); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("the web chat never answered: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `id="log"`) {
+		t.Fatalf("GET /chat/: %d", resp.StatusCode)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("werkwijzer serve: %v", err)
 	}
 }
