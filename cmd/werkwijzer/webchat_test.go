@@ -534,7 +534,9 @@ func TestWebChatWithoutTelegram(t *testing.T) {
 		"REDIS_PREFIX": redistest.Prefix(), "LOG_LEVEL": "error"}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard) }()
+	go func() {
+		done <- run(ctx, nil, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
+	}()
 	var resp *http.Response
 	var err error
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
