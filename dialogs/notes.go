@@ -45,6 +45,10 @@ const (
 	NotePromoted  NoteKind = "promoted"
 	NoteNoShow    NoteKind = "no_show"
 	NoteAttended  NoteKind = "attended"
+	// NoteLinked: the conversation of another chat (Item, its id) was
+	// carried over to this one (a web chat linked to Telegram): what the
+	// components hold of that chat moves here, and it is dropped.
+	NoteLinked NoteKind = "linked"
 )
 
 // Note is something staff (or the funnel, alerts, the schedule) should
