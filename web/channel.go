@@ -68,6 +68,14 @@ type Channel struct {
 	// TrustProxy takes the client's address from X-Forwarded-For (its last
 	// hop), for a deployment behind a reverse proxy.
 	TrustProxy bool
+	// Sessions are the conversations' states, for carrying one over to
+	// Telegram; Movers move what the other components hold of it
+	// (appointments, alerts); Busy tells a conversation that cannot move
+	// now (a staff member is talking with the person). With Sessions nil,
+	// no conversation is carried over.
+	Sessions dialogs.Sessions
+	Movers   []Mover
+	Busy     func(ctx context.Context, chat int64) (bool, error)
 	// Links resolves sign-up link codes for the landing page; nil shows
 	// every landing page without a link language.
 	Links signup.Resolver

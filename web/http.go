@@ -66,6 +66,7 @@ func (c *Channel) Handler() http.Handler {
 	mux.HandleFunc("GET /chat/events", c.events)
 	mux.HandleFunc("POST /chat/send", c.send)
 	mux.HandleFunc("POST /chat/push", c.subscribe)
+	mux.HandleFunc("POST /chat/telegram", c.telegram)
 	mux.HandleFunc("GET /chat/files/{n}", c.file)
 	mux.HandleFunc("GET /chat/texts/{lang}", c.texts)
 	mux.HandleFunc("GET /chat/sw.js", c.asset("static/sw.js"))
@@ -176,7 +177,7 @@ func dir(lang string) string {
 // pageTexts are the page's own words (the conversation's come from the
 // dialogs).
 var pageTexts = []string{"web_title", "web_log_label", "web_input_label", "web_send", "web_offline", "web_too_fast",
-	"web_ended", "web_restart", "web_push_ask", "web_push_on", "web_push_denied", "web_download"}
+	"web_ended", "web_restart", "web_push_ask", "web_push_on", "web_push_denied", "web_download", "web_tg_button"}
 
 func (c *Channel) pageTexts(lang string) map[string]string {
 	m := make(map[string]string, len(pageTexts))
@@ -232,7 +233,7 @@ func (c *Channel) page(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cfg := map[string]any{"csrf": c.csrf(sid), "lang": lang, "rtl": rtl, "t": c.pageTexts(lang), "start": start,
-		"hint": locales.Match(q.Get("lang"))}
+		"hint": locales.Match(q.Get("lang")), "tg": c.TelegramBot != "" && c.Sessions != nil}
 	if c.Push != nil {
 		cfg["vapid"] = c.Push.PublicKey
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/dialogs/privacy"
 	"github.com/werkwijzer/werkwijzer/dialogs/signup"
 	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
+	"github.com/werkwijzer/werkwijzer/dialogs/weblink"
 	"github.com/werkwijzer/werkwijzer/internal/lease"
 	"github.com/werkwijzer/werkwijzer/jobs"
 	"github.com/werkwijzer/werkwijzer/locales"
@@ -142,8 +143,17 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 
+	if c.WebURL != "" {
+		if err := m.openWeb(ctx); err != nil {
+			return err
+		}
+	}
 	engine := dialogs.NewEngine(texts, clk)
 	engine.Retention = c.Retention
+	if m.Web != nil {
+		// Before the sign-up links: a web chat's code is not a bad link.
+		engine.Register(weblink.Flow{Codes: m.Web})
+	}
 	engine.Register(
 		orientation.Flow{AskShare: c.staffCanAnswer()},
 		privacy.Flow{},
@@ -172,10 +182,8 @@ func (m *Main) Open(ctx context.Context) error {
 		receivers = append([]bot.NoteReceiver{m.Staff}, receivers...)
 		forgetters = append(forgetters, m.Staff)
 	}
-	if c.WebURL != "" {
-		if err := m.openWeb(ctx); err != nil {
-			return err
-		}
+	if m.Web != nil {
+		receivers = append(receivers, m.Web)
 		forgetters = append(forgetters, m.Web)
 	}
 	m.Runtime = &bot.Runtime{Log: m.Log, Service: &dialogs.Service{Engine: engine, Sessions: m.Sessions},

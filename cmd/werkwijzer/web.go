@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/werkwijzer/werkwijzer/dialogs"
+	"github.com/werkwijzer/werkwijzer/staff"
 	"github.com/werkwijzer/werkwijzer/web"
 )
 
@@ -20,7 +21,17 @@ func (m *Main) openWeb(ctx context.Context) error {
 	st := web.NewStore(m.Redis, c.RedisPrefix)
 	st.Retention = c.Retention
 	m.Web = &web.Channel{Store: st, Texts: m.Texts, Log: m.Log.With("channel", "web"),
-		Secret: secret, Limits: m.webLimits, TrustProxy: c.WebTrustProxy, Links: m.Links}
+		Secret: secret, Limits: m.webLimits,
+		// Carried over to Telegram, a web chat takes its appointments and
+		// alerts along; not while a staff member is talking with it.
+		Sessions: m.Sessions, Movers: []web.Mover{m.Schedule, m.Alerts},
+		Busy: func(ctx context.Context, chat int64) (bool, error) {
+			if m.Staff == nil {
+				return false, nil
+			}
+			r, err := m.Staff.Requests.Get(ctx, staff.Ref(chat))
+			return r != nil, err
+		}, TrustProxy: c.WebTrustProxy, Links: m.Links}
 	pub, priv, err := web.VAPIDKeys(ctx, m.Redis, c.RedisPrefix, c.WebPushPublicKey, c.WebPushPrivateKey)
 	if err != nil {
 		return err

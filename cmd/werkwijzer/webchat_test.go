@@ -557,3 +557,63 @@ func TestWebChatWithoutTelegram(t *testing.T) {
 		t.Fatalf("werkwijzer serve: %v", err)
 	}
 }
+
+// A person who started in the browser carries the conversation over to
+// Telegram with a one-time link: Telegram goes on at the same step with
+// their answers and their appointment (its reminder comes there), the web
+// page ends, nothing of the web chat is left, and the link works once.
+func TestWebChatCarriedOverToTelegram(t *testing.T) {
+	const lang = "fr"
+	tg := telegramtest.New(t)
+	prefix := redistest.Prefix()
+	clk := clock.NewFake(bxl(2027, 3, 22, 10, 0))
+	env := map[string]string{"REDIS_URL": redistest.URL(t), "REDIS_PREFIX": prefix}
+	slots, _ := scheduleFiles(t, lang)
+	if out, err := werkwijzer(t, env, "import", "slots", slots); err != nil {
+		t.Fatalf("import: %v %s", err, out)
+	}
+	r := serve(t, tg, prefix, fast, func(m *Main) {
+		m.Config.WebURL, m.Config.HTTPAddr, m.Config.BotUsername = "http://localhost", "127.0.0.1:0", "werkwijzer_test_bot"
+		m.Clock, m.Tick = clk, 20*time.Millisecond
+		m.ready = make(chan struct{})
+	})
+	waitReady(t, r)
+	tr := func(id string, data map[string]any) string { return texts.T(lang, id, data) }
+	b := browsertest.New(t, lang)
+	b.Go("http://" + r.m.HTTPAddr() + "/chat/")
+	onboardInBrowser(t, b, lang)
+	b.Press(tr("menu_coaching", nil))
+	b.WaitText(tr("slots_intro", nil))
+	b.Press("1")
+	b.WaitText(tr("web_booked_no_push", nil))
+	webChat := webChatOf(t, r)
+
+	b.Do("continue in Telegram", chromedp.Click(chromedp.ID("tg")))
+	b.WaitText(tr("web_tg_code", map[string]any{"Wait": texts.N(lang, "unit_minutes", 15, nil)}))
+	var link string
+	b.Eval(`document.getElementById('tg-open').href`, &link)
+	payload, ok := strings.CutPrefix(link, "https://t.me/werkwijzer_test_bot?start=")
+	if !ok || !strings.HasPrefix(payload, "w-") {
+		t.Fatalf("the link to Telegram is %q", link)
+	}
+
+	c := tg.Chat(t, 515151, "en") // their Telegram app speaks English
+	got := c.Send("/start " + payload)
+	expect(t, lang, got, "link_done")
+	expect(t, lang, c.Send("/profile"), "summary_line", map[string]any{"Field": tr("field_name", nil), "Value": "Amira"})
+	expect(t, lang, c.Press("bk:me"), "appts_title")
+	b.WaitText(tr("web_ended", nil))
+	if n := keysWith(t, r.m.Redis, webChat); n != 0 {
+		t.Fatalf("%d keys of the web chat left after it moved to Telegram", n)
+	}
+	if mine, _ := r.m.Booker.Mine(context.Background(), 515151); len(mine) != 1 {
+		t.Fatalf("the Telegram chat holds %d appointments, want the one booked on the web", len(mine))
+	}
+	// The reminder the day before comes to Telegram now.
+	clk.Set(bxl(2027, 3, 22, 18, 0))
+	waitText(t, tg, 515151, tr("reminder_day", map[string]any{"Time": "14:00",
+		"What": tr("what_coaching", map[string]any{"Coach": "Mira"}), "Place": "Werkwinkel, Desguinlei 33, 2018 Antwerpen"}), 1)
+
+	other := tg.Chat(t, 616161, "fr")
+	expect(t, lang, other.Send("/start "+payload), "link_code_bad")
+}

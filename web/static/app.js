@@ -306,6 +306,38 @@
       .catch(function () { status(Notification.permission === 'denied' ? t.web_push_denied : t.web_offline); });
   }
 
+  // Carry the conversation over to Telegram: a one-time link, shown as a
+  // message of its own with a big button.
+  var tgBtn = document.getElementById('tg');
+  if (cfg.tg) {
+    tgBtn.hidden = false;
+    tgBtn.addEventListener('click', function () {
+      fetch('/chat/telegram', { method: 'POST', credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': cfg.csrf }, body: '{}' })
+        .then(function (r) { return r.json().then(function (b) { return { ok: r.ok, b: b }; }); })
+        .then(function (res) {
+          var el = bubble('bot');
+          var p = document.createElement('p');
+          p.textContent = res.ok ? res.b.text : (res.b.error || t.web_offline);
+          el.appendChild(p);
+          if (res.ok) {
+            var a = document.createElement('a');
+            a.className = 'big primary';
+            a.id = 'tg-open';
+            a.href = res.b.url;
+            a.rel = 'noopener';
+            a.textContent = res.b.open;
+            var rows = document.createElement('div');
+            rows.className = 'rows';
+            rows.appendChild(a);
+            el.appendChild(rows);
+          }
+          scroll();
+        })
+        .catch(function () { status(t.web_offline); });
+    });
+  }
+
   if (canPush() && Notification.permission === 'default') {
     pushBtn.hidden = false;
     pushBtn.addEventListener('click', allowPush);
