@@ -257,7 +257,7 @@ func (c *Channel) deliver(ctx context.Context, turn *dialogs.Turn, update int64,
 		entries = append(entries, Entry{Text: c.Texts.T(turn.Lang, "web_booked_no_push", nil), Lang: turn.Lang, Push: c.Push != nil})
 	}
 	if len(entries) > 0 {
-		if last, err = c.Store.Append(ctx, turn.ChatID, update, entries); err != nil {
+		if last, err = c.Store.Append(ctx, turn.ChatID, update, agreed(turn), entries); err != nil {
 			return false, nil, 0, err
 		}
 		c.hub.wake(turn.ChatID)
@@ -274,6 +274,17 @@ func (c *Channel) deliver(ctx context.Context, turn *dialogs.Turn, update int64,
 		c.notify(ctx, turn.ChatID, meta, turn.Lang)
 	}
 	return false, nil, last, nil
+}
+
+// agreed tells whether the person accepted the privacy notice in this
+// turn (the signup note says so).
+func agreed(t *dialogs.Turn) bool {
+	for _, n := range t.Notes {
+		if n.Kind == dialogs.NoteSignup {
+			return true
+		}
+	}
+	return false
 }
 
 // booked tells whether the turn gave the person an appointment, whose

@@ -71,7 +71,9 @@ func sessionHash(sid string) string {
 // chat id. It lives a day until the person first writes.
 func (s *Store) NewSession(ctx context.Context, sid string) (int64, error) {
 	chat := newChatID()
-	p := s.rdb.TxPipeline()
+	// Two slots in a cluster: a pipeline, not a transaction. A meta hash
+	// without its session (a failure in between) only waits out its day.
+	p := s.rdb.Pipeline()
 	p.Set(ctx, s.session(sid), chat, freshSession)
 	p.HSet(ctx, s.meta(chat), "sess", sessionHash(sid))
 	p.Expire(ctx, s.meta(chat), freshSession)
@@ -93,9 +95,13 @@ func (s *Store) Chat(ctx context.Context, sid string) (int64, error) {
 }
 
 // assignScript gives a client message id its update id, the same one
-// every time the page resends it. KEYS: ids, meta, session. ARGV: client
-// id, TTL in ms. It returns the update id, and the highest update id
-// whose answer is fully in the log.
+// every time the page resends it. KEYS: ids, meta (one slot: the session
+// key is in another, so it is renewed apart). ARGV: client id, the
+// retention in ms, how many ids to keep, the pre-consent lifetime in ms.
+// It returns the update id, the highest update id whose answer is fully in
+// the log, and the lifetime it gave the keys: the retention once the
+// person agreed to the privacy notice, a day before (as the conversation
+// itself).
 var assignScript = redis.NewScript(`
 local done = tonumber(redis.call('HGET', KEYS[2], 'done') or '0')
 local n = redis.call('ZSCORE', KEYS[1], ARGV[1])
@@ -104,25 +110,31 @@ if not n then
   redis.call('ZADD', KEYS[1], n, ARGV[1])
   redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
 end
-for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
-return {tonumber(n), done}`)
+local ttl = ARGV[4]
+if redis.call('HGET', KEYS[2], 'agreed') then ttl = ARGV[2] end
+for i = 1, 2 do redis.call('PEXPIRE', KEYS[i], ttl) end
+return {tonumber(n), done, tonumber(ttl)}`)
 
 // Assign returns the update id of client message id msg in chat (the same
-// on every resend), and whether its answer is already in the log. It
-// renews the session and the conversation's web keys for the retention.
+// on every resend), and whether its answer is already in the log.
 func (s *Store) Assign(ctx context.Context, chat int64, sid, msg string) (update int64, done bool, err error) {
-	r, err := assignScript.Run(ctx, s.rdb, []string{s.ids(chat), s.meta(chat), s.session(sid)},
-		msg, s.Retention.Milliseconds(), idsMax).Int64Slice()
+	r, err := assignScript.Run(ctx, s.rdb, []string{s.ids(chat), s.meta(chat)},
+		msg, s.Retention.Milliseconds(), idsMax, freshSession.Milliseconds()).Int64Slice()
 	if err != nil {
+		return 0, false, err
+	}
+	if err := s.rdb.PExpire(ctx, s.session(sid), time.Duration(r[2])*time.Millisecond).Err(); err != nil {
 		return 0, false, err
 	}
 	return r[0], r[0] <= r[1], nil
 }
 
-// appendScript adds a turn's entries to the log, once: KEYS meta, log;
-// ARGV TTL in ms, the update id ("0" for what no client message asked,
-// which is never repeated), then the entries' JSON. For an update id the
-// log already took entries of, it adds only those it lacks (a crash
+// appendScript adds a turn's entries to the log, once: KEYS meta, log,
+// ids (renewed with them); ARGV the retention in ms, the update id ("0"
+// for what no client message asked, which is never repeated), the log's
+// length, "1" when the person agreed to the privacy notice in this turn,
+// the pre-consent lifetime in ms, then the entries' JSON. For an update id
+// the log already took entries of, it adds only those it lacks (a crash
 // between the log and the outbox), and marks the update done.
 var appendScript = redis.NewScript(`
 local u = ARGV[2]
@@ -135,21 +147,29 @@ if u ~= '0' then
   end
 end
 local last = tonumber(redis.call('HGET', KEYS[1], 'ent') or '0')
-for i = 4 + skip, #ARGV do
+for i = 6 + skip, #ARGV do
   last = redis.call('HINCRBY', KEYS[1], 'ent', 1)
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], last .. '-0', 'm', ARGV[i])
 end
 if u ~= '0' then
-  redis.call('HSET', KEYS[1], 'lg', u .. ':' .. (#ARGV - 3), 'done', u)
+  redis.call('HSET', KEYS[1], 'lg', u .. ':' .. (#ARGV - 5), 'done', u)
 end
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-redis.call('PEXPIRE', KEYS[2], ARGV[1])
+if ARGV[4] == '1' then redis.call('HSET', KEYS[1], 'agreed', '1') end
+local ttl = ARGV[5]
+if redis.call('HGET', KEYS[1], 'agreed') then ttl = ARGV[1] end
+for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ttl) end
 return last`)
 
 // Append adds entries to chat's log for update (0 for proactive ones) and
-// returns the number of the last entry.
-func (s *Store) Append(ctx context.Context, chat, update int64, entries []Entry) (int64, error) {
-	args := []any{s.Retention.Milliseconds(), update, logMax}
+// returns the number of the last entry. agreed says the person accepted
+// the privacy notice in this turn: from then on the web side is kept as
+// long as the conversation (the retention), before that for a day.
+func (s *Store) Append(ctx context.Context, chat, update int64, agreed bool, entries []Entry) (int64, error) {
+	flag := "0"
+	if agreed {
+		flag = "1"
+	}
+	args := []any{s.Retention.Milliseconds(), update, logMax, flag, freshSession.Milliseconds()}
 	for _, e := range entries {
 		b, err := json.Marshal(e)
 		if err != nil {
@@ -157,9 +177,17 @@ func (s *Store) Append(ctx context.Context, chat, update int64, entries []Entry)
 		}
 		args = append(args, b)
 	}
-	n, err := appendScript.Run(ctx, s.rdb, []string{s.meta(chat), s.log(chat)}, args...).Int64()
+	n, err := appendScript.Run(ctx, s.rdb, []string{s.meta(chat), s.log(chat), s.ids(chat)}, args...).Int64()
 	if err != nil {
 		return 0, err
+	}
+	if agreed {
+		// From now on the session lives as long as the conversation.
+		if sess, err := s.rdb.HGet(ctx, s.meta(chat), "sess").Result(); err == nil && sess != "" {
+			if err := s.rdb.PExpire(ctx, s.prefix+":web:s:"+sess, s.Retention).Err(); err != nil {
+				return 0, err
+			}
+		}
 	}
 	s.publish(ctx, chat)
 	return n, nil

@@ -54,7 +54,7 @@ func (s *Store) NewLinkCode(ctx context.Context, chat int64) (string, error) {
 		return "", err
 	}
 	code := newCode()
-	p := s.rdb.TxPipeline()
+	p := s.rdb.Pipeline() // the code and the conversation: two slots in a cluster
 	if old != "" {
 		p.Del(ctx, s.linkCode(old))
 	}

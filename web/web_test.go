@@ -454,3 +454,30 @@ func TestFirstLoadUnder100KB(t *testing.T) {
 		t.Fatalf("first load is %d bytes, want under 100 KB", total)
 	}
 }
+
+// Before the person agrees to the privacy notice the web side is kept a
+// day, as the conversation is; from the agreement on, as long as it.
+func TestWebKeysLiveAsLongAsTheConversation(t *testing.T) {
+	h := newHarness(t, Limits{PerSession: 1000, SessionBurst: 1000, PerAddress: 1000, AddressBurst: 1000})
+	v := h.visit(t)
+	v.post("/chat/send", `{"id":"start-0001","kind":"text","text":"/start","quiet":true}`)
+	v.post("/chat/send", `{"id":"lang-000001","kind":"button","data":"lang:so"}`)
+	chat := v.chat()
+	ctx := context.Background()
+	rdb := h.ch.Store.rdb
+	keys := func() []string {
+		sess, _ := rdb.HGet(ctx, h.ch.Store.meta(chat), "sess").Result()
+		return []string{h.ch.Store.meta(chat), h.ch.Store.log(chat), h.ch.Store.ids(chat), h.ch.Store.prefix + ":web:s:" + sess}
+	}
+	for _, k := range keys() {
+		if ttl := rdb.TTL(ctx, k).Val(); ttl <= 0 || ttl > 24*time.Hour {
+			t.Fatalf("before consent %s lives %v, want at most a day", k, ttl)
+		}
+	}
+	v.post("/chat/send", `{"id":"agree-00001","kind":"button","data":"consent:yes"}`)
+	for _, k := range keys() {
+		if ttl := rdb.TTL(ctx, k).Val(); ttl < 179*24*time.Hour {
+			t.Fatalf("after consent %s lives %v, want the retention", k, ttl)
+		}
+	}
+}

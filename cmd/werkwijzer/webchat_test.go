@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
 	"github.com/werkwijzer/werkwijzer/clock"
@@ -335,7 +338,19 @@ func TestWebStaffTakeOver(t *testing.T) {
 func webChatOf(t *testing.T, r *running) int64 {
 	t.Helper()
 	ctx := context.Background()
-	keys, err := r.m.Redis.Keys(ctx, r.m.Config.RedisPrefix+":web:s:*").Result()
+	pattern := r.m.Config.RedisPrefix + ":web:s:*"
+	keys, err := r.m.Redis.Keys(ctx, pattern).Result()
+	if cc, ok := r.m.Redis.(*redis.ClusterClient); ok {
+		var mu sync.Mutex
+		keys = nil
+		err = cc.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+			ks, err := node.Keys(ctx, pattern).Result()
+			mu.Lock()
+			keys = append(keys, ks...)
+			mu.Unlock()
+			return err
+		})
+	}
 	if err != nil || len(keys) != 1 {
 		t.Fatalf("want one web session, got %q (%v)", keys, err)
 	}
@@ -616,4 +631,51 @@ func TestWebChatCarriedOverToTelegram(t *testing.T) {
 
 	other := tg.Chat(t, 616161, "fr")
 	expect(t, lang, other.Send("/start "+payload), "link_code_bad")
+}
+
+// The web chat on a Redis Cluster: its scripts keep to one slot each (the
+// session's key lives in another), and /forget leaves nothing on any node.
+func TestWebChatOnRedisCluster(t *testing.T) {
+	cluster := redistest.StartCluster(t)
+	prefix := redistest.Prefix()
+	r, base := serveWeb(t, prefix, "127.0.0.1:0", fast, func(m *Main) { m.Config.RedisURL = cluster })
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p, err := newBenchPerson(ctx, tr, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	if err := p.onboard(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.send("text", "text", "Amira"); err != nil {
+		t.Fatal(err)
+	}
+	chat := webChatOf(t, r)
+	if found := clusterKeysWith(t, r.m.Redis, prefix, chat); len(found) == 0 {
+		t.Fatal("no key holds the person: the test would prove nothing")
+	}
+	p.send("text", "text", "/forget")
+	p.n++
+	body := fmt.Sprintf(`{"id":"bench-%08d","kind":"button","data":"forget:yes"}`, p.n)
+	req, _ := http.NewRequest("POST", base+"send", strings.NewReader(body))
+	req.Header.Set("X-CSRF-Token", p.csrf)
+	resp, err := p.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Ended bool `json:"ended"`
+	}
+	json.NewDecoder(resp.Body).Decode(&out)
+	resp.Body.Close()
+	if !out.Ended {
+		t.Fatalf("/forget did not end the conversation (%d)", resp.StatusCode)
+	}
+	if found := clusterKeysWith(t, r.m.Redis, prefix, chat); len(found) != 0 {
+		t.Fatalf("keys left after /forget: %v", found)
+	}
 }
