@@ -32,25 +32,33 @@
 //	<p>:web:s:<hash>         string  a session: the chat id of the session
 //	                                 whose id hashes to <hash> (the cookie
 //	                                 holds the id, Redis only its hash).
-//	                                 TTL: a day until the first message, then
-//	                                 the retention, renewed by every message.
+//	                                 TTL: a day until the person agrees to the
+//	                                 privacy notice, then the retention,
+//	                                 renewed by every message.
 //	<p>:{u<id>}:web          hash    the conversation's web side: its session
 //	                                 hash, the last update id given (seq) and
 //	                                 logged (done, lg), the last entry number
 //	                                 (ent), the language (lang), the push
-//	                                 subscription (push). TTL: as the session.
+//	                                 subscription (push), the agreement
+//	                                 (agreed), an unused Telegram link code
+//	                                 (tgcode). TTL: as the session.
 //	<p>:{u<id>}:web:log      stream  what the page shows, entry n at id n-0:
 //	                                 the bot's messages (files included) and
 //	                                 the person's. At most about 200 entries.
 //	                                 TTL: as the session.
 //	<p>:{u<id>}:web:ids      zset    the page's message ids by their update
 //	                                 id, the last 200. TTL: as the session.
+//	<p>:web:tg:<code>        string  a one-time link to Telegram: the web chat
+//	                                 id, and once redeemed "|" and the Telegram
+//	                                 chat's. TTL: 15 minutes (LinkTTL).
 //	<p>:web:secret           string  the key of the CSRF tokens, made once.
 //	<p>:web:vapid            string  the VAPID key pair when not configured,
 //	                                 made once.
 //
 // and the Pub/Sub channel <p>:web:news, on which an instance names the chat
 // whose log it wrote, so that the instance holding its page sends it.
-// /forget (Forget, one of the runtime's forgetters) deletes the session
-// and every {u<id>}:web key; the session's cookie then opens nothing.
+// /forget (Forget, one of the runtime's forgetters) deletes the session,
+// every {u<id>}:web key and the link code; the session's cookie then
+// opens nothing. A web chat carried over to Telegram (Deliver of
+// NoteLinked) is dropped the same way once its data moved.
 package web
