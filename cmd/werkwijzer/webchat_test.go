@@ -476,6 +476,7 @@ func TestWebLandingPageKeepsTheLink(t *testing.T) {
 		got[4] != "/chat/?lang=ar&start="+code {
 		t.Fatalf("landing page (lang, direction, chosen language, Telegram, web) = %q", got)
 	}
+	noViolations(t, b, "the landing page in Arabic")
 	// The person picks English on the landing page.
 	b.Eval(`(() => { const s = document.getElementById('lang'); s.value = 'en'; s.dispatchEvent(new Event('change')); return true })()`, nil)
 	b.Until("the page in English", `document.documentElement.lang === 'en' && document.getElementById('to-web').getAttribute('href').includes('start=`+code+`')`)
@@ -525,6 +526,20 @@ func TestWebScreenshotsAndTheEthiopicFont(t *testing.T) {
 			}
 		}
 		b.Screenshot(filepath.Join(dir, "webchat-"+lang+".png"))
+		noViolations(t, b, "the chat in "+lang)
+	}
+}
+
+// noViolations fails when axe-core finds the page breaking WCAG 2.1 A or
+// AA (labels, contrast, language, names of buttons and links, ...).
+func noViolations(t *testing.T, b *browsertest.Tab, what string) {
+	t.Helper()
+	for _, v := range b.Accessibility() {
+		var where []string
+		for _, n := range v.Nodes {
+			where = append(where, strings.Join(n.Target, " ")+": "+n.Summary)
+		}
+		t.Errorf("%s breaks WCAG (%s, %s): %s\n  %s", what, v.ID, v.Impact, v.Help, strings.Join(where, "\n  "))
 	}
 }
 

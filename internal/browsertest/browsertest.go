@@ -9,6 +9,7 @@ package browsertest
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -319,4 +320,40 @@ func (b *Tab) Fonts(sel string) []css.PlatformFontUsage {
 		b.t.Fatalf("browser: fonts of %s: %v", sel, err)
 	}
 	return fonts
+}
+
+//go:embed axe/axe.min.js
+var axeSource string
+
+// Violation is one WCAG rule a page breaks, as axe-core reports it.
+type Violation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target  []string `json:"target"`
+		Summary string   `json:"failureSummary"`
+	} `json:"nodes"`
+}
+
+// Accessibility runs axe-core (internal/browsertest/axe) on the page as it
+// is now and returns what breaks WCAG 2.1 A and AA.
+func (b *Tab) Accessibility() []Violation {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, Wait)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[json.RawMessage](axeSource+";true")); err != nil {
+		b.t.Fatalf("browser: load axe-core: %v", err)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[json.RawMessage](
+		`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}).then(r => r.violations)`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("browser: axe-core: %v", err)
+	}
+	var out []Violation
+	if err := json.Unmarshal(raw, &out); err != nil {
+		b.t.Fatalf("browser: axe-core result: %v", err)
+	}
+	return out
 }
