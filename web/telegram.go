@@ -35,6 +35,20 @@ type Mover interface {
 }
 
 var _ weblink.Redeemer = (*Channel)(nil)
+var _ weblink.Holder = (*Channel)(nil)
+
+// WebData implements weblink.Holder: what /mydata says the web chat keeps.
+func (c *Channel) WebData(ctx context.Context, chat int64) (int, bool, bool, error) {
+	if !IsChat(chat) {
+		return 0, false, false, nil
+	}
+	n, err := c.Store.rdb.XLen(ctx, c.Store.log(chat)).Result()
+	if err != nil {
+		return 0, false, false, err
+	}
+	meta, err := c.Store.Meta(ctx, chat)
+	return int(n), meta.Push != "", true, err
+}
 var _ bot.NoteReceiver = (*Channel)(nil)
 
 func newCode() string {

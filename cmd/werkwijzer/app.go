@@ -152,7 +152,7 @@ func (m *Main) Open(ctx context.Context) error {
 	engine.Retention = c.Retention
 	if m.Web != nil {
 		// Before the sign-up links: a web chat's code is not a bad link.
-		engine.Register(weblink.Flow{Codes: m.Web})
+		engine.Register(weblink.Flow{Codes: m.Web, Web: m.Web})
 	}
 	engine.Register(
 		orientation.Flow{AskShare: c.staffCanAnswer()},

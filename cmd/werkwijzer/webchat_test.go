@@ -383,6 +383,19 @@ func TestWebForgetLeavesNoKeyAndRevokesTheCookie(t *testing.T) {
 		t.Fatal("no key holds the person before /forget: the test would prove nothing")
 	}
 
+	// /mydata says what the web chat keeps, and its export downloads.
+	b.Type("/mydata")
+	b.WaitText(tr("mydata_web"))
+	b.Until("the export", `document.querySelectorAll('#log a.doc').length > 0`)
+	b.Eval(`(() => { const a = document.querySelectorAll('#log a.doc'); a[a.length-1].click(); return true })()`, nil)
+	var export map[string]any
+	if err := json.Unmarshal(b.Download(), &export); err != nil {
+		t.Fatalf("the /mydata export is not JSON: %v", err)
+	}
+	if wc, _ := export["web_chat"].(map[string]any); wc == nil || wc["messages_kept"].(float64) < 5 || wc["notifications"] != false {
+		t.Fatalf("the export says of the web chat %v", export["web_chat"])
+	}
+
 	b.Type("/forget")
 	b.WaitText(tr("forget_confirm"))
 	b.Press(tr("btn_forget_yes"))

@@ -1,8 +1,9 @@
-// Package weblink carries a web chat over to Telegram: a person who
-// started in the browser gets a one-time code there, opens the bot with it
-// (/start w-<code>), and their conversation goes on in Telegram at the same
-// step, with everything it held. It depends only on package dialogs; the
-// code is redeemed through the Redeemer port (package web implements it).
+// Package weblink is what the web chat adds to the conversation: carrying
+// a web chat over to Telegram (a person who started in the browser gets a
+// one-time code there, opens the bot with it, /start w-<code>, and their
+// conversation goes on in Telegram at the same step, with everything it
+// held), and telling /mydata what the web chat keeps. It depends only on
+// package dialogs; its ports (Redeemer, Holder) are package web's.
 package weblink
 
 import (
@@ -30,16 +31,42 @@ type Redeemer interface {
 	Redeem(ctx context.Context, code string, to int64) (st *dialogs.State, from int64, err error)
 }
 
-// Flow is the Telegram end of linking a web chat.
+// Holder tells what the web chat keeps of chat for its page: how many
+// messages, and whether the person allowed notifications; ok is false for
+// a chat that is not a web chat.
+type Holder interface {
+	WebData(ctx context.Context, chat int64) (messages int, notifications, ok bool, err error)
+}
+
+// Flow is the web chat's part in the dialogs.
 type Flow struct {
 	Codes Redeemer
+	// Web, when set, adds the web chat's share to /mydata.
+	Web Holder
 }
 
 var codeShape = regexp.MustCompile(`^w-[a-z2-9]{8}$`)
 
 // Register implements dialogs.Flow. It must be registered before the
 // sign-up links, so that a web code is not counted as a bad link.
-func (f Flow) Register(r *dialogs.Router) { r.OnStart(f.start) }
+func (f Flow) Register(r *dialogs.Router) {
+	r.OnStart(f.start)
+	if f.Web != nil {
+		r.Data(f.data)
+	}
+}
+
+func (f Flow) data(c *dialogs.Conv) ([]string, map[string]any, error) {
+	n, push, ok, err := f.Web.WebData(c.Context(), c.Event().ChatID)
+	if err != nil || !ok {
+		return nil, nil, err
+	}
+	lines := []string{c.T("mydata_web", nil)}
+	if push {
+		lines = append(lines, c.T("mydata_web_push", nil))
+	}
+	return lines, map[string]any{"web_chat": map[string]any{"messages_kept": n, "notifications": push}}, nil
+}
 
 func (f Flow) start(c *dialogs.Conv) (bool, error) {
 	code := c.Event().Text

@@ -89,3 +89,25 @@ func TestTwoConversationsAreNotMerged(t *testing.T) {
 		t.Fatalf("the code was redeemed (%d) or the conversation changed (%q)", c.claimed, tg.State().Lang)
 	}
 }
+
+// holder is a fake web chat's store for /mydata.
+type holder struct{ web bool }
+
+func (h holder) WebData(context.Context, int64) (int, bool, bool, error) { return 12, true, h.web, nil }
+
+// /mydata says what the web chat keeps, in a web conversation only.
+func TestMyDataTellsWhatTheWebChatKeeps(t *testing.T) {
+	for _, web := range []bool{true, false} {
+		p := dialogstest.New(t, "en", weblink.Flow{Web: holder{web}}, orientation.Flow{}, privacy.Flow{})
+		p.Command("start")
+		p.Press("lang:en")
+		p.Press("consent:yes")
+		r := p.Command("mydata")
+		if web {
+			p.Expect(r, "mydata_web")
+			p.Expect(r, "mydata_web_push")
+		} else {
+			p.ExpectNot(r, "mydata_web")
+		}
+	}
+}
