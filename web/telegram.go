@@ -49,6 +49,7 @@ func (c *Channel) WebData(ctx context.Context, chat int64) (int, bool, bool, err
 	meta, err := c.Store.Meta(ctx, chat)
 	return int(n), meta.Push != "", true, err
 }
+
 var _ bot.NoteReceiver = (*Channel)(nil)
 
 func newCode() string {
