@@ -350,12 +350,6 @@ func (c *Channel) send(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if ok, wait := c.limits.message(sid, address(r, c.TrustProxy), now()); !ok {
-		secs := int(wait.Seconds()) + 1
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		writeJSON(w, http.StatusTooManyRequests, map[string]any{"error": c.Texts.T(c.lang(r, ""), "web_too_fast", nil), "retry": secs})
-		return
-	}
 	var in inbound
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 32<<10)).Decode(&in); err != nil ||
 		!msgID.MatchString(in.ID) || (in.Kind != "text" && in.Kind != "button") ||
@@ -401,6 +395,14 @@ func (c *Channel) writer(w http.ResponseWriter, r *http.Request) (string, int64,
 		return "", 0, false
 	case !c.csrfOK(r, sid):
 		writeJSON(w, http.StatusForbidden, map[string]any{"error": "bad token"})
+		return "", 0, false
+	}
+	// Every write counts against the limits of the session and the
+	// address.
+	if ok, wait := c.limits.message(sid, address(r, c.TrustProxy), now()); !ok {
+		secs := int(wait.Seconds()) + 1
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		writeJSON(w, http.StatusTooManyRequests, map[string]any{"error": c.Texts.T(c.lang(r, ""), "web_too_fast", nil), "retry": secs})
 		return "", 0, false
 	}
 	return sid, chat, true
