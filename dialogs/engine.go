@@ -227,6 +227,16 @@ func (c *Conv) Begin(lang string) {
 	c.st = &State{V: StateVersion, Lang: lang, Step: StepConsent, Created: now, LastSeen: now}
 }
 
+// Adopt makes st the chat's conversation, in place of what it held: a
+// conversation carried over from another channel (a web chat the person
+// linked to Telegram), at the step it was at. Its update count starts
+// afresh, as update ids are the channel's own.
+func (c *Conv) Adopt(st *State) {
+	cp := st.clone()
+	cp.LastUpdate = 0
+	c.st, c.parts = cp, map[string]partValue{}
+}
+
 // Enter makes step the current one.
 func (c *Conv) Enter(step Step) { c.st.Step = step }
 

@@ -59,6 +59,10 @@ const (
 	// NoteInterpreter: someone whose language no coach speaks asks for an
 	// interpreter (their language in Fields).
 	NoteInterpreter NoteKind = "interpreter"
+	// NoteLinked: the conversation of another chat (Item, its id) was
+	// carried over to this one (a web chat linked to Telegram): what the
+	// components hold of that chat moves here, and it is dropped.
+	NoteLinked NoteKind = "linked"
 )
 
 // Note is something staff (or the funnel, alerts, the schedule) should

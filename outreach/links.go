@@ -185,6 +185,14 @@ func URL(botUsername, code string) string {
 	return "https://t.me/" + strings.TrimPrefix(botUsername, "@") + "?start=" + code
 }
 
+// LandingURL is the link a person opens when the web chat is on: a page
+// of ours at base (the web chat's public address) that offers Telegram and
+// the web chat, both with code. One QR code then serves people with and
+// without Telegram.
+func LandingURL(base, code string) string {
+	return strings.TrimRight(base, "/") + "/chat/l/" + code
+}
+
 // Secret returns the key that signs link codes: configured (LINK_SECRET),
 // or else made once and kept in Redis, so that a deployment works without
 // configuration and its printed codes survive restarts. Anyone who can
@@ -211,6 +219,10 @@ type Maker struct {
 	// Username is the bot's Telegram username (asked of Telegram when
 	// not configured).
 	Username func(ctx context.Context) (string, error)
+	// Landing, when set, is the web chat's public address: links then
+	// lead to its landing page (LandingURL) instead of straight to
+	// Telegram.
+	Landing string
 }
 
 // QRSize is the side of a link's QR code, in pixels: enough to print on A4.
@@ -224,11 +236,15 @@ func (m Maker) Make(ctx context.Context, spec Spec) (url string, qr []byte, err 
 	if err != nil {
 		return "", nil, err
 	}
-	username, err := m.Username(ctx)
-	if err != nil {
-		return "", nil, err
+	if m.Landing != "" {
+		url = LandingURL(m.Landing, link.Code)
+	} else {
+		username, err := m.Username(ctx)
+		if err != nil {
+			return "", nil, err
+		}
+		url = URL(username, link.Code)
 	}
-	url = URL(username, link.Code)
 	qr, err = QRPNG(url, QRSize)
 	return url, qr, err
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/dialogs/privacy"
 	"github.com/werkwijzer/werkwijzer/dialogs/signup"
 	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
+	"github.com/werkwijzer/werkwijzer/dialogs/weblink"
 	"github.com/werkwijzer/werkwijzer/internal/lease"
 	"github.com/werkwijzer/werkwijzer/jobs"
 	"github.com/werkwijzer/werkwijzer/locales"
@@ -34,6 +35,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/schedule"
 	"github.com/werkwijzer/werkwijzer/staff"
 	"github.com/werkwijzer/werkwijzer/store"
+	"github.com/werkwijzer/werkwijzer/web"
 )
 
 // Main is the whole program, built from Config. Tests start it in-process.
@@ -72,6 +74,9 @@ type Main struct {
 	Booker   *schedule.Booker
 	// FAQ answers questions typed in people's own words.
 	FAQ *answers.Store
+	// Web is the web chat, when WEB_URL is set.
+	Web       *web.Channel
+	webLimits web.Limits // zero for the defaults; tests press faster than people
 	// Tick is how often Serve sends due alerts and reminders; news wakes
 	// the reminder sender early.
 	Tick time.Duration
@@ -163,6 +168,12 @@ func (m *Main) Open(ctx context.Context) error {
 	m.FAQ = answers.NewStore(m.Redis, prefix)
 	m.FAQ.Clock = clk
 
+	if c.WebURL != "" {
+		if err := m.openWeb(ctx); err != nil {
+			return err
+		}
+	}
+
 	receivers := []bot.NoteReceiver{m.Funnel, m.Alerts}
 	forgetters := []bot.Forgetter{m.Alerts, m.Booker}
 	var held privacy.StaffSide
@@ -178,7 +189,7 @@ func (m *Main) Open(ctx context.Context) error {
 		if c.SlackUserToken != "" {
 			m.Staff.Eraser = slack.New(c.SlackUserToken, slack.OptionAPIURL(slackAPIURL(c.SlackAPIURL)), slack.OptionHTTPClient(m.slackHTTP))
 		}
-		m.Staff.Links = outreach.Maker{Links: m.Links, Username: m.botUsername}
+		m.Staff.Links = outreach.Maker{Links: m.Links, Username: m.botUsername, Landing: c.WebURL}
 		m.Staff.Digest, m.Staff.Attendance, m.Staff.Videos = m.Funnel, m.Booker, m.Booker
 		// Staff hear first: while a staff member has the conversation, a
 		// turn's only output is the person's words in their thread.
@@ -186,10 +197,18 @@ func (m *Main) Open(ctx context.Context) error {
 		forgetters = append(forgetters, m.Staff)
 		held = m.Staff
 	}
+	if m.Web != nil {
+		receivers = append(receivers, m.Web)
+		forgetters = append(forgetters, m.Web)
+	}
 
 	engine := dialogs.NewEngine(texts, clk)
 	engine.Retention = c.Retention
 	engine.Office = c.Office
+	if m.Web != nil {
+		// Before the sign-up links: a web chat's code is not a bad link.
+		engine.Register(weblink.Flow{Codes: m.Web, Web: m.Web})
+	}
 	engine.Register(
 		orientation.Flow{AskShare: c.staffCanAnswer(), Interpreted: m.Booker.InterpretedSectors},
 		privacy.Flow{Staff: held},
@@ -205,6 +224,9 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Runtime = &bot.Runtime{Log: m.Log, Service: &dialogs.Service{Engine: engine, Sessions: m.Sessions, NoteKey: refSecret},
 		Receivers: receivers, Forgetters: forgetters}
+	if m.Web != nil {
+		m.Web.Conv = web.FromRuntime(m.Runtime)
+	}
 	return nil
 }
 

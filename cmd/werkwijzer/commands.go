@@ -126,15 +126,23 @@ func (m *Main) LinkCommand(ctx context.Context, args []string) error {
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
-	username, err := m.botUsername(ctx)
-	if err != nil {
-		return err
+	// With the web chat on, a link leads to its landing page, which
+	// offers Telegram and the web chat alike.
+	username := ""
+	if m.Config.WebURL == "" {
+		var err error
+		if username, err = m.botUsername(ctx); err != nil {
+			return err
+		}
 	}
 	link, err := m.Links.Create(ctx, spec)
 	if err != nil {
 		return err
 	}
 	url := outreach.URL(username, link.Code)
+	if m.Config.WebURL != "" {
+		url = outreach.LandingURL(m.Config.WebURL, link.Code)
+	}
 	fmt.Fprintln(m.Stdout, url)
 	if *qr != "" {
 		png, err := outreach.QRPNG(url, outreach.QRSize)

@@ -72,6 +72,19 @@ type Config struct {
 	// Office is where people can go or call (OFFICE_*), shown when they
 	// ask for a person, on /help and after declining consent.
 	Office dialogs.Office
+
+	// WebURL is the web chat's public address (scheme and host, e.g.
+	// https://werk.example.be); with it, serve serves the web chat under
+	// /chat/ on HTTPAddr and sign-up links lead to its landing page.
+	WebURL string
+	// WebPush* are the VAPID key pair and contact of Web Push; the keys
+	// are made once and kept in Redis when not set.
+	WebPushPublicKey, WebPushPrivateKey, WebPushContact string
+	// WebPushHosts are the push services a browser's subscription may
+	// name (web.DefaultPushHosts when empty).
+	WebPushHosts []string
+	// WebTrustProxy takes the client's address from X-Forwarded-For.
+	WebTrustProxy bool
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -119,6 +132,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.PseudonymSecret = getenv("PSEUDONYM_SECRET")
 	if err := loadSlack(&c, getenv); err != nil {
+		return c, err
+	}
+	if err := loadWeb(&c, getenv); err != nil {
 		return c, err
 	}
 	if v := getenv("LOG_LEVEL"); v != "" {
@@ -202,4 +218,44 @@ func loadSlack(c *Config, getenv func(string) string) error {
 		c.Instance = fmt.Sprintf("%s-%d", host, os.Getpid())
 	}
 	return nil
+}
+
+func loadWeb(c *Config, getenv func(string) string) error {
+	c.WebURL = strings.TrimRight(getenv("WEB_URL"), "/")
+	c.WebPushPublicKey, c.WebPushPrivateKey = getenv("WEB_PUSH_PUBLIC_KEY"), getenv("WEB_PUSH_PRIVATE_KEY")
+	c.WebPushContact = getenv("WEB_PUSH_CONTACT")
+	if v := getenv("WEB_PUSH_HOSTS"); v != "" {
+		for _, h := range strings.Split(v, ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				c.WebPushHosts = append(c.WebPushHosts, h)
+			}
+		}
+	}
+	switch v := strings.ToLower(getenv("WEB_TRUST_PROXY")); v {
+	case "", "0", "false", "no":
+	case "1", "true", "yes":
+		c.WebTrustProxy = true
+	default:
+		return fmt.Errorf("WEB_TRUST_PROXY must be true or false, got %q", v)
+	}
+	if c.WebURL == "" {
+		return nil
+	}
+	u, err := url.Parse(c.WebURL)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && local(u.Hostname()))) || u.Path != "" {
+		return fmt.Errorf("WEB_URL must be an https address without a path (http only for localhost), got %q", c.WebURL)
+	}
+	if (c.WebPushPublicKey == "") != (c.WebPushPrivateKey == "") {
+		return errors.New("set both WEB_PUSH_PUBLIC_KEY and WEB_PUSH_PRIVATE_KEY, or neither")
+	}
+	if c.HTTPAddr == "" {
+		c.HTTPAddr = ":8080"
+	}
+	return nil
+}
+
+// local tells whether host is this machine, where a browser treats plain
+// http as secure (its Secure cookies included).
+func local(host string) bool {
+	return host == "localhost" || host == "127.0.0.1" || host == "::1"
 }

@@ -174,6 +174,7 @@ func TestVacancyAlertsEndToEnd(t *testing.T) {
 	if after := len(tg.Messages(c.ID)); after != before {
 		t.Fatalf("an alert handed out twice was shown twice (%d new messages)", after-before)
 	}
+	everyKeyHasALifetime(t, r.m.Redis, prefix) // while the person is in the index
 	expect(t, lang, c.Press("job:alerts:off"), "alerts_off_done")
 	if n := importing(vac("v1", "Operator"), vac("v2", "Lasser"), vac("v3", "Monteur")); n != 0 {
 		t.Fatalf("%d alerts planned after Stop", n)

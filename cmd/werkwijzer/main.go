@@ -25,8 +25,8 @@ func main() {
 const usage = `Werkwijzer helps jobseekers in Antwerp find their way to work.
 
 Usage:
-  werkwijzer          chat in the terminal, or serve Telegram when TELEGRAM_BOT_TOKEN is set
-  werkwijzer serve    run the Telegram bot (needs TELEGRAM_BOT_TOKEN)
+  werkwijzer          chat in the terminal, or serve when TELEGRAM_BOT_TOKEN or WEB_URL is set
+  werkwijzer serve    run the Telegram bot (TELEGRAM_BOT_TOKEN) and/or the web chat (WEB_URL)
   werkwijzer chat     chat with the bot in the terminal (buttons: type their number)
   werkwijzer import partners FILE
                       load the partner registry (YAML; see outreach/FORMAT.md)
@@ -58,9 +58,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if cmd == "" {
 		cmd = "serve"
-		if getenv("TELEGRAM_BOT_TOKEN") == "" {
+		if getenv("TELEGRAM_BOT_TOKEN") == "" && getenv("WEB_URL") == "" {
 			fmt.Fprintln(stderr, "No TELEGRAM_BOT_TOKEN set, so this is a chat in the terminal.\n"+
-				"To connect Telegram: make a bot with @BotFather, then run TELEGRAM_BOT_TOKEN=<token> werkwijzer serve.")
+				"To connect Telegram: make a bot with @BotFather, then run TELEGRAM_BOT_TOKEN=<token> werkwijzer serve.\n"+
+				"For the web chat in your browser: WEB_URL=http://localhost:8080 werkwijzer serve, then open http://localhost:8080/chat/")
 			cmd = "chat"
 		}
 	}

@@ -12,7 +12,7 @@ import (
 // keyLists are the files whose doc comments list the Redis keys their
 // package writes (store/keys.go says so of all the others).
 var keyLists = []string{"store/keys.go", "staff/doc.go", "outreach/partners.go", "jobs/alerts.go", "jobs/catalogue.go",
-	"schedule/keys.go", "pseudonym/pseudonym.go"}
+	"schedule/keys.go", "pseudonym/pseudonym.go", "web/doc.go"}
 
 var keyPattern = regexp.MustCompile(`^//\s+(<p>:\S+)`)
 

@@ -19,43 +19,48 @@ import (
 	"github.com/werkwijzer/werkwijzer/ops"
 	"github.com/werkwijzer/werkwijzer/schedule"
 	"github.com/werkwijzer/werkwijzer/store"
+	"github.com/werkwijzer/werkwijzer/web"
 )
 
 // Serve runs the Telegram bot until ctx ends: long polling, or a webhook
-// when WebhookURL is set; /healthz and /metrics on HTTPAddr when set. Every
+// when WebhookURL is set; the web chat under /chat/ when WebURL is set
+// (with or without Telegram); /healthz and /metrics on HTTPAddr when set. Every
 // loop it starts runs under one errgroup, and Serve returns only once all
 // of them have stopped: nothing touches Redis after it returns.
 func (m *Main) Serve(ctx context.Context) error {
-	if m.Config.TelegramToken == "" {
-		return errors.New("serve needs TELEGRAM_BOT_TOKEN (from @BotFather); without it, use: werkwijzer chat")
+	if m.Config.TelegramToken == "" && m.Config.WebURL == "" {
+		return errors.New("serve needs TELEGRAM_BOT_TOKEN (from @BotFather) or WEB_URL (the web chat); without them, use: werkwijzer chat")
 	}
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
 	c := m.Config
 	clk := m.clock()
-	tgm, err := bot.NewTelegram(c.TelegramToken, c.TelegramAPIURL, m.Runtime, m.Texts, m.Log)
-	if err != nil {
-		return err
-	}
-	defer tgm.Close()
 	keys := store.Keys{Prefix: c.RedisPrefix}
 	m.Metrics = ops.NewMetrics()
-	tgm.Metrics = m.Metrics
 	// Telegram's limits, and the waits after a 429, are in real seconds
 	// whatever time the people's clock (m.Clock) says: the pace keeps the
 	// wall clock.
 	quota := bot.NewQuota(m.Redis, keys.Instances(), c.SendRate)
 	reach := store.NewReach(m.Redis, keys, c.Retention)
-	tgm.Sender = &bot.Sender{
-		Global: quota, PerChat: c.ChatSendRate, ChatBurst: bot.DefaultChatBurst, Reach: reach,
-		Observe: func(outcome string) {
-			if outcome == "ok" {
-				m.Metrics.MessagesSent.Inc()
-			} else {
-				m.Metrics.TelegramErrors.WithLabelValues(outcome).Inc()
-			}
-		},
+	var tgm *bot.Telegram
+	if c.TelegramToken != "" {
+		var err error
+		if tgm, err = bot.NewTelegram(c.TelegramToken, c.TelegramAPIURL, m.Runtime, m.Texts, m.Log); err != nil {
+			return err
+		}
+		defer tgm.Close()
+		tgm.Metrics = m.Metrics
+		tgm.Sender = &bot.Sender{
+			Global: quota, PerChat: c.ChatSendRate, ChatBurst: bot.DefaultChatBurst, Reach: reach,
+			Observe: func(outcome string) {
+				if outcome == "ok" {
+					m.Metrics.MessagesSent.Inc()
+				} else {
+					m.Metrics.TelegramErrors.WithLabelValues(outcome).Inc()
+				}
+			},
+		}
 	}
 	if c.RedisURL != "" {
 		// A shared Redis means other instances: each injects alerts,
@@ -65,20 +70,47 @@ func (m *Main) Serve(ctx context.Context) error {
 		// alive: the lock of one that died is taken over within seconds.
 		locks := store.NewLocks(m.Redis, keys)
 		locks.Owner = quota.ID()
-		tgm.Locks = locks
+		if tgm != nil {
+			tgm.Locks = locks
+		}
+		if m.Web != nil {
+			m.Web.Locks = locks
+		}
 		if err := quota.Heartbeat(ctx); err != nil {
 			return err
 		}
 	}
+	// Proactive messages go to the channel the conversation lives on.
+	var tgInject, webInject injector
+	if tgm != nil {
+		tgInject = tgm.Inject
+	}
+	if m.Web != nil {
+		webInject = m.Web.Inject
+		if c.TelegramToken != "" || c.BotUsername != "" {
+			if name, err := m.botUsername(ctx); err == nil {
+				m.Web.TelegramBot = name
+			} else {
+				m.Log.Warn("no bot username: the landing page offers only the web chat", "err", err)
+			}
+		}
+	}
+	inject := route(tgInject, webInject)
+	unreachable := func(ctx context.Context, chat int64) (bool, error) {
+		if web.IsChat(chat) {
+			return false, nil // a web chat can always wait for the next visit
+		}
+		return reach.Unreachable(ctx, chat)
+	}
 	if m.Staff != nil {
-		m.Staff.Inject = tgm.InjectCounted
+		m.Staff.Inject = routeCounted(tgm, m.Web)
 	}
 	depth := func(queue string) func(int64) {
 		return func(n int64) { m.Metrics.QueueDepth.WithLabelValues(queue).Set(float64(n)) }
 	}
-	m.alertSender = &lease.Sender[jobs.Alert]{Name: "alerts", Source: m.Alerts, Inject: tgm.Inject, Unreachable: reach.Unreachable,
+	m.alertSender = &lease.Sender[jobs.Alert]{Name: "alerts", Source: m.Alerts, Inject: inject, Unreachable: unreachable,
 		Depth: depth("alerts"), Clock: clk, Tick: m.Tick, Lease: 2 * time.Minute, Batch: 25, Log: m.Log}
-	m.newsSender = &lease.Sender[schedule.Reminder]{Name: "reminders", Source: m.Schedule, Inject: tgm.Inject, Unreachable: reach.Unreachable,
+	m.newsSender = &lease.Sender[schedule.Reminder]{Name: "reminders", Source: m.Schedule, Inject: inject, Unreachable: unreachable,
 		Depth: depth("reminders"), Clock: clk, Tick: m.Tick, Wake: m.news, Lease: 2 * time.Minute, Batch: 50, Log: m.Log}
 
 	mux := http.NewServeMux()
@@ -88,7 +120,11 @@ func (m *Main) Serve(ctx context.Context) error {
 	if m.Staff != nil && c.SlackSigningSecret != "" {
 		mux.Handle("/slack/", m.Staff.Handler())
 	}
-	webhook := c.WebhookURL != ""
+	if m.Web != nil {
+		mux.Handle("/chat/", m.Web.Handler())
+		mux.Handle("/chat", m.Web.Handler())
+	}
+	webhook := c.WebhookURL != "" && tgm != nil
 	if webhook {
 		u, _ := url.Parse(c.WebhookURL)
 		path := u.Path
@@ -100,14 +136,17 @@ func (m *Main) Serve(ctx context.Context) error {
 	var srv *http.Server
 	var ln net.Listener
 	if c.HTTPAddr != "" {
+		var err error
 		if ln, err = net.Listen("tcp", c.HTTPAddr); err != nil {
 			return fmt.Errorf("HTTP_ADDR: %w", err)
 		}
 		m.httpAddr = ln.Addr().String()
 		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	}
-	if err := tgm.SetCommands(ctx); err != nil {
-		m.Log.Warn("could not publish the command list", "err", err)
+	if tgm != nil {
+		if err := tgm.SetCommands(ctx); err != nil {
+			m.Log.Warn("could not publish the command list", "err", err)
+		}
 	}
 
 	// Everything is built: from here on only goroutines, all in g.
@@ -115,6 +154,9 @@ func (m *Main) Serve(ctx context.Context) error {
 	g.Go(func() error { quota.Run(gctx); return nil })
 	g.Go(func() error { return m.alertSender.Run(gctx) })
 	g.Go(func() error { return m.newsSender.Run(gctx) })
+	if m.Web != nil {
+		g.Go(func() error { return m.Web.Run(gctx) })
+	}
 	if m.Staff != nil {
 		g.Go(func() error { m.Staff.Outbox.Run(gctx, c.Instance); return nil })
 		g.Go(func() error { m.Staff.Run(gctx); return nil })
@@ -141,6 +183,12 @@ func (m *Main) Serve(ctx context.Context) error {
 		})
 	}
 	g.Go(func() error {
+		if tgm == nil {
+			m.started()
+			m.Log.Info("serving the web chat", "addr", m.httpAddr, "url", c.WebURL)
+			<-gctx.Done()
+			return nil
+		}
 		if webhook {
 			if err := tgm.RegisterWebhook(gctx, c.WebhookURL, c.WebhookSecret); err != nil {
 				return err
