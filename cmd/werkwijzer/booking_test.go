@@ -424,12 +424,14 @@ func TestRemindersOnceAcrossTwoInstancesAndARestart(t *testing.T) {
 	if res, _, _ := st.Book(ctx, 9000, slot.ID, slot.Version, clk.Now()); res.Outcome != schedule.Booked {
 		t.Fatal("book the talk")
 	}
-	// A sender that claims the talk's day-before reminder and dies.
-	clk.Set(bxl(2027, 3, 22, 18, 0))
-	dead, err := st.Due(ctx, clk.Now(), time.Minute, 1)
+	// A sender that claims the talk's day-before reminder and dies: it
+	// claims before the clock gets there, so that the running senders
+	// cannot claim it first.
+	dead, err := st.Due(ctx, bxl(2027, 3, 22, 18, 0), time.Minute, 1)
 	if err != nil || len(dead) != 1 {
 		t.Fatalf("the dead sender's claim: %+v %v", dead, err)
 	}
+	clk.Set(bxl(2027, 3, 22, 18, 0))
 	eve := func(what, at string) string {
 		return texts.T("nl", "reminder_day", map[string]any{"Time": at, "What": what, "Place": "Noorderlaan 100"})
 	}
