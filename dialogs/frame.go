@@ -176,7 +176,7 @@ func (c *Conv) command() error {
 // answers, and else a short answer with the question's buttons and a way
 // to a person. A message that reads as a question goes to the FAQ before
 // a step that takes text, so that "is dit gratis?" is not taken for a
-// first name.
+// first name, unless the step claims it (StepHandler.Claims).
 func (c *Conv) text() error {
 	raw := c.ev.Text
 	text := strings.TrimSpace(raw)
@@ -191,7 +191,7 @@ func (c *Conv) text() error {
 	}
 	h := c.e.router.steps[c.st.Step]
 	long := utf8.RuneCountInString(text) >= LongRunes // no name, age or postcode is that long
-	if h.Text != nil && !long && !looksLikeQuestion(c.Lang(), text) {
+	if h.Text != nil && !long && (!looksLikeQuestion(c.Lang(), text) || h.Claims != nil && h.Claims(c, text)) {
 		return h.Text(c, raw)
 	}
 	for _, u := range c.e.router.understand {

@@ -24,6 +24,12 @@ type StepHandler struct {
 	// Text takes a typed message at this step; nil means the step wants
 	// a button, and typing is answered by showing the buttons again.
 	Text func(c *Conv, text string) error
+	// Claims, when set, tells whether a typed message that reads as a
+	// question (a question mark, five words or more) is the step's answer
+	// all the same, such as "Ik heet Jens en ik ben 19 jaar" at the name
+	// question: the step then reads it before the FAQ can take it for a
+	// question it half resembles.
+	Claims func(c *Conv, text string) bool
 	// Field, for a question, names what it asks (a message id), so staff
 	// can be told where someone got stuck, and the step counts as a
 	// question (a way to a person is offered where someone is stuck).

@@ -62,3 +62,28 @@ func TestShortAnswersStayAnswers(t *testing.T) {
 	p.Expect(p.Say("Fatima"), "q_age")
 	var _ dialogs.Flow = faq.Flow{}
 }
+
+// A sentence that gives the answer the question asks is the question's,
+// however many words it has and whatever FAQ entry it half resembles
+// ("ik ben 19 jaar" is no question about help for the young).
+func TestAnswersInSentencesAreNotTakenForQuestions(t *testing.T) {
+	for _, c := range []struct{ lang, name, nameSentence, ageSentence, home string }{
+		{"nl", "Jens", "Ik heet Jens en ik ben 19 jaar", "ik ben 19 jaar oud hoor", "ik woon in 2060 antwerpen"},
+		{"ar", "أمينة", "اسمي أمينة وعمري 35 سنة", "عمري ٣٥ سنة والحمد لله", "2660"},
+	} {
+		p := person(t, c.lang)
+		p.Command("start")
+		p.Press("lang:" + c.lang)
+		p.Press("consent:yes")
+		r := p.Say(c.nameSentence)
+		p.Expect(r, "name_sentence", map[string]any{"Name": c.name})
+		p.Press("name:ok")
+		if o, _ := orientation.Part.Read(p.State()); o.Profile.Name != c.name || p.Step() != orientation.StepAge {
+			t.Fatalf("[%s] name %q at step %q, want %q at the age question", c.lang, o.Profile.Name, p.Step(), c.name)
+		}
+		p.Say(c.ageSentence)
+		if o, _ := orientation.Part.Read(p.State()); o.Profile.Age == "" {
+			t.Fatalf("[%s] %q did not answer the age question (step %q)", c.lang, c.ageSentence, p.Step())
+		}
+	}
+}

@@ -68,6 +68,9 @@ func (f Flow) Register(r *dialogs.Router) {
 		h := dialogs.StepHandler{Render: func(c *dialogs.Conv) error { render(c, q); return nil }, Field: q.field}
 		if q.text != nil {
 			h.Text = func(c *dialogs.Conv, text string) error { return typed(c, q, text) }
+			if q.claims != nil {
+				h.Claims = q.claims
+			}
 		}
 		r.Step(q.step, h)
 	}

@@ -39,10 +39,13 @@ type question struct {
 	cols      int    // buttons per row
 	// text parses a typed answer; nil means the question takes buttons only.
 	// It returns the answer or the id of a message explaining what is wrong.
-	text  func(c *dialogs.Conv, s string) (value, problem string)
-	get   func(p *Profile) []string
-	set   func(p *Profile, v []string)
-	asked func(p *Profile) bool // nil: always asked
+	text func(c *dialogs.Conv, s string) (value, problem string)
+	// claims tells whether text that reads as a question answers this
+	// one all the same (StepHandler.Claims); nil: it never does.
+	claims func(c *dialogs.Conv, s string) bool
+	get    func(p *Profile) []string
+	set    func(p *Profile, v []string)
+	asked  func(p *Profile) bool // nil: always asked
 }
 
 func single(field func(p *Profile) *string) (func(*Profile) []string, func(*Profile, []string)) {
@@ -74,9 +77,9 @@ const MaxNameRunes = 40
 var questions = func() []*question {
 	q := []*question{
 		{step: StepName, prompt: "q_name", why: "why_name", field: "field_name",
-			text: parseName},
+			text: parseName, claims: func(c *dialogs.Conv, s string) bool { return introducedName(c, s) != "" }},
 		{step: StepAge, prompt: "q_age", why: "why_age", field: "field_age", cols: 3,
-			options: opts("opt_age_", AgeUnder25, Age25to49, Age50Plus), text: parseAge},
+			options: opts("opt_age_", AgeUnder25, Age25to49, Age50Plus), text: parseAge, claims: parses(parseAge)},
 		{step: StepDutch, prompt: "q_dutch", field: "field_dutch", cols: 2,
 			options: opts("opt_dutch_", DutchNone, DutchLittle, DutchConversational, DutchFluent)},
 		{step: StepSituation, prompt: "q_situation", why: "why_situation", field: "field_situation", cols: 1,
@@ -93,7 +96,7 @@ var questions = func() []*question {
 		{step: StepAvailability, prompt: "q_availability", field: "field_availability", cols: 2, multi: true,
 			options: opts("opt_av_", AvailFullTime, AvailPartTime, AvailShifts, AvailWeekends)},
 		{step: StepHome, prompt: "q_home", why: "why_home", field: "field_home", cols: 3,
-			options: districtOptions(), text: parsePostcode},
+			options: districtOptions(), text: parsePostcode, claims: parses(parsePostcode)},
 		{step: StepGoal, prompt: "q_goal", field: "field_goal", cols: 1,
 			options: roles(opts("opt_goal_", GoalKnow, GoalLearn, GoalUnknown), dialogs.RoleYes, "", dialogs.RoleNo)},
 		{step: StepSupport, prompt: "q_support", why: "why_support", field: "field_support", cols: 1, multi: true,
@@ -269,27 +272,10 @@ func parseName(c *dialogs.Conv, s string) (string, string) {
 // script that has them) when the text is a sentence; "" when there is no
 // likely name.
 func guessName(c *dialogs.Conv, s string, sentence bool) string {
-	texts := c.Engine().Texts
+	if n := introducedName(c, s); n != "" || !sentence {
+		return n
+	}
 	words := strings.Fields(s)
-	folded := make([]string, len(words))
-	for i, w := range words {
-		folded[i] = locales.Fold(c.Lang(), w)
-	}
-	for _, lang := range []string{c.Lang(), locales.Source, "en"} {
-		for _, k := range texts.Keywords(lang, "kw_name_intro") {
-			kw := strings.Fields(k)
-			for i := 0; i+len(kw) < len(words); i++ {
-				if strings.Join(folded[i:i+len(kw)], " ") == k {
-					if n := nameWord(words[i+len(kw)]); n != "" {
-						return n
-					}
-				}
-			}
-		}
-	}
-	if !sentence {
-		return ""
-	}
 	cased, first := false, ""
 	for _, w := range words {
 		n := nameWord(w)
@@ -309,6 +295,36 @@ func guessName(c *dialogs.Conv, s string, sentence bool) string {
 		return "" // only lower-case words: no name stands out
 	}
 	return first
+}
+
+// introducedName is the word after "ik heet", "my name is", "اسمي" (the
+// keyword list kw_name_intro of the person's language, and Dutch and
+// English, which many type), or "".
+func introducedName(c *dialogs.Conv, s string) string {
+	texts := c.Engine().Texts
+	words := strings.Fields(s)
+	folded := make([]string, len(words))
+	for i, w := range words {
+		folded[i] = locales.Fold(c.Lang(), w)
+	}
+	for _, lang := range []string{c.Lang(), locales.Source, "en"} {
+		for _, k := range texts.Keywords(lang, "kw_name_intro") {
+			kw := strings.Fields(k)
+			for i := 0; i+len(kw) < len(words); i++ {
+				if strings.Join(folded[i:i+len(kw)], " ") == k {
+					if n := nameWord(words[i+len(kw)]); n != "" {
+						return n
+					}
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// parses is a claim for a question whose parser accepts the text.
+func parses(parse func(c *dialogs.Conv, s string) (string, string)) func(c *dialogs.Conv, s string) bool {
+	return func(c *dialogs.Conv, s string) bool { _, problem := parse(c, s); return problem == "" }
 }
 
 // nameWord is w without punctuation if it is made of letters, else "".
