@@ -58,7 +58,15 @@ type input struct {
 	Shown   []shown `json:"shown,omitempty"`
 	Reasked Step    `json:"reasked,omitempty"`
 	Times   int     `json:"times,omitempty"`
+	// At is when the question was last re-asked: silence is for a
+	// burst, and someone who tries again after a while is answered.
+	At time.Time `json:"at,omitzero"`
 }
+
+// ReaskPause is how long after the last re-ask a person who types at a
+// question again is answered again, however often they tried: the bot
+// keeps quiet under a flood, not at a person who took their time.
+const ReaskPause = time.Minute
 
 type shown struct {
 	T string `json:"t"`
@@ -426,7 +434,9 @@ func (c *Conv) personRow() []Button {
 
 // typedReask counts a re-ask of the current question for typed input and
 // reports how: the first time in full (the question again, with its
-// buttons), the next two as a short line, then not at all.
+// buttons), the next two as a short line, then not at all while the
+// tries come in a burst; a try ReaskPause after the last answer gets the
+// short line again.
 func (c *Conv) typedReask() (full, short bool) {
 	switch c.ev.Kind {
 	case KindText, KindMedia, KindEdited:
@@ -438,11 +448,17 @@ func (c *Conv) typedReask() (full, short bool) {
 	if s.Reasked != c.Step() {
 		s.Reasked, s.Times = c.Step(), 0
 	}
+	now := c.Now()
+	if s.Times >= 3 && now.Sub(s.At) >= ReaskPause {
+		s.Times = 2
+	}
 	s.Times++
 	switch {
 	case s.Times == 1:
+		s.At = now
 		return true, false
 	case s.Times <= 3:
+		s.At = now
 		return false, true
 	}
 	return false, false

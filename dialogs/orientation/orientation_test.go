@@ -189,6 +189,15 @@ func TestNameAndPostcodeAreValidated(t *testing.T) {
 			t.Fatalf("invalid postcode %q moved the step to %q", bad, p.Step())
 		}
 	}
+	// A minute later the person, who took their time, is answered again,
+	// once; a burst after that is not.
+	p.Clock.Advance(dialogs.ReaskPause)
+	r = p.Maybe(dialogs.Event{Kind: dialogs.KindText, Text: "2o6o"})
+	p.Expect(r, "home_invalid")
+	p.Expect(r, "bad_still")
+	if r := p.Maybe(dialogs.Event{Kind: dialogs.KindText, Text: "2o6o"}); len(r) != 0 {
+		t.Fatalf("re-asked again within the minute:%s", dialogstest.Dump(r))
+	}
 	p.Say("B-2060")
 	if got := profile(p); got.Postcode != "2060" || got.District != "antwerpen" {
 		t.Fatalf("2060: postcode %q district %q", got.Postcode, got.District)
