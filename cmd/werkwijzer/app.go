@@ -228,6 +228,10 @@ func slackAPIURL(u string) string {
 // started it (tests ask for port 0).
 func (m *Main) HTTPAddr() string { return m.httpAddr }
 
+// MetricsAddr is the address of /healthz and /metrics, once Serve has
+// started them.
+func (m *Main) MetricsAddr() string { return m.metricsAddr }
+
 // Chat runs the terminal chat until input ends.
 func (m *Main) Chat(ctx context.Context) error {
 	if m.Log == nil {

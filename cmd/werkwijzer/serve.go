@@ -22,7 +22,8 @@ import (
 )
 
 // Serve runs the Telegram bot until ctx ends: long polling, or a webhook
-// when WebhookURL is set; /healthz and /metrics on HTTPAddr when set. Every
+// when WebhookURL is set (on HTTPAddr, with Slack's endpoints); /healthz
+// and /metrics on MetricsAddr when set. Every
 // loop it starts runs under one errgroup, and Serve returns only once all
 // of them have stopped: nothing touches Redis after it returns.
 func (m *Main) Serve(ctx context.Context) error {
@@ -57,15 +58,15 @@ func (m *Main) Serve(ctx context.Context) error {
 			}
 		},
 	}
+	// Each chat's work waits in its own queue in Redis and is held by one
+	// instance at a time, named by its heartbeat id (the quota's): alerts,
+	// reminders and staff events reach a chat from any instance sharing
+	// Redis, and the chats of one that was killed are taken over within
+	// seconds.
+	chats := store.NewChats(m.Sessions, quota.ID())
+	chats.InboundLimit = c.InboundLimit
+	tgm.Chats = chats
 	if c.RedisURL != "" {
-		// A shared Redis means other instances: each injects alerts,
-		// reminders and staff events into any chat, beside the updates
-		// it handles, so chats are held in Redis in every mode. A lock
-		// names this instance, whose heartbeat (the quota's) shows it
-		// alive: the lock of one that died is taken over within seconds.
-		locks := store.NewLocks(m.Redis, keys)
-		locks.Owner = quota.ID()
-		tgm.Locks = locks
 		if err := quota.Heartbeat(ctx); err != nil {
 			return err
 		}
@@ -81,10 +82,9 @@ func (m *Main) Serve(ctx context.Context) error {
 	m.newsSender = &lease.Sender[schedule.Reminder]{Name: "reminders", Source: m.Schedule, Inject: tgm.Inject, Unreachable: reach.Unreachable,
 		Depth: depth("reminders"), Clock: clk, Tick: m.Tick, Wake: m.news, Lease: 2 * time.Minute, Batch: 50, Log: m.Log}
 
+	// The address Telegram and Slack reach, and apart from it (not public)
+	// the operations endpoints.
 	mux := http.NewServeMux()
-	opsHandler := ops.Handler(m.Metrics, func(ctx context.Context) error { return m.Redis.Ping(ctx).Err() })
-	mux.Handle("/healthz", opsHandler)
-	mux.Handle("/metrics", opsHandler)
 	if m.Staff != nil && c.SlackSigningSecret != "" {
 		mux.Handle("/slack/", m.Staff.Handler())
 	}
@@ -97,14 +97,30 @@ func (m *Main) Serve(ctx context.Context) error {
 		}
 		mux.Handle(path, tgm.WebhookHandler(c.WebhookSecret))
 	}
-	var srv *http.Server
-	var ln net.Listener
+	type server struct {
+		srv *http.Server
+		ln  net.Listener
+	}
+	var servers []server
 	if c.HTTPAddr != "" {
-		if ln, err = net.Listen("tcp", c.HTTPAddr); err != nil {
+		ln, err := net.Listen("tcp", c.HTTPAddr)
+		if err != nil {
 			return fmt.Errorf("HTTP_ADDR: %w", err)
 		}
 		m.httpAddr = ln.Addr().String()
-		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		servers = append(servers, server{ops.Server(mux, ops.DefaultLimits), ln})
+	}
+	if c.MetricsAddr != "" {
+		ln, err := net.Listen("tcp", c.MetricsAddr)
+		if err != nil {
+			for _, s := range servers {
+				s.ln.Close()
+			}
+			return fmt.Errorf("METRICS_ADDR: %w", err)
+		}
+		m.metricsAddr = ln.Addr().String()
+		opsHandler := ops.Handler(m.Metrics, func(ctx context.Context) error { return m.Redis.Ping(ctx).Err() })
+		servers = append(servers, server{ops.Server(opsHandler, ops.DefaultLimits), ln})
 	}
 	if err := tgm.SetCommands(ctx); err != nil {
 		m.Log.Warn("could not publish the command list", "err", err)
@@ -124,20 +140,20 @@ func (m *Main) Serve(ctx context.Context) error {
 			g.Go(func() error { m.Staff.RunSocket(gctx, socketmode.New(api)); return nil })
 		}
 	}
-	if srv != nil {
+	for _, s := range servers {
 		g.Go(func() error {
-			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			if err := s.srv.Serve(s.ln); !errors.Is(err, http.ErrServerClosed) {
 				return err
 			}
 			return nil
 		})
 		g.Go(func() error {
 			<-gctx.Done()
-			// Let calls in flight finish (their updates are answered and
-			// saved), within the ten seconds a stop may take.
+			// Let calls in flight finish (their updates are taken), within
+			// the ten seconds a stop may take.
 			sctx, cancel := context.WithTimeout(context.WithoutCancel(gctx), bot.ShutdownGrace)
 			defer cancel()
-			return srv.Shutdown(sctx)
+			return s.srv.Shutdown(sctx)
 		})
 	}
 	g.Go(func() error {
@@ -147,8 +163,9 @@ func (m *Main) Serve(ctx context.Context) error {
 			}
 			m.started()
 			m.Log.Info("serving Telegram", "mode", "webhook", "addr", m.httpAddr)
-			<-gctx.Done()
-			return nil
+			// The chats' queues, which the webhook calls feed; Poll runs
+			// them itself.
+			return tgm.Work(gctx)
 		}
 		m.started()
 		m.Log.Info("serving Telegram", "mode", "long polling")

@@ -26,7 +26,8 @@ func instance(t *testing.T, tg *telegramtest.Server, prefix string) (string, *Ma
 	m := &Main{
 		Config: Config{TelegramToken: tg.Token, TelegramAPIURL: tg.URL, RedisURL: redistest.URL(t), RedisPrefix: prefix,
 			Retention: 180 * 24 * time.Hour, SendRate: 1000, ChatSendRate: 1000,
-			WebhookURL: "https://bot.example.org/telegram", WebhookSecret: testSecret, HTTPAddr: "127.0.0.1:0"},
+			WebhookURL: "https://bot.example.org/telegram", WebhookSecret: testSecret, HTTPAddr: "127.0.0.1:0",
+			MetricsAddr: "127.0.0.1:0"},
 		Stdout: io.Discard, Stderr: io.Discard, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		ready: make(chan struct{}),
 	}
@@ -69,7 +70,7 @@ func TestTwoWebhookInstancesKeepOneChatInOrder(t *testing.T) {
 	tg := telegramtest.New(t)
 	prefix := redistest.Prefix()
 	a, _ := instance(t, tg, prefix)
-	b, _ := instance(t, tg, prefix)
+	b, mb := instance(t, tg, prefix)
 	if n := tg.Calls("setWebhook"); n != 2 {
 		t.Fatalf("setWebhook called %d times, want once per instance", n)
 	}
@@ -108,7 +109,7 @@ func TestTwoWebhookInstancesKeepOneChatInOrder(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	checkTranscripts(t, tg, want)
+	awaitTranscripts(t, tg, want, 30*time.Second)
 
 	// A wrong secret changes nothing.
 	before := len(tg.All())
@@ -119,13 +120,21 @@ func TestTwoWebhookInstancesKeepOneChatInOrder(t *testing.T) {
 		t.Fatal("a call with a wrong secret was answered")
 	}
 
-	// Operations endpoints on the same address.
-	resp, err := http.Get(b + "/healthz")
+	// Operations endpoints on their own address, not the public one.
+	for _, path := range []string{"/healthz", "/metrics"} {
+		resp, err := http.Get(b + path)
+		if err != nil || resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("%s on the public address: %v %v, want 404", path, resp, err)
+		}
+		resp.Body.Close()
+	}
+	ops := "http://" + mb.MetricsAddr()
+	resp, err := http.Get(ops + "/healthz")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("/healthz: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	resp, err = http.Get(b + "/metrics")
+	resp, err = http.Get(ops + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
