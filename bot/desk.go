@@ -181,6 +181,15 @@ type desk struct {
 	intake  []*item
 	spill   bool // queue direct too, ahead of the intake
 	pushing bool
+	// fronting: a push with direct in front is under way. The worker
+	// waits for it before it records direct done (or failed), so that a
+	// copy queued after that is never handled a second time.
+	fronting  bool
+	finishing bool // the worker is recording direct: no more spills
+	// running: the worker took the chat for direct (Take said Run). Until
+	// then nothing is pushed: Take may yet queue direct itself, and what
+	// follows must go behind it.
+	running bool
 	// broken is the id of a polled update that failed: the chat's later
 	// updates are refused until it comes again.
 	broken int64
@@ -196,11 +205,13 @@ type pool struct {
 	hard, soft         context.Context
 	stopHard, stopSoft context.CancelFunc
 	stopping           bool
+	changed            *sync.Cond // a desk's direct item moved on
 }
 
 func (t *Telegram) pool() *pool {
 	t.poolOnce.Do(func() {
 		p := &pool{desks: map[int64]*desk{}}
+		p.changed = sync.NewCond(&p.mu)
 		p.hard, p.stopHard = context.WithCancel(context.Background())
 		p.soft, p.stopSoft = context.WithCancel(p.hard)
 		t.work = p
@@ -305,11 +316,15 @@ func (t *Telegram) pusher(chat int64) {
 	for {
 		p.mu.Lock()
 		d := p.desk(chat)
+		for d.direct != nil && !d.running && !d.direct.durable {
+			p.changed.Wait()
+		}
 		items := d.intake
 		d.intake = nil
 		var front *item
-		if d.spill && d.direct != nil && !d.direct.durable {
+		if d.spill && d.direct != nil && !d.direct.durable && !d.finishing {
 			front = d.direct
+			d.fronting = true
 		}
 		d.spill = false
 		if len(items) == 0 && front == nil {
@@ -337,6 +352,15 @@ func (t *Telegram) pusher(chat int64) {
 		ctx, cancel := p.turnContext()
 		w, err := t.Chats.Queue(ctx, chat, frontRaw, raws, counted)
 		cancel()
+		if front != nil {
+			p.mu.Lock()
+			d.fronting = false
+			if err == nil {
+				front.durable = true
+			}
+			p.changed.Broadcast()
+			p.mu.Unlock()
+		}
 		if err != nil {
 			t.Log.Warn("cannot queue; not taken", "chat", ChatRef(chat), "err", err)
 			p.mu.Lock()
@@ -353,9 +377,6 @@ func (t *Telegram) pusher(chat int64) {
 			t.notice(last)
 		}
 		p.mu.Lock()
-		if front != nil {
-			front.durable = true
-		}
 		for _, it := range items {
 			it.durable = true
 		}
@@ -400,7 +421,8 @@ func (t *Telegram) idle(chat int64, stop bool) bool {
 		d.kick = false
 		return false
 	}
-	d.busy, d.kick, d.direct = false, false, nil
+	d.busy, d.kick, d.direct, d.finishing, d.running = false, false, nil, false, false
+	p.changed.Broadcast()
 	p.tidy(chat, d)
 	return true
 }
@@ -427,7 +449,12 @@ func (t *Telegram) worker(chat int64, first *item, claim *store.Waiting) {
 		if w.Notice {
 			t.notice(first)
 		}
-		if w.Status != store.Run {
+		if w.Status == store.Run {
+			p.mu.Lock()
+			p.desk(chat).running = true
+			p.changed.Broadcast()
+			p.mu.Unlock()
+		} else {
 			// Queued behind others (ours, or another instance's).
 			t.durable(first)
 			if w.Status == store.Queued && t.idle(chat, false) {
@@ -495,7 +522,11 @@ func (t *Telegram) worker(chat int64, first *item, claim *store.Waiting) {
 				continue
 			}
 		}
-		if herr := t.turn(it, w.State, w.Out); herr != nil {
+		delivered, herr := t.turn(it, w.State, w.Out)
+		if cur != nil {
+			t.finishing(chat)
+		}
+		if herr != nil {
 			if cur != nil && !t.isDurable(cur) {
 				// Not queued: Telegram hands it over again.
 				t.fail(chat, cur, herr, true)
@@ -504,12 +535,14 @@ func (t *Telegram) worker(chat int64, first *item, claim *store.Waiting) {
 			cur, err = nil, herr // queued: tried again from the inbox
 			continue
 		}
-		w, err = t.next(chat, it.raw, true)
+		// Only a turn that was delivered clears the outbox: a duplicate
+		// must leave the replies a crash left there for their own update.
+		w, err = t.next(chat, it.raw, delivered)
 		for err != nil && p.soft.Err() == nil {
 			// Handled and sent: what is left is to record it.
 			backoff = nextBackoff(backoff)
 			clock.Sleep(p.soft, clock.Real(), backoff)
-			w, err = t.next(chat, it.raw, true)
+			w, err = t.next(chat, it.raw, delivered)
 		}
 		backoff = 0
 		if cur != nil {
@@ -519,7 +552,8 @@ func (t *Telegram) worker(chat int64, first *item, claim *store.Waiting) {
 			}
 			t.pool().mu.Lock()
 			if d := p.desks[chat]; d != nil && d.direct == cur {
-				d.direct = nil
+				d.direct, d.finishing, d.running = nil, false, false
+				p.changed.Broadcast()
 			}
 			t.pool().mu.Unlock()
 			cur.settle(nil)
@@ -541,10 +575,25 @@ func (t *Telegram) next(chat int64, done []byte, delivered bool) (store.Work, er
 	return t.Chats.Next(ctx, chat, done, delivered)
 }
 
+// finishing stops the spilling of the chat's direct item and waits for a
+// spill under way: the item is recorded done, or failed, only once it is
+// known whether a copy of it sits in the inbox.
+func (t *Telegram) finishing(chat int64) {
+	p := t.pool()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	d := p.desk(chat)
+	d.finishing = true
+	for d.fronting {
+		p.changed.Wait()
+	}
+}
+
 func (t *Telegram) durable(it *item) {
 	p := t.pool()
 	p.mu.Lock()
 	it.durable = true
+	p.changed.Broadcast()
 	p.mu.Unlock()
 	it.settle(nil)
 }
@@ -570,8 +619,21 @@ func (t *Telegram) fail(chat int64, it *item, err error, held bool) {
 	d := p.desk(chat)
 	t.broke(d, it)
 	if d.direct == it {
-		d.direct = nil
+		d.direct, d.finishing, d.running = nil, false, false
+		p.changed.Broadcast()
 	}
+	// Polled updates that came after it wait for it: refused now, they
+	// are fetched again behind it.
+	var behind []*item
+	kept := d.intake[:0]
+	for _, x := range d.intake {
+		if it.poll && x.poll && x.id > it.id {
+			behind = append(behind, x)
+			continue
+		}
+		kept = append(kept, x)
+	}
+	d.intake = kept
 	kicked := d.kick && !p.stopping
 	d.kick = false
 	if !kicked {
@@ -579,6 +641,9 @@ func (t *Telegram) fail(chat int64, it *item, err error, held bool) {
 		p.tidy(chat, d)
 	}
 	p.mu.Unlock()
+	for _, x := range behind {
+		x.settle(errBehind)
+	}
 	it.settle(err)
 	if kicked {
 		// Queued meanwhile, behind it: work the inbox.
@@ -597,20 +662,21 @@ func (t *Telegram) letGo(chat int64) {
 	t.idle(chat, true)
 }
 
-// turn handles one item with the conversation already read.
-func (t *Telegram) turn(it *item, st *dialogs.State, out *dialogs.Turn) error {
+// turn handles one item with the conversation already read; delivered
+// reports a turn whose replies went out (its outbox is to be cleared).
+func (t *Telegram) turn(it *item, st *dialogs.State, out *dialogs.Turn) (delivered bool, err error) {
 	ctx, cancel := t.pool().turnContext()
 	defer cancel()
 	if it.update != nil {
-		outcome, err := t.handle(ctx, it.update, st, out)
+		outcome, delivered, err := t.handle(ctx, it.update, st, out)
 		t.observe(outcome, time.Since(it.taken))
-		return err
+		return delivered, err
 	}
 	turn, err := t.Runtime.HandleLoaded(ctx, *it.event, st, out)
 	if err != nil || turn == nil {
-		return err
+		return false, err
 	}
-	return t.deliver(ctx, turn, classOf(*it.event))
+	return turn.Update != 0, t.deliver(ctx, turn, classOf(*it.event))
 }
 
 // notice tells a person who went over the inbound limit, once, that the

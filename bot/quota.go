@@ -60,6 +60,18 @@ func (q *Quota) Wait(ctx context.Context, c Class) error {
 	return q.limiter.wait(ctx, q.Clock, c)
 }
 
+// Waiting is how many messages wait for this instance's share right now:
+// a backlog of sends shows here before people notice late answers.
+func (q *Quota) Waiting() int {
+	q.limiter.mu.Lock()
+	defer q.limiter.mu.Unlock()
+	n := 0
+	for _, w := range q.limiter.waiting {
+		n += len(w)
+	}
+	return n
+}
+
 // ID is this instance's name in the instances set: chat locks carry it, so
 // that another instance can tell a dead holder from a live one.
 func (q *Quota) ID() string { return q.id }
@@ -270,6 +282,14 @@ func (c *chatLimits) wait(ctx context.Context, chatID int64) error {
 // next turn waits for it instead.
 func (c *chatLimits) follow(chatID int64) {
 	c.limiter(chatID).ReserveN(c.clock.Now(), 1)
+}
+
+// paced reports whether the chat's next message would wait.
+func (c *chatLimits) paced(chatID int64) bool {
+	c.mu.Lock()
+	l := c.m[chatID]
+	c.mu.Unlock()
+	return l != nil && l.TokensAt(c.clock.Now()) < 1
 }
 
 func (c *chatLimits) limiter(chatID int64) *rate.Limiter {

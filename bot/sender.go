@@ -91,6 +91,16 @@ func (s *Sender) pace(ctx context.Context, chatID int64, c Class) error {
 	return nil
 }
 
+// Paced reports whether a message to chatID would now wait for the chat's
+// pace (it was sent to a moment ago): a webhook call then need not wait
+// for it.
+func (s *Sender) Paced(chatID int64) bool {
+	if s == nil || s.PerChat <= 0 {
+		return false
+	}
+	return s.chats.paced(chatID)
+}
+
 // Do makes one Bot API call to chatID within the limits, as a Reply.
 func (s *Sender) Do(ctx context.Context, chatID int64, call func(ctx context.Context) error) error {
 	return s.DoAs(ctx, chatID, Reply, call)

@@ -394,18 +394,18 @@ func (t *Telegram) observe(outcome string, took time.Duration) {
 
 // handle runs one update end to end with its chat's conversation read
 // already: handled and answered; the worker then records the answer as
-// delivered. An error means it must be tried again. The outcome names what
-// happened, for the metrics.
-func (t *Telegram) handle(ctx context.Context, u *models.Update, st *dialogs.State, out *dialogs.Turn) (outcome string, err error) {
+// delivered (delivered reports a turn that was). An error means it must be
+// tried again. The outcome names what happened, for the metrics.
+func (t *Telegram) handle(ctx context.Context, u *models.Update, st *dialogs.State, out *dialogs.Turn) (outcome string, delivered bool, err error) {
 	if m := u.MyChatMember; m != nil && m.Chat.Type == models.ChatTypePrivate {
 		if err := t.membership(ctx, m); err != nil {
-			return ops.OutcomeFailed, err
+			return ops.OutcomeFailed, false, err
 		}
-		return ops.OutcomeHandled, nil
+		return ops.OutcomeHandled, false, nil
 	}
 	ev, msgID, callbackID, ok := toEvent(u)
 	if !ok {
-		return ops.OutcomeIgnored, nil
+		return ops.OutcomeIgnored, false, nil
 	}
 	ev.UpdateID, ev.Ref = u.ID, msgID
 	if callbackID != "" {
@@ -418,17 +418,19 @@ func (t *Telegram) handle(ctx context.Context, u *models.Update, st *dialogs.Sta
 	turn, err := t.Runtime.HandleLoaded(ctx, ev, st, out)
 	if err != nil {
 		t.Log.Error("handle update", "chat", ChatRef(ev.ChatID), "update", u.ID, "err", err)
-		return ops.OutcomeFailed, err
+		return ops.OutcomeFailed, false, err
 	}
 	if turn == nil {
-		return ops.OutcomeDuplicate, nil // answered before
+		return ops.OutcomeDuplicate, false, nil // answered before
 	}
 	if err := t.deliver(ctx, turn, Reply); err != nil {
 		t.Log.Warn("deliver", "chat", ChatRef(ev.ChatID), "update", u.ID, "err", redact(err.Error(), t.token))
-		return ops.OutcomeFailed, err
+		return ops.OutcomeFailed, false, err
 	}
 	t.Log.Debug("handled", "chat", ChatRef(ev.ChatID), "update", u.ID, "replies", len(turn.Replies), "took", time.Since(start))
-	return ops.OutcomeHandled, nil
+	// Only a turn with an update id stored an outbox (one without left
+	// alone whatever a crash left there for another update).
+	return ops.OutcomeHandled, turn.Update != 0, nil
 }
 
 // Inject runs an event that did not come from Telegram (a staff member's
@@ -457,9 +459,10 @@ func (t *Telegram) deliver(ctx context.Context, turn *dialogs.Turn, c Class) err
 	if err := t.Runtime.Notes(ctx, turn); err != nil {
 		return err
 	}
-	for i := turn.Sent; i < len(turn.Replies); i++ {
+	first := turn.Sent // Sent moves as the replies go
+	for i := first; i < len(turn.Replies); i++ {
 		class := c
-		if c == Reply && i > turn.Sent {
+		if c == Reply && i > first {
 			class = Follow
 		}
 		err := t.send(ctx, class, turn.ChatID, turn.Ref, turn.Replies[i])

@@ -101,6 +101,11 @@ func (t *Telegram) WebhookHandler(secret string) http.Handler {
 			return
 		}
 		t.submit(it)
+		if t.Sender.Paced(it.chat) {
+			// Its replies would wait for the chat's pace: queue it now
+			// rather than keep Telegram waiting for them.
+			t.spill(it)
+		}
 		spill := time.NewTimer(SpillAfter)
 		select {
 		case <-it.done:

@@ -150,7 +150,7 @@ if (not h) or h == ARGV[1] then
 end
 return {'queued', notice, h}`)
 
-// nextScript: KEYS lock, inbox, conv, out. ARGV me, ttl ms, done item (”
+// nextScript: KEYS lock, inbox, conv, out. ARGV me, ttl ms, the item done (empty
 // for none), delivered (1 to clear the outbox).
 var nextScript = redis.NewScript(`
 local h = redis.call('GET', KEYS[1])
@@ -167,7 +167,7 @@ local v = redis.call('MGET', KEYS[3], KEYS[4])
 return {'next', 0, v[1], v[2], head}`)
 
 // claimScript: KEYS lock, inbox. ARGV me, ttl ms, a holder known dead
-// (” for none).
+// (empty for none).
 var claimScript = redis.NewScript(`
 local h = redis.call('GET', KEYS[1])
 if h and h ~= ARGV[1] and h ~= ARGV[3] then return {'lost', 0, h} end

@@ -75,7 +75,10 @@ type Main struct {
 	slackHTTP *http.Client
 
 	httpAddr, metricsAddr string
-	ready                 chan struct{} // closed once Serve listens; tests set it
+	// limits are the HTTP servers' (ops.DefaultLimits when zero; tests
+	// shorten them).
+	limits ops.Limits
+	ready  chan struct{} // closed once Serve listens; tests set it
 }
 
 func (m *Main) clock() clock.Clock { return clock.Or(m.Clock) }

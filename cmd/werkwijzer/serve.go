@@ -97,6 +97,10 @@ func (m *Main) Serve(ctx context.Context) error {
 		}
 		mux.Handle(path, tgm.WebhookHandler(c.WebhookSecret))
 	}
+	limits := m.limits
+	if limits == (ops.Limits{}) {
+		limits = ops.DefaultLimits
+	}
 	type server struct {
 		srv *http.Server
 		ln  net.Listener
@@ -108,7 +112,7 @@ func (m *Main) Serve(ctx context.Context) error {
 			return fmt.Errorf("HTTP_ADDR: %w", err)
 		}
 		m.httpAddr = ln.Addr().String()
-		servers = append(servers, server{ops.Server(mux, ops.DefaultLimits), ln})
+		servers = append(servers, server{ops.Server(mux, limits), ln})
 	}
 	if c.MetricsAddr != "" {
 		ln, err := net.Listen("tcp", c.MetricsAddr)
@@ -120,7 +124,7 @@ func (m *Main) Serve(ctx context.Context) error {
 		}
 		m.metricsAddr = ln.Addr().String()
 		opsHandler := ops.Handler(m.Metrics, func(ctx context.Context) error { return m.Redis.Ping(ctx).Err() })
-		servers = append(servers, server{ops.Server(opsHandler, ops.DefaultLimits), ln})
+		servers = append(servers, server{ops.Server(opsHandler, limits), ln})
 	}
 	if err := tgm.SetCommands(ctx); err != nil {
 		m.Log.Warn("could not publish the command list", "err", err)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -15,13 +16,14 @@ import (
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/locales"
+	"github.com/werkwijzer/werkwijzer/ops"
 )
 
 const testSecret = "s3cret-token_for-tests"
 
 // instance starts werkwijzer in webhook mode, in-process, and returns its
 // base URL.
-func instance(t *testing.T, tg *telegramtest.Server, prefix string) (string, *Main) {
+func instance(t *testing.T, tg *telegramtest.Server, prefix string, opts ...func(*Main)) (string, *Main) {
 	t.Helper()
 	m := &Main{
 		Config: Config{TelegramToken: tg.Token, TelegramAPIURL: tg.URL, RedisURL: redistest.URL(t), RedisPrefix: prefix,
@@ -30,6 +32,9 @@ func instance(t *testing.T, tg *telegramtest.Server, prefix string) (string, *Ma
 			MetricsAddr: "127.0.0.1:0"},
 		Stdout: io.Discard, Stderr: io.Discard, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		ready: make(chan struct{}),
+	}
+	for _, o := range opts {
+		o(m)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -143,6 +148,38 @@ func TestTwoWebhookInstancesKeepOneChatInOrder(t *testing.T) {
 	for _, want := range []string{`werkwijzer_updates_handled_total{outcome="handled"}`, "werkwijzer_messages_sent_total", "werkwijzer_update_handling_seconds_bucket"} {
 		if !strings.Contains(string(metrics), want) {
 			t.Fatalf("/metrics lacks %s", want)
+		}
+	}
+}
+
+// Both addresses, the one Telegram and Slack reach and the operations one,
+// close connections that send nothing, and a slow request's headers, within
+// their limits, so that idle or slow clients cannot pile up.
+func TestHTTPAddressesCloseSlowAndIdleConnections(t *testing.T) {
+	tg := telegramtest.New(t)
+	_, m := instance(t, tg, redistest.Prefix(), func(m *Main) {
+		m.limits = ops.Limits{ReadHeader: 200 * time.Millisecond, Read: 400 * time.Millisecond, Write: time.Second,
+			Idle: 200 * time.Millisecond, MaxHeaderBytes: 4 << 10}
+	})
+	for _, addr := range []string{m.HTTPAddr(), m.MetricsAddr()} {
+		var conns []net.Conn
+		for i := 0; i < 20; i++ {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if i%2 == 1 {
+				c.Write([]byte("POST /telegram HTTP/1.1\r\nHost: x\r\n")) // and no more
+			}
+			conns = append(conns, c)
+		}
+		for i, c := range conns {
+			c.SetReadDeadline(time.Now().Add(2 * time.Second))
+			_, err := io.Copy(io.Discard, c)
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				t.Fatalf("%s: connection %d still open after 2 s", addr, i)
+			}
 		}
 	}
 }
