@@ -103,11 +103,13 @@ func (it *item) settled() (bool, error) {
 	}
 }
 
+// newUpdateItem is an update as Telegram sent it; raw must be its JSON as
+// read (valid JSON: it decoded into u).
 func newUpdateItem(raw []byte, u *models.Update) (*item, error) {
-	b, err := json.Marshal(stored{Update: raw})
-	if err != nil {
-		return nil, err
-	}
+	// As json.Marshal(stored{Update: raw}) would, without validating raw
+	// once more on every update.
+	b := make([]byte, 0, len(raw)+6)
+	b = append(append(append(b, `{"u":`...), raw...), '}')
 	it := &item{chat: chatOf(u), raw: b, update: u, id: u.ID, taken: time.Now(), done: make(chan struct{})}
 	if m := u.Message; m != nil && m.Chat.Type == models.ChatTypePrivate {
 		it.counts = true

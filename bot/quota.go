@@ -284,12 +284,17 @@ func (c *chatLimits) follow(chatID int64) {
 	c.limiter(chatID).ReserveN(c.clock.Now(), 1)
 }
 
-// paced reports whether the chat's next message would wait.
+// paced reports whether the chat's next message would wait more than
+// a moment (50 ms).
 func (c *chatLimits) paced(chatID int64) bool {
 	c.mu.Lock()
 	l := c.m[chatID]
 	c.mu.Unlock()
-	return l != nil && l.TokensAt(c.clock.Now()) < 1
+	if l == nil {
+		return false
+	}
+	missing := 1 - l.TokensAt(c.clock.Now())
+	return missing > 0 && missing/float64(c.limit) > 0.05
 }
 
 func (c *chatLimits) limiter(chatID int64) *rate.Limiter {

@@ -92,8 +92,8 @@ func (s *Sender) pace(ctx context.Context, chatID int64, c Class) error {
 }
 
 // Paced reports whether a message to chatID would now wait for the chat's
-// pace (it was sent to a moment ago): a webhook call then need not wait
-// for it.
+// pace for more than a moment (it was sent to just now): a webhook call
+// then need not wait for it.
 func (s *Sender) Paced(chatID int64) bool {
 	if s == nil || s.PerChat <= 0 {
 		return false

@@ -68,7 +68,13 @@ func NewTelegram(token, apiURL string, rt *Runtime, texts *locales.Catalog, log 
 	apiURL = strings.TrimRight(apiURL, "/")
 	// Its own transport, so that Close can drop its idle connections and
 	// nothing of the channel outlives it.
-	client := &http.Client{Timeout: 70 * time.Second, Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	// It keeps up to 100 idle connections to the one host it talks to:
+	// net/http's default of 2 closes and opens (a TLS handshake each, with
+	// api.telegram.org) a connection for nearly every message when many
+	// chats are answered side by side.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 100
+	client := &http.Client{Timeout: 70 * time.Second, Transport: transport}
 	api, err := tg.New(token, tg.WithServerURL(apiURL), tg.WithSkipGetMe(),
 		tg.WithHTTPClient(time.Minute, client), tg.WithErrorsHandler(func(err error) {
 			log.Warn("telegram library", "err", redact(err.Error(), token))
@@ -157,22 +163,30 @@ func (t *Telegram) Poll(ctx context.Context) error {
 		}
 		backoff = 0
 		if len(f.list) > 0 && !fresh {
-			// Nothing new came: wait until an update is done (the offset
-			// moves), or until the oldest has kept Telegram waiting long
-			// enough to be queued instead.
-			wait := time.Until(f.list[0].taken.Add(SpillAfter))
-			if wait > 0 {
-				timer := time.NewTimer(wait)
+			// Little new came: wait until the oldest update under way is
+			// done (the offset moves, and with it Telegram's window), or
+			// until it has kept Telegram waiting long enough to be queued
+			// instead. Fetching again at once would bring the same window.
+			timer := time.NewTimer(max(time.Until(f.list[0].taken.Add(SpillAfter)), 0))
+		wait:
+			for done, _ := f.list[0].settled(); !done; done, _ = f.list[0].settled() {
 				select {
 				case <-wake:
 				case <-timer.C:
+					break wait
 				case <-ctx.Done():
+					break wait
 				}
-				timer.Stop()
 			}
+			timer.Stop()
 			f.spill(t, time.Now().Add(-SpillAfter))
 			if ctx.Err() != nil {
 				break
+			}
+			// And let a few more arrive: a fetch costs Telegram (and us) the
+			// whole window, most of it under way.
+			if len(f.list) > 0 {
+				clock.Sleep(ctx, clock.Real(), refetchPause)
 			}
 		}
 		wait := t.PollTimeout
@@ -225,6 +239,8 @@ func (t *Telegram) Poll(ctx context.Context) error {
 			}
 			t.submit(it)
 		}
+		// Mostly updates under way came back: the next fetch waits.
+		fresh = fresh && seen < 3*(len(updates)-seen)
 		if seen >= 50 {
 			// Telegram's window of 100 fills with updates under way: queue
 			// them, so that the next fetch reaches the new ones.
@@ -239,6 +255,9 @@ func (t *Telegram) Poll(ctx context.Context) error {
 	t.confirm(offset)
 	return nil
 }
+
+// refetchPause spaces the fetches made while updates are under way.
+const refetchPause = time.Millisecond
 
 // fetched are the updates fetched and not yet confirmed, in order.
 type fetched struct {

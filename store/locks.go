@@ -200,12 +200,9 @@ func (c *Chats) ttl() int64 { return c.TTL.Milliseconds() }
 // another instance holds it) and the chat is marked waiting. counts says
 // whether the item is a message the inbound limit counts.
 func (c *Chats) Take(ctx context.Context, chat int64, item []byte, counts bool) (Work, error) {
-	var cmd *redis.Cmd
-	err := c.c.do(ctx, func(p redis.Pipeliner) {
-		cmd = takeScript.Eval(ctx, p, []string{c.keys.Lock(chat), c.keys.Inbox(chat), c.keys.Conversation(chat),
-			c.keys.Outbox(chat), c.keys.Inbound(chat)},
-			c.Owner, c.ttl(), item, b2i(counts), c.InboundLimit, InboxTTL.Milliseconds())
-	})
+	cmd, err := c.c.script(ctx, takeScript, []string{c.keys.Lock(chat), c.keys.Inbox(chat), c.keys.Conversation(chat),
+		c.keys.Outbox(chat), c.keys.Inbound(chat)},
+		[]any{c.Owner, c.ttl(), item, b2i(counts), c.InboundLimit, InboxTTL.Milliseconds()}, nil)
 	if err != nil {
 		return Work{}, err
 	}
@@ -229,12 +226,11 @@ func (c *Chats) Queue(ctx context.Context, chat int64, front []byte, items [][]b
 	for _, it := range items {
 		args = append(args, it)
 	}
-	var cmd *redis.Cmd
 	var mark *redis.IntCmd
-	err := c.c.do(ctx, func(p redis.Pipeliner) {
-		cmd = queueScript.Eval(ctx, p, []string{c.keys.Lock(chat), c.keys.Inbox(chat), c.keys.Inbound(chat)}, args...)
-		mark = p.ZAddNX(ctx, c.keys.Waiting(), redis.Z{Score: float64(time.Now().UnixMilli()), Member: chat})
-	})
+	cmd, err := c.c.script(ctx, queueScript, []string{c.keys.Lock(chat), c.keys.Inbox(chat), c.keys.Inbound(chat)}, args,
+		func(p redis.Pipeliner) {
+			mark = p.ZAddNX(ctx, c.keys.Waiting(), redis.Z{Score: float64(time.Now().UnixMilli()), Member: chat})
+		})
 	if err != nil {
 		return Work{}, err
 	}
@@ -251,11 +247,8 @@ func (c *Chats) Queue(ctx context.Context, chat int64, front []byte, items [][]b
 // or Lost when another instance holds the chat. A free chat with work is
 // taken.
 func (c *Chats) Next(ctx context.Context, chat int64, done []byte, delivered bool) (Work, error) {
-	var cmd *redis.Cmd
-	err := c.c.do(ctx, func(p redis.Pipeliner) {
-		cmd = nextScript.Eval(ctx, p, []string{c.keys.Lock(chat), c.keys.Inbox(chat), c.keys.Conversation(chat), c.keys.Outbox(chat)},
-			c.Owner, c.ttl(), done, b2i(delivered))
-	})
+	cmd, err := c.c.script(ctx, nextScript, []string{c.keys.Lock(chat), c.keys.Inbox(chat), c.keys.Conversation(chat), c.keys.Outbox(chat)},
+		[]any{c.Owner, c.ttl(), done, b2i(delivered)}, nil)
 	if err != nil {
 		return Work{}, err
 	}

@@ -83,12 +83,8 @@ func (s *Sessions) Save(ctx context.Context, chatID int64, st *dialogs.State, tt
 		}
 	}
 	keys := []string{s.keys.Conversation(chatID), s.keys.Unreachable(chatID), s.keys.Outbox(chatID), s.keys.Inbound(chatID)}
-	var cmd *redis.Cmd
-	if err := s.outs.do(ctx, func(p redis.Pipeliner) {
-		// EVAL rather than EVALSHA: the script is small, and a restarted
-		// Redis that forgot it cannot fail a pipeline with NOSCRIPT.
-		cmd = saveScript.Eval(ctx, p, keys, string(conv), ttl.Milliseconds(), string(box), OutboxTTL.Milliseconds())
-	}); err != nil {
+	cmd, err := s.outs.script(ctx, saveScript, keys, []any{string(conv), ttl.Milliseconds(), string(box), OutboxTTL.Milliseconds()}, nil)
+	if err != nil {
 		return err
 	}
 	return cmd.Err()

@@ -61,6 +61,17 @@ type Server struct {
 	hold      func(method string) bool
 	held      int
 	closing   chan struct{}
+	pushed    chan struct{} // closed and renewed by every Push
+	observe   func(Message)
+}
+
+// Observe makes the fake call f with every message it records, as it
+// records it (benchmarks time answers with it; f must be quick). It may be
+// called while the bot runs.
+func (s *Server) Observe(f func(Message)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.observe = f
 }
 
 // SetFault makes the fake ask f before every call but getUpdates; a non-nil
@@ -91,7 +102,7 @@ func (s *Server) Held() int {
 // New starts a fake Bot API server, closed when the test ends.
 func New(t testing.TB) *Server {
 	s := &Server{Token: "123456:TEST", calls: map[string]int{}, commands: map[string][]map[string]string{}, nextID: 1000, nextMsgID: 1,
-		closing: make(chan struct{})}
+		closing: make(chan struct{}), pushed: make(chan struct{})}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(func() {
 		close(s.closing)
@@ -229,10 +240,17 @@ func (s *Server) getUpdates(w http.ResponseWriter, p params) {
 			s.confirmed = offset - 1
 		}
 	}
-	deadline := time.Now().Add(wait)
-	for len(s.pending) == 0 && time.Now().Before(deadline) {
+	if len(s.pending) == 0 && wait > 0 {
+		// Wait for a Push (as Telegram answers a long poll at once).
+		pushed := s.pushed
 		s.mu.Unlock()
-		time.Sleep(5 * time.Millisecond)
+		t := time.NewTimer(wait)
+		select {
+		case <-pushed:
+		case <-t.C:
+		case <-s.closing:
+		}
+		t.Stop()
 		s.mu.Lock()
 	}
 	out := s.pending
@@ -262,7 +280,11 @@ func (s *Server) record(w http.ResponseWriter, method string, chatID int64, p pa
 		s.nextMsgID++
 	}
 	s.msgs = append(s.msgs, m)
+	observe := s.observe
 	s.mu.Unlock()
+	if observe != nil {
+		observe(m)
+	}
 	writeJSON(w, 200, map[string]any{"ok": true, "result": map[string]any{
 		"message_id": m.MessageID, "date": time.Now().Unix(), "text": m.Text,
 		"chat": map[string]any{"id": chatID, "type": "private"}}})
@@ -275,7 +297,14 @@ func (s *Server) Push(update map[string]any) int64 {
 	s.nextID++
 	update["update_id"] = s.nextID
 	s.pending = append(s.pending, update)
+	s.wake()
 	return s.nextID
+}
+
+// wake ends the long polls waiting for an update; s.mu is held.
+func (s *Server) wake() {
+	close(s.pushed)
+	s.pushed = make(chan struct{})
 }
 
 // Redeliver queues an update again under the id it had, as Telegram does
@@ -284,6 +313,7 @@ func (s *Server) Redeliver(update map[string]any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.pending = append(s.pending, update)
+	s.wake()
 }
 
 // WaitConfirmed blocks until the bot has confirmed update id (fetched past

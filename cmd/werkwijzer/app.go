@@ -78,7 +78,10 @@ type Main struct {
 	// limits are the HTTP servers' (ops.DefaultLimits when zero; tests
 	// shorten them).
 	limits ops.Limits
-	ready  chan struct{} // closed once Serve listens; tests set it
+	// handled learns how long each update took in the process
+	// (bot.Telegram.Handled; benchmarks set it).
+	handled func(time.Duration)
+	ready   chan struct{} // closed once Serve listens; tests set it
 }
 
 func (m *Main) clock() clock.Clock { return clock.Or(m.Clock) }

@@ -18,12 +18,12 @@ import (
 
 // atMenu stores a Dutch conversation at the menu for chat, as after the
 // onboarding.
-func atMenu(t *testing.T, r *running, chat int64) {
+func atMenu(t testing.TB, m *Main, chat int64) {
 	t.Helper()
 	now := time.Now()
 	st := conversation(t, &dialogs.State{V: dialogs.StateVersion, Lang: "nl", Step: dialogs.StepMenu, Agreed: now, Created: now},
 		orientation.State{Profile: orientation.Profile{Name: "Sam"}}, false)
-	if err := r.m.Sessions.Save(context.Background(), chat, st, time.Hour, nil); err != nil {
+	if err := m.Sessions.Save(context.Background(), chat, st, time.Hour, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -42,7 +42,7 @@ func TestAFloodHoldsUpNobody(t *testing.T) {
 		m.Config.ChatSendRate, m.Config.InboundLimit = 20, DefaultInboundLimit
 	})
 	const flooder, other = 7100, 7200
-	atMenu(t, r, flooder)
+	atMenu(t, r.m, flooder)
 	c := tg.Chat(t, flooder, "nl")
 	var want []string
 	var last int64
@@ -100,7 +100,7 @@ func TestATakeOverRelaysABurstInOrder(t *testing.T) {
 	r := serve(t, tg, redistest.Prefix(), withSlack(f))
 	waitReady(t, r)
 	const chat = 7300
-	atMenu(t, r, chat)
+	atMenu(t, r.m, chat)
 	c := tg.Chat(t, chat, "nl")
 	expect(t, "nl", c.Do(c.PressUpdate("human:ask", 1)), "handover_requested", map[string]any{"Wait": texts.N("nl", "unit_minutes", 30, nil)})
 	req := waitPost(t, f, "handover", func(p slacktest.Post) bool { return header(p.Blocks) == "Vraagt een medewerker" })

@@ -42,7 +42,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	defer tgm.Close()
 	keys := store.Keys{Prefix: c.RedisPrefix}
 	m.Metrics = ops.NewMetrics()
-	tgm.Metrics = m.Metrics
+	tgm.Metrics, tgm.Handled = m.Metrics, m.handled
 	// Telegram's limits, and the waits after a 429, are in real seconds
 	// whatever time the people's clock (m.Clock) says: the pace keeps the
 	// wall clock.
