@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -76,7 +77,7 @@ func NewTelegram(token, apiURL string, rt *Runtime, texts *locales.Catalog, log 
 	transport.MaxIdleConnsPerHost = 100
 	client := &http.Client{Timeout: 70 * time.Second, Transport: transport}
 	api, err := tg.New(token, tg.WithServerURL(apiURL), tg.WithSkipGetMe(),
-		tg.WithHTTPClient(time.Minute, client), tg.WithErrorsHandler(func(err error) {
+		tg.WithHTTPClient(time.Minute, whole{client}), tg.WithErrorsHandler(func(err error) {
 			log.Warn("telegram library", "err", redact(err.Error(), token))
 		}))
 	if err != nil {
@@ -84,6 +85,26 @@ func NewTelegram(token, apiURL string, rt *Runtime, texts *locales.Catalog, log 
 	}
 	return &Telegram{Runtime: rt, API: api, Texts: texts, Log: log, token: token, apiURL: apiURL,
 		http: client, PollTimeout: 50 * time.Second}, nil
+}
+
+// whole sends each request of go-telegram/bot with its body whole. The
+// library streams its form through a pipe, which net/http sends in chunks,
+// one write (and one packet to Telegram) per field; a message is a few
+// hundred bytes, so it is read first and sent at once, with its length.
+type whole struct{ c *http.Client }
+
+func (w whole) Do(req *http.Request) (*http.Response, error) {
+	if req.Body != nil && req.ContentLength <= 0 {
+		b, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+		req.ContentLength = int64(len(b))
+	}
+	return w.c.Do(req)
 }
 
 // Close drops the channel's idle connections to the Bot API: call it once
