@@ -42,9 +42,8 @@
 //	<p>:waiting            zset    chat ids whose inbox held work, scored by when
 //	                               (ms): how a killed instance's chats are found.
 //	                               A member goes once its inbox is found empty
-//	                               (within seconds); no TTL, as it is a shared
-//	                               key, but it names nobody once they are
-//	                               handled.
+//	                               (within seconds). TTL: 24 h, renewed with
+//	                               every mark, so it outlives every inbox.
 //
 // /forget (a Save with a nil state) deletes the conversation, the
 // unreachable mark and the inbound count at once; the outbox goes once the

@@ -230,6 +230,7 @@ func (c *Chats) Queue(ctx context.Context, chat int64, front []byte, items [][]b
 	cmd, err := c.c.script(ctx, queueScript, []string{c.keys.Lock(chat), c.keys.Inbox(chat), c.keys.Inbound(chat)}, args,
 		func(p redis.Pipeliner) {
 			mark = p.ZAddNX(ctx, c.keys.Waiting(), redis.Z{Score: float64(time.Now().UnixMilli()), Member: chat})
+			p.Expire(ctx, c.keys.Waiting(), InboxTTL)
 		})
 	if err != nil {
 		return Work{}, err
@@ -331,6 +332,7 @@ func (c *Chats) dead(ctx context.Context, owner string) (bool, error) {
 func (c *Chats) mark(ctx context.Context, chat int64) error {
 	return c.c.do(ctx, func(p redis.Pipeliner) {
 		p.ZAddNX(ctx, c.keys.Waiting(), redis.Z{Score: float64(time.Now().UnixMilli()), Member: chat})
+		p.Expire(ctx, c.keys.Waiting(), InboxTTL)
 	})
 }
 

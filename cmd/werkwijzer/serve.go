@@ -160,6 +160,11 @@ func (m *Main) Serve(ctx context.Context) error {
 			return s.srv.Shutdown(sctx)
 		})
 	}
+	if webhook {
+		// The chats' queues, which the webhook calls (and staff events,
+		// alerts, reminders) feed; Poll runs them itself.
+		g.Go(func() error { return tgm.Work(gctx) })
+	}
 	g.Go(func() error {
 		if webhook {
 			if err := tgm.RegisterWebhook(gctx, c.WebhookURL, c.WebhookSecret); err != nil {
@@ -167,9 +172,8 @@ func (m *Main) Serve(ctx context.Context) error {
 			}
 			m.started()
 			m.Log.Info("serving Telegram", "mode", "webhook", "addr", m.httpAddr)
-			// The chats' queues, which the webhook calls feed; Poll runs
-			// them itself.
-			return tgm.Work(gctx)
+			<-gctx.Done()
+			return nil
 		}
 		m.started()
 		m.Log.Info("serving Telegram", "mode", "long polling")
