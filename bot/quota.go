@@ -22,6 +22,11 @@ import (
 // Redis per message would cost a round trip on every answer; an instance
 // joining or leaving shifts the shares within one Beat, and a 429 in that
 // moment is waited out by the Sender.
+//
+// Within an instance the share goes by Class: a message waits only for
+// those of a more urgent class and for those of its own class that came
+// first. So replies go before a broadcast of alerts however long it is,
+// and the broadcast takes whatever the replies leave.
 type Quota struct {
 	rdb   redis.UniversalClient
 	key   string
@@ -33,7 +38,7 @@ type Quota struct {
 	Clock clock.Clock
 
 	mu      sync.Mutex
-	limiter *rate.Limiter
+	limiter *queueLimiter
 	share   int // instances sharing the rate at the last beat
 }
 
@@ -42,16 +47,29 @@ type Quota struct {
 func NewQuota(rdb redis.UniversalClient, key string, perSecond float64) *Quota {
 	b := make([]byte, 8)
 	rand.Read(b)
-	return &Quota{rdb: rdb, key: key, id: hex.EncodeToString(b), total: perSecond, Beat: 2 * time.Second,
-		Clock: clock.Real(), limiter: rate.NewLimiter(rate.Limit(perSecond), 1), share: 1}
+	q := &Quota{rdb: rdb, key: key, id: hex.EncodeToString(b), total: perSecond, Beat: 2 * time.Second,
+		Clock: clock.Real(), limiter: &queueLimiter{}, share: 1}
+	q.limiter.setRate(perSecond)
+	return q
 }
 
-// Wait blocks until this instance may send one more message.
-func (q *Quota) Wait(ctx context.Context) error {
-	q.mu.Lock()
-	l := q.limiter
-	q.mu.Unlock()
-	return waitFor(ctx, q.Clock, l)
+// Wait blocks until this instance may send one more message of class c:
+// after every waiting message of a more urgent class, and after those of
+// class c that waited first.
+func (q *Quota) Wait(ctx context.Context, c Class) error {
+	return q.limiter.wait(ctx, q.Clock, c)
+}
+
+// Waiting is how many messages wait for this instance's share right now:
+// a backlog of sends shows here before people notice late answers.
+func (q *Quota) Waiting() int {
+	q.limiter.mu.Lock()
+	defer q.limiter.mu.Unlock()
+	n := 0
+	for _, w := range q.limiter.waiting {
+		n += len(w)
+	}
+	return n
 }
 
 // ID is this instance's name in the instances set: chat locks carry it, so
@@ -86,7 +104,7 @@ func (q *Quota) Heartbeat(ctx context.Context) error {
 	q.mu.Lock()
 	if n != q.share {
 		q.share = n
-		q.limiter.SetLimit(rate.Limit(q.total / float64(n)))
+		q.limiter.setRate(q.total / float64(n))
 	}
 	q.mu.Unlock()
 	return nil
@@ -110,6 +128,134 @@ func (q *Quota) Run(ctx context.Context) {
 	}
 }
 
+// Class is how urgently a message must go out.
+type Class int
+
+// The classes, most urgent first.
+const (
+	// Follow is a reply after the first of one turn (an edit, then a new
+	// message): the person has seen the turn begin, so it is finished
+	// before anything else starts, and not paced a second apart.
+	Follow Class = iota
+	// Reply answers what a person just did.
+	Reply
+	// Proactive is what the bot says unasked: vacancy alerts, reminders,
+	// booking news. It waits for every reply, and keeps the chat's pace.
+	Proactive
+	classes
+)
+
+// queueLimiter lets one message through every interval, in the order of
+// Class and, within a class, of arrival. It is a token bucket of one token
+// (as rate.Limiter with a burst of 1), with a queue in front: rate.Limiter
+// hands out reservations in the order they are asked for, which would put
+// a reply behind every alert already waiting.
+type queueLimiter struct {
+	mu       sync.Mutex
+	interval time.Duration
+	next     time.Time // when the next message may go
+	waiting  [classes][]*waiter
+}
+
+type waiter struct{ wake chan struct{} }
+
+func (l *queueLimiter) setRate(perSecond float64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.interval = time.Duration(float64(time.Second) / perSecond)
+}
+
+// head is the waiter whose turn is next; l.mu is held.
+func (l *queueLimiter) head() *waiter {
+	for c := range l.waiting {
+		if len(l.waiting[c]) > 0 {
+			return l.waiting[c][0]
+		}
+	}
+	return nil
+}
+
+func poke(w *waiter) {
+	if w != nil {
+		select {
+		case w.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// remove takes w out of its queue and wakes whoever is head now; l.mu is
+// held.
+func (l *queueLimiter) remove(c Class, w *waiter) {
+	q := l.waiting[c]
+	for i := range q {
+		if q[i] == w {
+			l.waiting[c] = append(q[:i:i], q[i+1:]...)
+			break
+		}
+	}
+	poke(l.head())
+}
+
+func (l *queueLimiter) wait(ctx context.Context, clk clock.Clock, c Class) error {
+	if c < 0 || c >= classes {
+		c = Reply
+	}
+	w := &waiter{wake: make(chan struct{}, 1)}
+	l.mu.Lock()
+	before := l.head()
+	l.waiting[c] = append(l.waiting[c], w)
+	if before != nil && l.head() != before {
+		poke(before) // it waits behind us now
+	}
+	for {
+		if l.head() == w {
+			now := clk.Now()
+			if !now.Before(l.next) {
+				// A message that comes a little late (its sender was busy
+				// with Redis between two) keeps the time it was late for,
+				// up to half an interval: a sender that keeps one message
+				// waiting then still gets the whole rate, and a sliding
+				// second never sees more than one extra.
+				start := l.next
+				if floor := now.Add(-l.interval / 2); start.Before(floor) {
+					start = floor
+				}
+				l.next = start.Add(l.interval)
+				l.remove(c, w)
+				l.mu.Unlock()
+				return nil
+			}
+			delay := l.next.Sub(now)
+			l.mu.Unlock()
+			t := clk.NewTimer(delay)
+			select {
+			case <-t.C():
+			case <-w.wake: // someone more urgent came first
+			case <-ctx.Done():
+				t.Stop()
+				return l.leave(c, w, ctx.Err())
+			}
+			t.Stop()
+		} else {
+			l.mu.Unlock()
+			select {
+			case <-w.wake:
+			case <-ctx.Done():
+				return l.leave(c, w, ctx.Err())
+			}
+		}
+		l.mu.Lock()
+	}
+}
+
+func (l *queueLimiter) leave(c Class, w *waiter, err error) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.remove(c, w)
+	return err
+}
+
 // chatLimits keeps the per-chat pace in this process: one instance handles
 // a chat at a time, so its replies all leave from here. Idle entries are
 // dropped so the map does not grow with every person ever seen.
@@ -129,6 +275,29 @@ type chatLimit struct {
 }
 
 func (c *chatLimits) wait(ctx context.Context, chatID int64) error {
+	return waitFor(ctx, c.clock, c.limiter(chatID))
+}
+
+// follow counts a message in the chat's pace without waiting for it: the
+// next turn waits for it instead.
+func (c *chatLimits) follow(chatID int64) {
+	c.limiter(chatID).ReserveN(c.clock.Now(), 1)
+}
+
+// paced reports whether the chat's next message would wait more than
+// a moment (50 ms).
+func (c *chatLimits) paced(chatID int64) bool {
+	c.mu.Lock()
+	l := c.m[chatID]
+	c.mu.Unlock()
+	if l == nil {
+		return false
+	}
+	missing := 1 - l.TokensAt(c.clock.Now())
+	return missing > 0 && missing/float64(c.limit) > 0.05
+}
+
+func (c *chatLimits) limiter(chatID int64) *rate.Limiter {
 	now := c.clock.Now()
 	c.mu.Lock()
 	if c.m == nil {
@@ -149,7 +318,7 @@ func (c *chatLimits) wait(ctx context.Context, chatID int64) error {
 		c.swept = now
 	}
 	c.mu.Unlock()
-	return waitFor(ctx, c.clock, l.Limiter)
+	return l.Limiter
 }
 
 // waitFor is rate.Limiter.Wait on clk: the limiter's own Wait reads the

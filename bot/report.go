@@ -42,7 +42,20 @@ type delivery struct {
 	mu      sync.Mutex
 	sent    int
 	refused error
+	done    bool // the event was handled here, not queued
 }
+
+func (d *delivery) handled() {
+	d.mu.Lock()
+	d.done = true
+	d.mu.Unlock()
+}
+
+// Queued is the count InjectCounted returns for an event that waits in
+// the chat's queue behind what the chat is busy with (here or on another
+// instance): it will be delivered then, and nothing is known yet of its
+// arrival.
+const Queued = -1
 
 type deliveryKey struct{}
 
@@ -65,7 +78,7 @@ func observe(ctx context.Context, err error) {
 
 // InjectCounted is Inject for a sender that must know whether the person
 // got what it sent (a staff member's reply): it returns how many replies
-// arrived, and when one did not, an error of kind dialogs.ErrNotFound (the
+// arrived (Queued when the event waits behind the chat's other work), and when one did not, an error of kind dialogs.ErrNotFound (the
 // person blocked the bot) or dialogs.ErrInvalid (Telegram refused it; the
 // cause is Telegram's description), or, when the event could not be run
 // or sent at all, of kind dialogs.ErrUnavailable. Replies Telegram refused
@@ -78,6 +91,8 @@ func (t *Telegram) InjectCounted(ctx context.Context, ev dialogs.Event) (int, er
 	switch {
 	case err != nil:
 		return d.sent, dialogs.E(dialogs.ErrUnavailable, "telegram: inject", err)
+	case !d.done:
+		return Queued, nil
 	case d.refused == nil:
 		return d.sent, nil
 	case errors.Is(d.refused, ErrUnreachable):

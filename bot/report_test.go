@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/werkwijzer/werkwijzer/bot"
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
 	"github.com/werkwijzer/werkwijzer/clock"
@@ -38,6 +40,7 @@ func TestInjectCountedSaysWhatArrived(t *testing.T) {
 	}
 	reach := store.NewReach(rdb, keys, time.Hour)
 	tgm.Sender = &bot.Sender{Reach: reach, Clock: clock.NewJumping(time.Now())}
+	tgm.Chats = store.NewChats(sessions, "")
 	ctx := context.Background()
 	talking := func(chat int64) {
 		now := time.Now()
@@ -83,6 +86,21 @@ func TestInjectCountedSaysWhatArrived(t *testing.T) {
 	}
 	if n, err := say(4, "Hallo"); n != 0 || err != nil {
 		t.Fatalf("to a chat we hold nothing on: %d, %v; want 0 and no error", n, err)
+	}
+	// A chat another instance is busy with: the reply waits in the
+	// person's queue, behind what that instance is doing, and is not
+	// reported as lost.
+	talking(6)
+	other := store.NewChats(sessions, "other")
+	rdb.ZAdd(ctx, keys.Instances(), redis.Z{Score: float64(time.Now().Add(time.Hour).UnixMilli()), Member: "other"})
+	if w, err := other.Take(ctx, 6, []byte(`{}`), false); err != nil || w.Status != store.Run {
+		t.Fatalf("the other instance takes the chat: %+v %v", w, err)
+	}
+	if n, err := say(6, "Hallo"); n != bot.Queued || err != nil {
+		t.Fatalf("to a chat another instance holds: %d, %v; want bot.Queued and no error", n, err)
+	}
+	if n := rdb.LLen(ctx, keys.Inbox(6)).Val(); n != 1 || len(fake.Messages(6)) != 0 {
+		t.Fatalf("%d waiting in the inbox, %d sent; want the reply waiting, nothing sent yet", n, len(fake.Messages(6)))
 	}
 	// Plain Inject is unchanged for everyone else (alerts, reminders).
 	talking(5)

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"log/slog"
 	"runtime/debug"
-	"sync"
 
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/locales"
@@ -21,8 +20,8 @@ import (
 // Runtime runs one event at a time through the dialogs service, never
 // lets one conversation's bug stop another, and hands each turn's notes to
 // the components that act on them. The channels order events per chat
-// (Telegram.HandleUpdates, the chat locks) and share one Runtime, so that
-// Telegram and the terminal deliver notes the same way.
+// (Telegram's per-chat queues) and share one Runtime, so that Telegram and
+// the terminal deliver notes the same way.
 type Runtime struct {
 	Service *dialogs.Service
 	Log     *slog.Logger
@@ -72,6 +71,19 @@ func (r *Runtime) Notes(ctx context.Context, turn *dialogs.Turn) error {
 // duplicate. A panic in the dialogs is recovered, logged and answered with
 // an apology.
 func (r *Runtime) Handle(ctx context.Context, ev dialogs.Event) (turn *dialogs.Turn, err error) {
+	return r.handle(ctx, r.Service, ev)
+}
+
+// HandleLoaded is Handle for a chat whose conversation (st) and undelivered
+// replies (out) were read already, in the same round trip that took the
+// chat (store.Chats): the turn does not read them again.
+func (r *Runtime) HandleLoaded(ctx context.Context, ev dialogs.Event, st *dialogs.State, out *dialogs.Turn) (*dialogs.Turn, error) {
+	svc := *r.Service
+	svc.Sessions = &loaded{Sessions: r.Service.Sessions, st: st, out: out}
+	return r.handle(ctx, &svc, ev)
+}
+
+func (r *Runtime) handle(ctx context.Context, svc *dialogs.Service, ev dialogs.Event) (turn *dialogs.Turn, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			r.Log.Error("panic in dialogs", "chat", ChatRef(ev.ChatID), "panic", p, "stack", string(debug.Stack()))
@@ -82,39 +94,26 @@ func (r *Runtime) Handle(ctx context.Context, ev dialogs.Event) (turn *dialogs.T
 			turn, err = &dialogs.Turn{ChatID: ev.ChatID, Replies: []dialogs.Reply{r.Service.Apology(lang)}, Lang: lang}, nil
 		}
 	}()
-	turn, err = r.Service.Handle(ctx, ev)
+	turn, err = svc.Handle(ctx, ev)
 	if errors.Is(err, dialogs.ErrDuplicate) {
 		return nil, nil
 	}
 	return turn, err
 }
 
-// keyed is an item of work for one chat.
-type keyed interface{ chat() int64 }
+// loaded is Sessions whose first Load is answered from what was read
+// already.
+type loaded struct {
+	dialogs.Sessions
+	st   *dialogs.State
+	out  *dialogs.Turn
+	used bool
+}
 
-// inOrder runs fn over items, one chat's items one after another in the
-// order given and different chats concurrently, and waits for all.
-// go-telegram/bot hands every update to its own goroutine in no order, which
-// breaks a conversation on two quick messages; this is our ordering instead.
-func inOrder[T keyed](items []T, fn func(T)) {
-	var order []int64
-	byChat := map[int64][]T{}
-	for _, it := range items {
-		c := it.chat()
-		if _, ok := byChat[c]; !ok {
-			order = append(order, c)
-		}
-		byChat[c] = append(byChat[c], it)
+func (l *loaded) Load(ctx context.Context, chatID int64) (*dialogs.State, *dialogs.Turn, error) {
+	if !l.used {
+		l.used = true
+		return l.st, l.out, nil
 	}
-	var wg sync.WaitGroup
-	for _, c := range order {
-		wg.Add(1)
-		go func(list []T) {
-			defer wg.Done()
-			for _, it := range list {
-				fn(it)
-			}
-		}(byChat[c])
-	}
-	wg.Wait()
+	return l.Sessions.Load(ctx, chatID)
 }

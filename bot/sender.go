@@ -67,8 +67,10 @@ func (s *Sender) observe(outcome string) {
 	}
 }
 
-// pace waits for the bot-wide and the chat's limits.
-func (s *Sender) pace(ctx context.Context, chatID int64) error {
+// pace waits for the bot-wide and the chat's limits. A Follow message
+// counts in the chat's pace but does not wait for it: the replies to one
+// press go out together, and the chat's next turn waits for them.
+func (s *Sender) pace(ctx context.Context, chatID int64, c Class) error {
 	if s.PerChat > 0 {
 		s.once.Do(func() {
 			burst := s.ChatBurst
@@ -77,24 +79,42 @@ func (s *Sender) pace(ctx context.Context, chatID int64) error {
 			}
 			s.chats.limit, s.chats.burst, s.chats.clock = rate.Limit(s.PerChat), burst, clock.Or(s.Clock)
 		})
-		if err := s.chats.wait(ctx, chatID); err != nil {
+		if c == Follow {
+			s.chats.follow(chatID)
+		} else if err := s.chats.wait(ctx, chatID); err != nil {
 			return err
 		}
 	}
 	if s.Global != nil {
-		return s.Global.Wait(ctx)
+		return s.Global.Wait(ctx, c)
 	}
 	return nil
 }
 
-// Do makes one Bot API call to chatID within the limits.
+// Paced reports whether a message to chatID would now wait for the chat's
+// pace for more than a moment (it was sent to just now): a webhook call
+// then need not wait for it.
+func (s *Sender) Paced(chatID int64) bool {
+	if s == nil || s.PerChat <= 0 {
+		return false
+	}
+	return s.chats.paced(chatID)
+}
+
+// Do makes one Bot API call to chatID within the limits, as a Reply.
 func (s *Sender) Do(ctx context.Context, chatID int64, call func(ctx context.Context) error) error {
+	return s.DoAs(ctx, chatID, Reply, call)
+}
+
+// DoAs makes one Bot API call to chatID within the limits, as a message
+// of class c.
+func (s *Sender) DoAs(ctx context.Context, chatID int64, c Class, call func(ctx context.Context) error) error {
 	max := s.MaxRetries
 	if max == 0 {
 		max = 5
 	}
 	for attempt := 0; ; attempt++ {
-		if err := s.pace(ctx, chatID); err != nil {
+		if err := s.pace(ctx, chatID, c); err != nil {
 			return err
 		}
 		err := call(ctx)

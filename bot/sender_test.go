@@ -40,7 +40,8 @@ func newChannel(t *testing.T) *channel {
 	keys := store.Keys{Prefix: prefix}
 	texts := locales.MustLoad()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rt := &bot.Runtime{Log: log, Service: &dialogs.Service{Engine: dialogs.NewEngine(texts, nil), Sessions: store.NewSessions(rdb, keys)}}
+	sessions := store.NewSessions(rdb, keys)
+	rt := &bot.Runtime{Log: log, Service: &dialogs.Service{Engine: dialogs.NewEngine(texts, nil), Sessions: sessions}}
 	c := &channel{tg: telegramtest.New(t), reach: store.NewReach(rdb, keys, time.Hour)}
 	tgm, err := bot.NewTelegram(c.tg.Token, c.tg.URL, rt, texts, log)
 	if err != nil {
@@ -48,6 +49,7 @@ func newChannel(t *testing.T) *channel {
 	}
 	c.clock = clock.NewJumping(time.Now())
 	tgm.Sender = &bot.Sender{Global: bot.NewQuota(rdb, keys.Instances(), 1000), PerChat: 1000, Reach: c.reach, Clock: c.clock}
+	tgm.Chats = store.NewChats(sessions, "")
 	c.tgm = tgm
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

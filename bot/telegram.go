@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -20,11 +21,6 @@ import (
 	"github.com/werkwijzer/werkwijzer/locales"
 	"github.com/werkwijzer/werkwijzer/ops"
 )
-
-// ChatLocker gives one instance at a time a chat.
-type ChatLocker interface {
-	Lock(ctx context.Context, chatID int64) (unlock func(), err error)
-}
 
 // DefaultAPIURL is Telegram's public Bot API.
 const DefaultAPIURL = "https://api.telegram.org"
@@ -41,17 +37,27 @@ type Telegram struct {
 	// Sender carries every call that shows something to a person; nil sends
 	// without limits (tests of the dialogs alone).
 	Sender *Sender
-	// Locks, when set, makes an instance hold a chat in Redis while it
-	// handles an update or a staff event for it, so that several instances
-	// can share one Redis, one webhook address, and Slack's calls.
-	Locks ChatLocker
+	// Chats keeps each chat's queue and says which instance holds the
+	// chat (store.Chats): updates, staff events, alerts and reminders of
+	// one chat are handled one after another, in order, by one instance
+	// at a time, and one chat's backlog never holds up another.
+	Chats Chats
 	// Metrics, when set, counts what the channel does.
 	Metrics *ops.Metrics
 	// Clock times the waits between attempts; nil is the wall clock.
 	Clock clock.Clock
+	// Handled, when set, learns how long each handled update took inside
+	// the process, from its arrival to its replies recorded as delivered
+	// (the metrics' histogram, exactly; benchmarks read it).
+	Handled func(took time.Duration)
+	// Finished, when set, learns the id of each update once it is handled
+	// and its replies sent (or it was ignored): an update queued behind its
+	// chat's other work is confirmed to Telegram before that, so tests that
+	// wait for an answer wait for this.
+	Finished func(update int64)
 
-	local     *chatLocks
-	localOnce sync.Once
+	work     *pool
+	poolOnce sync.Once
 
 	token, apiURL string
 	http          *http.Client
@@ -68,9 +74,15 @@ func NewTelegram(token, apiURL string, rt *Runtime, texts *locales.Catalog, log 
 	apiURL = strings.TrimRight(apiURL, "/")
 	// Its own transport, so that Close can drop its idle connections and
 	// nothing of the channel outlives it.
-	client := &http.Client{Timeout: 70 * time.Second, Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	// It keeps up to 100 idle connections to the one host it talks to:
+	// net/http's default of 2 closes and opens (a TLS handshake each, with
+	// api.telegram.org) a connection for nearly every message when many
+	// chats are answered side by side.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 100
+	client := &http.Client{Timeout: 70 * time.Second, Transport: transport}
 	api, err := tg.New(token, tg.WithServerURL(apiURL), tg.WithSkipGetMe(),
-		tg.WithHTTPClient(time.Minute, client), tg.WithErrorsHandler(func(err error) {
+		tg.WithHTTPClient(time.Minute, whole{client}), tg.WithErrorsHandler(func(err error) {
 			log.Warn("telegram library", "err", redact(err.Error(), token))
 		}))
 	if err != nil {
@@ -78,6 +90,26 @@ func NewTelegram(token, apiURL string, rt *Runtime, texts *locales.Catalog, log 
 	}
 	return &Telegram{Runtime: rt, API: api, Texts: texts, Log: log, token: token, apiURL: apiURL,
 		http: client, PollTimeout: 50 * time.Second}, nil
+}
+
+// whole sends each request of go-telegram/bot with its body whole. The
+// library streams its form through a pipe, which net/http sends in chunks,
+// one write (and one packet to Telegram) per field; a message is a few
+// hundred bytes, so it is read first and sent at once, with its length.
+type whole struct{ c *http.Client }
+
+func (w whole) Do(req *http.Request) (*http.Response, error) {
+	if req.Body != nil && req.ContentLength <= 0 {
+		b, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+		req.ContentLength = int64(len(b))
+	}
+	return w.c.Do(req)
 }
 
 // Close drops the channel's idle connections to the Bot API: call it once
@@ -113,47 +145,230 @@ func (t *Telegram) SetCommands(ctx context.Context) error {
 	return nil
 }
 
-// Poll fetches and handles updates until ctx ends. The offset that confirms
-// updates to Telegram only moves past an update once it has been handled and
-// its state saved, so a crash at any moment loses nothing; an update seen
-// again after a crash is recognised by its id and not answered twice.
+// Poll fetches updates until ctx ends and hands each to its chat's queue
+// (see Work, which it runs). Fetching goes on while earlier updates are
+// handled: one chat's pace or backlog never holds up another's.
+//
+// The offset that confirms updates to Telegram moves past an update only
+// once it is handled and delivered, or queued in Redis (a chat busy with
+// earlier work, or an update that took longer than SpillAfter), so a crash
+// at any moment loses nothing; an update seen again after a crash is
+// recognised by its id and not answered twice.
 func (t *Telegram) Poll(ctx context.Context) error {
 	if _, err := t.API.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil && ctx.Err() == nil {
 		t.Log.Warn("deleteWebhook", "err", redact(err.Error(), t.token))
 	}
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	worked := make(chan struct{})
+	go func() { t.Work(workCtx); close(worked) }()
+
+	f := &fetched{byID: map[int64]*item{}}
+	wake := make(chan struct{}, 1)
+	poke := func() {
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	}
 	var offset int64
 	backoff := time.Duration(0)
+	fresh := true // the last fetch brought something new
 	for ctx.Err() == nil {
-		if backoff > 0 && clock.Sleep(ctx, clock.Or(t.Clock), backoff) != nil {
-			return nil
-		}
-		updates, err := t.getUpdates(ctx, offset, t.PollTimeout)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			t.Log.Warn("getUpdates", "err", redact(err.Error(), t.token))
-			backoff = nextBackoff(backoff)
-			continue
-		}
-		// What was fetched is finished even when a stop comes meanwhile:
-		// cancelling mid-way could save a state and lose its answer.
-		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownGrace)
-		next, failed := t.HandleUpdates(work, updates)
-		cancel()
-		if next > offset {
-			offset = next
-		}
+		var failed bool
+		offset, failed = f.advance(offset)
+		t.depth(len(f.list))
 		if failed {
 			// Redis (or Telegram) is down: wait longer each time, up to 5 s,
 			// rather than fetch the same updates again at once.
 			backoff = nextBackoff(backoff)
-		} else {
-			backoff = 0
+			if clock.Sleep(ctx, clock.Or(t.Clock), backoff) != nil {
+				break
+			}
+			f.retry()
+			continue
+		}
+		backoff = 0
+		if len(f.list) > 0 && !fresh {
+			// Little new came: wait until the oldest update under way is
+			// done (the offset moves, and with it Telegram's window), or
+			// until it has kept Telegram waiting long enough to be queued
+			// instead. Fetching again at once would bring the same window.
+			timer := time.NewTimer(max(time.Until(f.list[0].taken.Add(SpillAfter)), 0))
+		wait:
+			for done, _ := f.list[0].settled(); !done; done, _ = f.list[0].settled() {
+				select {
+				case <-wake:
+				case <-timer.C:
+					break wait
+				case <-ctx.Done():
+					break wait
+				}
+			}
+			timer.Stop()
+			f.spill(t, time.Now().Add(-SpillAfter))
+			if ctx.Err() != nil {
+				break
+			}
+			// And let a few more arrive: a fetch costs Telegram (and us) the
+			// whole window, most of it under way.
+			if len(f.list) > 0 {
+				clock.Sleep(ctx, clock.Real(), refetchPause)
+			}
+		}
+		wait := t.PollTimeout
+		if len(f.list) > 0 {
+			wait = 0 // some are under way: do not sit on a long poll
+		}
+		updates, err := t.getUpdates(ctx, offset, wait)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			t.Log.Warn("getUpdates", "err", redact(err.Error(), t.token))
+			backoff = nextBackoff(backoff)
+			clock.Sleep(ctx, clock.Or(t.Clock), backoff)
+			continue
+		}
+		fresh = false
+		seen := 0
+		for _, raw := range updates {
+			var head struct {
+				ID int64 `json:"update_id"`
+			}
+			if json.Unmarshal(raw, &head) != nil {
+				continue
+			}
+			if prev := f.byID[head.ID]; prev != nil {
+				if done, err := prev.settled(); !done || err == nil {
+					seen++
+					continue // under way, or done and about to be confirmed
+				}
+			} else if head.ID < offset {
+				continue
+			}
+			var u models.Update
+			if err := json.Unmarshal(raw, &u); err != nil {
+				t.Log.Warn("an update that cannot be read; skipped", "update", head.ID)
+				continue
+			}
+			fresh = true
+			it, err := newUpdateItem(raw, &u)
+			if err != nil {
+				continue
+			}
+			it.poll, it.onSettle = true, poke
+			f.put(it)
+			if it.chat == 0 {
+				t.observe(ops.OutcomeIgnored, 0)
+				t.finished(u.ID)
+				it.settle(nil)
+				continue
+			}
+			t.submit(it)
+		}
+		// Mostly updates under way came back: the next fetch waits.
+		fresh = fresh && seen < 3*(len(updates)-seen)
+		if seen >= 50 {
+			// Telegram's window of 100 fills with updates under way: queue
+			// them, so that the next fetch reaches the new ones.
+			f.spill(t, time.Now().Add(-50*time.Millisecond))
 		}
 	}
+	// Stop: take nothing new, let the turns under way finish (at most
+	// ShutdownGrace), then confirm what is done or queued.
+	stopWork()
+	<-worked
+	offset, _ = f.advance(offset)
 	t.confirm(offset)
 	return nil
+}
+
+// refetchPause spaces the fetches made while updates are under way.
+const refetchPause = time.Millisecond
+
+// fetched are the updates fetched and not yet confirmed, in order.
+type fetched struct {
+	list []*item
+	byID map[int64]*item
+	last int64 // the highest id fetched
+}
+
+func (f *fetched) put(it *item) {
+	if prev := f.byID[it.id]; prev != nil {
+		for i := range f.list {
+			if f.list[i] == prev {
+				f.list[i] = it
+			}
+		}
+	} else {
+		f.list = append(f.list, it)
+	}
+	f.byID[it.id] = it
+	if it.id > f.last {
+		f.last = it.id
+	}
+}
+
+// advance drops what is settled from the front and returns the offset that
+// confirms it; failed reports an update that could not be taken (it stays,
+// to be fetched again).
+func (f *fetched) advance(offset int64) (next int64, failed bool) {
+	for len(f.list) > 0 {
+		done, err := f.list[0].settled()
+		if !done {
+			break
+		}
+		if err != nil {
+			failed = true
+			break
+		}
+		delete(f.byID, f.list[0].id)
+		f.list = f.list[1:]
+	}
+	for _, it := range f.list {
+		if done, err := it.settled(); done && err != nil {
+			failed = true
+		}
+	}
+	switch {
+	case len(f.list) > 0:
+		return f.list[0].id, failed
+	case f.last > 0:
+		return f.last + 1, false
+	}
+	return offset, false
+}
+
+// retry forgets the updates that failed, so that they are taken again
+// when they are fetched again.
+func (f *fetched) retry() {
+	kept := f.list[:0]
+	for _, it := range f.list {
+		if done, err := it.settled(); done && err != nil {
+			delete(f.byID, it.id)
+			continue
+		}
+		kept = append(kept, it)
+	}
+	f.list = kept
+}
+
+// spill queues in Redis the updates under way since before t.
+func (f *fetched) spill(t *Telegram, before time.Time) {
+	for _, it := range f.list {
+		if !it.taken.Before(before) {
+			break
+		}
+		if done, _ := it.settled(); !done {
+			t.spill(it)
+		}
+	}
+}
+
+func (t *Telegram) depth(n int) {
+	if t.Metrics != nil {
+		t.Metrics.QueueDepth.WithLabelValues("updates").Set(float64(n))
+	}
 }
 
 // ShutdownGrace bounds the work finished after a stop, so that SIGTERM ends
@@ -181,10 +396,10 @@ func nextBackoff(d time.Duration) time.Duration {
 	return d
 }
 
-func (t *Telegram) getUpdates(ctx context.Context, offset int64, wait time.Duration) ([]*models.Update, error) {
+func (t *Telegram) getUpdates(ctx context.Context, offset int64, wait time.Duration) ([]json.RawMessage, error) {
 	body, _ := json.Marshal(map[string]any{
 		"offset": offset, "timeout": int(wait / time.Second),
-		"allowed_updates": []string{"message", "edited_message", "callback_query", "my_chat_member"},
+		"allowed_updates": allowedUpdates,
 	})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.apiURL+"/bot"+t.token+"/getUpdates", bytes.NewReader(body))
 	if err != nil {
@@ -197,9 +412,9 @@ func (t *Telegram) getUpdates(ctx context.Context, offset int64, wait time.Durat
 	}
 	defer resp.Body.Close()
 	var r struct {
-		OK          bool             `json:"ok"`
-		Result      []*models.Update `json:"result"`
-		Description string           `json:"description"`
+		OK          bool              `json:"ok"`
+		Result      []json.RawMessage `json:"result"`
+		Description string            `json:"description"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
 		return nil, fmt.Errorf("getUpdates: status %d: %w", resp.StatusCode, err)
@@ -210,71 +425,16 @@ func (t *Telegram) getUpdates(ctx context.Context, offset int64, wait time.Durat
 	return r.Result, nil
 }
 
-type update struct{ *models.Update }
-
-// chat is the chat an update belongs to, so that a person's block or
-// unblock (my_chat_member) is ordered with their own messages too.
-func (u update) chat() int64 {
-	if m := u.MyChatMember; m != nil {
-		return m.Chat.ID
+func (t *Telegram) finished(update int64) {
+	if t.Finished != nil {
+		t.Finished(update)
 	}
-	ev, _, _, _ := toEvent(u.Update)
-	return ev.ChatID
-}
-
-// HandleUpdates handles a batch, each chat's updates in order and chats in
-// parallel, and returns the offset that confirms what is done: past every
-// update, or up to the first one that failed, which is then fetched again.
-// failed reports such a failure.
-func (t *Telegram) HandleUpdates(ctx context.Context, updates []*models.Update) (next int64, failed bool) {
-	if len(updates) == 0 {
-		return 0, false
-	}
-	items := make([]update, len(updates))
-	for i, u := range updates {
-		items[i] = update{u}
-	}
-	if t.Metrics != nil {
-		t.Metrics.QueueDepth.WithLabelValues("updates").Add(float64(len(updates)))
-		defer t.Metrics.QueueDepth.WithLabelValues("updates").Sub(float64(len(updates)))
-	}
-	firstFailed := int64(-1)
-	var mu sync.Mutex
-	broken := map[int64]bool{}
-	inOrder(items, func(u update) {
-		chat := u.chat()
-		mu.Lock()
-		skip := broken[chat]
-		mu.Unlock()
-		// After a failure, later updates of the same chat wait for the
-		// retry: handling them now would answer out of order.
-		var err error
-		if !skip {
-			var unlock func()
-			if unlock, err = t.lockChat(ctx, chat); err == nil {
-				start := time.Now()
-				var outcome string
-				outcome, err = t.handle(ctx, u.Update)
-				t.observe(outcome, time.Since(start))
-				unlock()
-			}
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		if skip || err != nil {
-			broken[chat] = true
-			if firstFailed < 0 || u.ID < firstFailed {
-				firstFailed = u.ID
-			}
-		}
-	})
-	if firstFailed >= 0 {
-		return firstFailed, true
-	}
-	return updates[len(updates)-1].ID + 1, false
 }
 
 func (t *Telegram) observe(outcome string, took time.Duration) {
+	if outcome == ops.OutcomeHandled && t.Handled != nil {
+		t.Handled(took)
+	}
 	if t.Metrics == nil {
 		return
 	}
@@ -284,19 +444,20 @@ func (t *Telegram) observe(outcome string, took time.Duration) {
 	}
 }
 
-// handle runs one update end to end: handled, answered, and the answer
-// recorded as delivered. An error means it must be fetched again. The
-// outcome names what happened, for the metrics.
-func (t *Telegram) handle(ctx context.Context, u *models.Update) (outcome string, err error) {
+// handle runs one update end to end with its chat's conversation read
+// already: handled and answered; the worker then records the answer as
+// delivered (delivered reports a turn that was). An error means it must be
+// tried again. The outcome names what happened, for the metrics.
+func (t *Telegram) handle(ctx context.Context, u *models.Update, st *dialogs.State, out *dialogs.Turn) (outcome string, delivered bool, err error) {
 	if m := u.MyChatMember; m != nil && m.Chat.Type == models.ChatTypePrivate {
 		if err := t.membership(ctx, m); err != nil {
-			return ops.OutcomeFailed, err
+			return ops.OutcomeFailed, false, err
 		}
-		return ops.OutcomeHandled, nil
+		return ops.OutcomeHandled, false, nil
 	}
 	ev, msgID, callbackID, ok := toEvent(u)
 	if !ok {
-		return ops.OutcomeIgnored, nil
+		return ops.OutcomeIgnored, false, nil
 	}
 	ev.UpdateID, ev.Ref = u.ID, msgID
 	if callbackID != "" {
@@ -306,55 +467,66 @@ func (t *Telegram) handle(ctx context.Context, u *models.Update) (outcome string
 		}
 	}
 	start := time.Now()
-	turn, err := t.Runtime.Handle(ctx, ev)
+	turn, err := t.Runtime.HandleLoaded(ctx, ev, st, out)
 	if err != nil {
 		t.Log.Error("handle update", "chat", ChatRef(ev.ChatID), "update", u.ID, "err", err)
-		return ops.OutcomeFailed, err
+		return ops.OutcomeFailed, false, err
 	}
 	if turn == nil {
-		return ops.OutcomeDuplicate, nil // answered before
+		return ops.OutcomeDuplicate, false, nil // answered before
 	}
-	if err := t.deliver(ctx, turn); err != nil {
+	if err := t.deliver(ctx, turn, Reply); err != nil {
 		t.Log.Warn("deliver", "chat", ChatRef(ev.ChatID), "update", u.ID, "err", redact(err.Error(), t.token))
-		return ops.OutcomeFailed, err
+		return ops.OutcomeFailed, false, err
 	}
 	t.Log.Debug("handled", "chat", ChatRef(ev.ChatID), "update", u.ID, "replies", len(turn.Replies), "took", time.Since(start))
-	return ops.OutcomeHandled, nil
+	// Only a turn with an update id stored an outbox (one without left
+	// alone whatever a crash left there for another update).
+	return ops.OutcomeHandled, turn.Update != 0, nil
 }
 
 // Inject runs an event that did not come from Telegram (a staff member's
-// reply, a take-over, a reminder) through the person's conversation, in
-// order with their own updates, and delivers the replies.
+// reply, a take-over, an alert, a reminder) through the person's
+// conversation, in order with their own updates. It returns once the
+// replies are delivered, or once the event is queued behind the chat's
+// earlier work (in Redis, so that it is not lost). Alerts and reminders go
+// out after every reply that waits (Proactive).
 func (t *Telegram) Inject(ctx context.Context, ev dialogs.Event) error {
-	unlock, err := t.lockChat(ctx, ev.ChatID)
-	if err != nil {
-		return err
+	it := newEventItem(ev)
+	it.delivery, _ = ctx.Value(deliveryKey{}).(*delivery)
+	t.submit(it)
+	select {
+	case <-it.done:
+		return it.err
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	defer unlock()
-	turn, err := t.Runtime.Handle(ctx, ev)
-	if err != nil || turn == nil {
-		return err
-	}
-	return t.deliver(ctx, turn)
 }
 
-// deliver sends what a turn still owes and records it as delivered. Notes
-// go first: while a staff member has the conversation, a turn's only
-// output is the person's words in their Slack thread.
-func (t *Telegram) deliver(ctx context.Context, turn *dialogs.Turn) error {
+// deliver sends what a turn still owes, as messages of class c: a reply's
+// first message waits its turn, the rest follow it at once. Notes go
+// first: while a staff member has the conversation, a turn's only output
+// is the person's words in their Slack thread. Recording the delivery is
+// the caller's (it rides with the chat's next step in Redis).
+func (t *Telegram) deliver(ctx context.Context, turn *dialogs.Turn, c Class) error {
 	if err := t.Runtime.Notes(ctx, turn); err != nil {
 		return err
 	}
-	for i := turn.Sent; i < len(turn.Replies); i++ {
-		err := t.Send(ctx, turn.ChatID, turn.Ref, turn.Replies[i])
+	first := turn.Sent // Sent moves as the replies go
+	for i := first; i < len(turn.Replies); i++ {
+		class := c
+		if c == Reply && i > first {
+			class = Follow
+		}
+		err := t.send(ctx, class, turn.ChatID, turn.Ref, turn.Replies[i])
 		observe(ctx, err)
 		switch {
 		case errors.Is(err, ErrUnreachable):
 			t.Log.Info("chat unreachable", "chat", ChatRef(turn.ChatID))
-			return t.Runtime.Service.Delivered(ctx, turn)
+			return nil
 		case err != nil && !permanent(err):
 			// Telegram or the network is down: the outbox keeps the
-			// replies and the update is fetched again.
+			// replies and the item is tried again.
 			return err
 		case err != nil:
 			// Refused for good: go on with the rest rather than loop on it.
@@ -368,7 +540,7 @@ func (t *Telegram) deliver(ctx context.Context, turn *dialogs.Turn) error {
 			}
 		}
 	}
-	return t.Runtime.Service.Delivered(ctx, turn)
+	return nil
 }
 
 // permanent reports a refusal that retrying will not change.
@@ -406,24 +578,37 @@ func (t *Telegram) membership(ctx context.Context, m *models.ChatMemberUpdated) 
 	return nil
 }
 
-func (t *Telegram) do(ctx context.Context, chatID int64, call func(ctx context.Context) error) error {
+func (t *Telegram) do(ctx context.Context, chatID int64, c Class, call func(ctx context.Context) error) error {
 	if t.Sender == nil {
 		return call(ctx)
 	}
-	return t.Sender.Do(ctx, chatID, call)
+	return t.Sender.DoAs(ctx, chatID, c, call)
 }
 
-// Send delivers one reply through the Sender. A reply that replaces the
-// pressed message falls back to a new message when Telegram refuses the edit
-// (too old, deleted).
+// Send delivers one reply through the Sender, as a Reply. A reply that
+// replaces the pressed message falls back to a new message when Telegram
+// refuses the edit (too old, deleted).
 func (t *Telegram) Send(ctx context.Context, chatID int64, msgID int, r dialogs.Reply) error {
+	return t.send(ctx, Reply, chatID, msgID, r)
+}
+
+func (t *Telegram) send(ctx context.Context, c Class, chatID int64, msgID int, r dialogs.Reply) error {
+	// Calls after the first of one reply follow it (a document after its
+	// text), unless they are proactive, which keep the chat's pace.
+	then := func() Class {
+		cur := c
+		if c == Reply {
+			c = Follow
+		}
+		return cur
+	}
 	markup := replyMarkup(r)
 	if r.Text != "" {
 		sent := false
 		// A message's own keyboard cannot be edited in: a reply with
 		// Keys is always a new message.
 		if r.Replace && msgID != 0 && len(r.Keys) == 0 && !r.RemoveKeys {
-			err := t.do(ctx, chatID, func(ctx context.Context) error {
+			err := t.do(ctx, chatID, then(), func(ctx context.Context) error {
 				_, err := t.API.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: chatID, MessageID: msgID, Text: r.Text, ReplyMarkup: markup,
 					LinkPreviewOptions: linkPreview(r)})
 				return classify(err)
@@ -438,7 +623,7 @@ func (t *Telegram) Send(ctx context.Context, chatID int64, msgID int, r dialogs.
 			if markup != nil {
 				p.ReplyMarkup = markup
 			}
-			if err := t.do(ctx, chatID, func(ctx context.Context) error {
+			if err := t.do(ctx, chatID, then(), func(ctx context.Context) error {
 				_, err := t.API.SendMessage(ctx, p)
 				return err
 			}); err != nil {
@@ -447,7 +632,7 @@ func (t *Telegram) Send(ctx context.Context, chatID int64, msgID int, r dialogs.
 		}
 	}
 	if d := r.Document; d != nil {
-		return t.do(ctx, chatID, func(ctx context.Context) error {
+		return t.do(ctx, chatID, then(), func(ctx context.Context) error {
 			_, err := t.API.SendDocument(ctx, &tg.SendDocumentParams{ChatID: chatID, Caption: d.Caption,
 				Document: &models.InputFileUpload{Filename: d.Name, Data: bytes.NewReader(d.Content)}})
 			return err

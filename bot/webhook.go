@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sync"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -20,10 +19,6 @@ import (
 const (
 	// MaxWebhookBody bounds the body of one webhook call.
 	MaxWebhookBody = 1 << 20
-	// WebhookTimeout bounds the handling of one update, replies included.
-	// It runs detached from the request, so that Telegram (or a proxy)
-	// hanging up cannot stop it between saving a state and answering.
-	WebhookTimeout = 30 * time.Second
 	// SecretHeader carries the secret_token given to setWebhook; it is the
 	// only proof that a call comes from Telegram.
 	SecretHeader = "X-Telegram-Bot-Api-Secret-Token"
@@ -36,9 +31,12 @@ var allowedUpdates = []string{"message", "edited_message", "callback_query", "my
 // WebhookHandler receives Telegram's webhook calls. It exists because
 // go-telegram/bot's own handler answers 200 to a wrong secret and confirms
 // an update before it is handled: ours answers 200 only once the update is
-// handled and its state saved, and 500 otherwise so that Telegram delivers
-// it again (a redelivery of something already handled is recognised by its
-// update id and not answered twice).
+// durably taken: handled and its replies delivered, or queued in Redis in
+// its chat's inbox (its chat is busy with earlier work, or the update took
+// longer than SpillAfter). So one chat's paced replies never hold up
+// Telegram's delivery to us. It answers 500 when the update could not be
+// taken, so that Telegram delivers it again (a redelivery of something
+// already handled is recognised by its update id and not answered twice).
 //
 // Answers: 405 to anything but POST, 401 when the SecretHeader is missing or
 // wrong (nothing is read or handled then), 413 to a body over
@@ -48,10 +46,9 @@ var allowedUpdates = []string{"message", "edited_message", "callback_query", "my
 // speak for any person, so WebhookHandler panics on an empty secret, at
 // start-up rather than at the first call.
 //
-// Updates of one chat that arrive on concurrent calls are handled one after
-// another, never side by side: within this process by a mutex, and across
-// the instances sharing Redis by t.Locks. Two at once could each load the
-// same state and one save would undo the other.
+// Updates of one chat are handled one after another, never side by side,
+// whichever instance they reach: the chat's queue (Chats) holds it for one
+// instance at a time. Work must run beside the handler.
 func (t *Telegram) WebhookHandler(secret string) http.Handler {
 	if secret == "" {
 		panic("bot: WebhookHandler needs a non-empty secret")
@@ -90,13 +87,37 @@ func (t *Telegram) WebhookHandler(secret string) http.Handler {
 			http.Error(w, "update without update_id", http.StatusBadRequest)
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), WebhookTimeout)
-		defer cancel()
-		// HandleUpdates holds the chat, here and in Redis (lockChat).
-		_, failed := t.HandleUpdates(ctx, []*models.Update{&u})
-		if failed {
-			t.Log.Warn("webhook update not handled; Telegram will deliver it again", "update", u.ID)
-			http.Error(w, "not handled, try again", http.StatusInternalServerError)
+		// The update is handled by its chat's worker, detached from the
+		// request: Telegram (or a proxy) hanging up cannot stop it between
+		// saving a state and answering.
+		it, err := newUpdateItem(body, &u)
+		if err != nil {
+			http.Error(w, "not a Telegram update", http.StatusBadRequest)
+			return
+		}
+		if it.chat == 0 {
+			t.observe("ignored", 0)
+			t.finished(u.ID)
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		t.submit(it)
+		if t.Sender.Paced(it.chat) {
+			// Its replies would wait for the chat's pace: queue it now
+			// rather than keep Telegram waiting for them.
+			t.spill(it)
+		}
+		spill := time.NewTimer(SpillAfter)
+		select {
+		case <-it.done:
+		case <-spill.C:
+			t.spill(it) // queued now: Telegram need not wait for the replies
+			<-it.done
+		}
+		spill.Stop()
+		if it.err != nil {
+			t.Log.Warn("webhook update not taken; Telegram will deliver it again", "update", u.ID, "err", it.err)
+			http.Error(w, "not taken, try again", http.StatusInternalServerError)
 			return
 		}
 		w.WriteHeader(http.StatusOK)
@@ -116,56 +137,4 @@ func (t *Telegram) RegisterWebhook(ctx context.Context, url, secret string) erro
 		return fmt.Errorf("setWebhook: %s", redact(err.Error(), t.token))
 	}
 	return nil
-}
-
-// lockChat holds chat while one update or staff event of it is handled:
-// within this process (webhook calls, staff events and the poller run side
-// by side) and, with Locks, across the instances sharing Redis. Two at once
-// could each load the same state and one save would undo the other.
-func (t *Telegram) lockChat(ctx context.Context, chat int64) (unlock func(), err error) {
-	t.localOnce.Do(func() { t.local = &chatLocks{m: map[int64]*chatLock{}} })
-	unlockLocal := t.local.lock(chat)
-	if t.Locks == nil || chat == 0 {
-		return unlockLocal, nil
-	}
-	release, err := t.Locks.Lock(ctx, chat)
-	if err != nil {
-		unlockLocal()
-		t.Log.Error("cannot take the chat (busy elsewhere, or Redis down); it is tried again", "chat", ChatRef(chat), "err", err)
-		return nil, err
-	}
-	return func() { release(); unlockLocal() }, nil
-}
-
-// chatLocks serialises the handling of one chat's updates within this
-// process, across concurrent webhook calls and staff events, as inOrder does
-// within a polled batch.
-type chatLocks struct {
-	mu sync.Mutex
-	m  map[int64]*chatLock
-}
-
-type chatLock struct {
-	sync.Mutex
-	users int
-}
-
-func (c *chatLocks) lock(chat int64) (unlock func()) {
-	c.mu.Lock()
-	l := c.m[chat]
-	if l == nil {
-		l = &chatLock{}
-		c.m[chat] = l
-	}
-	l.users++
-	c.mu.Unlock()
-	l.Lock()
-	return func() {
-		l.Unlock()
-		c.mu.Lock()
-		if l.users--; l.users == 0 {
-			delete(c.m, chat)
-		}
-		c.mu.Unlock()
-	}
 }

@@ -43,7 +43,8 @@ func newWebhook(t *testing.T, rdb redis.UniversalClient, prefix string) *webhook
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	engine := dialogs.NewEngine(texts, nil)
 	engine.Retention = 180 * 24 * time.Hour
-	rt := &bot.Runtime{Log: log, Service: &dialogs.Service{Engine: engine, Sessions: store.NewSessions(rdb, keys)}}
+	sessions := store.NewSessions(rdb, keys)
+	rt := &bot.Runtime{Log: log, Service: &dialogs.Service{Engine: engine, Sessions: sessions}}
 	fake := telegramtest.New(t)
 	tgm, err := bot.NewTelegram(fake.Token, fake.URL, rt, texts, log)
 	if err != nil {
@@ -51,8 +52,12 @@ func newWebhook(t *testing.T, rdb redis.UniversalClient, prefix string) *webhook
 	}
 	tgm.Sender = &bot.Sender{Global: bot.NewQuota(rdb, keys.Instances(), 1000), PerChat: 1000,
 		Reach: store.NewReach(rdb, keys, engine.Retention)}
+	tgm.Chats = store.NewChats(sessions, "")
 	srv := httptest.NewServer(tgm.WebhookHandler(webhookSecret))
-	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	worked := make(chan struct{})
+	go func() { tgm.Work(ctx); close(worked) }()
+	t.Cleanup(func() { srv.Close(); cancel(); <-worked })
 	return &webhook{tg: fake, tgm: tgm, rdb: rdb, prefix: prefix, srv: srv}
 }
 

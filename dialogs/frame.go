@@ -406,6 +406,12 @@ func help(c *Conv) error {
 	} else {
 		c.Say(text)
 	}
+	if c.ev.Kind == KindText {
+		// Typed at a question ("wat?"): the question again once per burst.
+		if c.Question() != "" {
+			return c.AskAgain()
+		}
+	}
 	return c.Render()
 }
 

@@ -464,6 +464,20 @@ func (c *Conv) typedReask() (full, short bool) {
 	return false, false
 }
 
+// AskAgain shows the open question again under an answer to something
+// the person typed meanwhile (a question the FAQ answered). It counts as
+// the question's re-ask (see Reask): shown once per burst, so that a flood
+// of questions does not bring the question back under every answer.
+func (c *Conv) AskAgain() error {
+	if c.st == nil || c.Question() == "" {
+		return nil
+	}
+	if full, _ := c.typedReask(); !full {
+		return nil
+	}
+	return c.Render()
+}
+
 // settle ends a turn for the typed-input state: the buttons shown are
 // remembered, and a turn that moved on clears the re-ask count.
 func (c *Conv) settle() {

@@ -1,10 +1,11 @@
-// Package ops serves what operators need to run Werkwijzer, on HTTP_ADDR:
+// Package ops serves what operators need to run Werkwijzer, on METRICS_ADDR:
 // a health check for the load balancer or orchestrator (/healthz) and
 // Prometheus metrics (/metrics) to see whether people are being answered.
 //
 // It knows nothing about conversations and must not depend on dialogs (nor
 // on Telegram or Redis): channels and stores report into Metrics, and the
-// caller hands Handler whatever ping tells whether the bot can work.
+// caller hands Handler whatever ping tells whether the bot can work. Every
+// HTTP server of ours, the public one too, keeps the Limits of Server.
 package ops
 
 import (
@@ -134,4 +135,35 @@ func Handler(m *Metrics, ping func(ctx context.Context) error) http.Handler {
 	}))
 	mux.Handle("/", http.NotFoundHandler())
 	return mux
+}
+
+// Limits are what an HTTP server of ours allows a client, so that slow or
+// idle connections (a slowloris, a scanner that opens and waits) are closed
+// instead of piling up goroutines and file descriptors.
+type Limits struct {
+	// ReadHeader bounds reading a request's headers, from the moment the
+	// connection opens: a connection that sends nothing is closed then.
+	ReadHeader time.Duration
+	// Read bounds reading a whole request, body included.
+	Read time.Duration
+	// Write bounds a request from its headers to the end of its answer:
+	// it must exceed the longest handler (a webhook call waits for its
+	// update at most about a second; Slack wants answers within 3 s).
+	Write time.Duration
+	// Idle closes a kept-alive connection that sends no next request.
+	Idle time.Duration
+	// MaxHeaderBytes bounds a request's headers; Telegram's and Slack's
+	// are well under a kilobyte or two.
+	MaxHeaderBytes int
+}
+
+// DefaultLimits are the limits of the public address (Telegram's webhook,
+// Slack) and of the operations address.
+var DefaultLimits = Limits{ReadHeader: 5 * time.Second, Read: 15 * time.Second, Write: 30 * time.Second,
+	Idle: 20 * time.Second, MaxHeaderBytes: 16 << 10}
+
+// Server is an http.Server for h within l.
+func Server(h http.Handler, l Limits) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: l.ReadHeader, ReadTimeout: l.Read, WriteTimeout: l.Write,
+		IdleTimeout: l.Idle, MaxHeaderBytes: l.MaxHeaderBytes}
 }

@@ -270,8 +270,8 @@ func undelivered(delivered int, err error) string {
 	var why string
 	var de *dialogs.Error
 	switch {
-	case err == nil && delivered > 0:
-		return ""
+	case err == nil && delivered != 0:
+		return "" // arrived, or queued behind the person's own messages
 	case err == nil:
 		return reasonGone
 	case errors.Is(err, dialogs.ErrNotFound):

@@ -29,7 +29,9 @@ import (
 // bot), dialogs.ErrInvalid when Telegram refused a reply for good (its
 // cause says why), anything else when trying again may work (Telegram or
 // Redis down). Zero replies and no error means there was no conversation
-// to say it in (erased, or expired).
+// to say it in (erased, or expired). A negative count means the event waits
+// in the person's queue behind what their chat is busy with (bot.Queued):
+// it goes out then, and nothing is known yet that staff should hear of.
 type Injector func(ctx context.Context, ev dialogs.Event) (delivered int, err error)
 
 // Staff is the staff side of Werkwijzer in Slack: it delivers what the

@@ -22,6 +22,8 @@ type committer struct {
 	mu       sync.Mutex
 	pending  []*commitReq
 	flushing bool
+	// known holds the hashes of the scripts Redis has run for us.
+	known sync.Map
 }
 
 type commitReq struct {
@@ -76,6 +78,38 @@ func (c *committer) run(ctx context.Context) {
 			close(r.done)
 		}
 	}
+}
+
+// script runs s in a shared pipeline. Once Redis has run it by its text
+// (EVAL, the first call of this process), it runs by its hash (EVALSHA),
+// so that the text is not sent, nor hashed by Redis, with every call. A
+// Redis that does not know it (restarted, or another node of a cluster)
+// answers NOSCRIPT; the call is then made again by its text, alone, which
+// teaches Redis the script again. more queues further commands in the same
+// pipeline (nil for none); they are not repeated.
+func (c *committer) script(ctx context.Context, s *redis.Script, keys []string, args []any, more func(p redis.Pipeliner)) (*redis.Cmd, error) {
+	_, known := c.known.Load(s.Hash())
+	var cmd *redis.Cmd
+	err := c.do(ctx, func(p redis.Pipeliner) {
+		if known {
+			cmd = s.EvalSha(ctx, p, keys, args...)
+		} else {
+			cmd = s.Eval(ctx, p, keys, args...)
+		}
+		if more != nil {
+			more(p)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if redis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
+		cmd = s.Eval(ctx, c.rdb, keys, args...)
+	}
+	if cmd.Err() == nil || isCommandError(cmd.Err()) && !redis.HasErrorPrefix(cmd.Err(), "NOSCRIPT") {
+		c.known.Store(s.Hash(), true)
+	}
+	return cmd, nil
 }
 
 // isCommandError tells a command's own failure (a reply of Redis) from a

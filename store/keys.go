@@ -20,19 +20,36 @@
 //	<p>:{u<id>}:out        string  the replies of the last turn (JSON) until they
 //	                               are sent; a restart delivers what is left.
 //	                               TTL: one hour.
-//	<p>:{u<id>}:lock       string  which instance handles the chat right now
-//	                               (webhook mode, or with Slack connected: staff
-//	                               events reach any instance). TTL: 45 s;
-//	                               removed when done.
+//	<p>:{u<id>}:lock       string  the instance that has work for the chat (its
+//	                               heartbeat id): held from the first item to
+//	                               the moment its inbox is empty, renewed with
+//	                               every item. TTL: 45 s; a killed holder's
+//	                               chats are taken over once its heartbeat is
+//	                               6 s old.
+//	<p>:{u<id>}:inbox      list    updates and events waiting for the chat, in
+//	                               order (JSON), while an earlier one is
+//	                               handled. TTL: 24 h, renewed on every push;
+//	                               emptied as they are handled.
+//	<p>:{u<id>}:in         string  how many messages the person sent in the
+//	                               last minute (the inbound limit). TTL: 1 min;
+//	                               10 min after the last message once over the
+//	                               limit.
 //	<p>:{u<id>}:unreach    string  "1" while Telegram says the person blocked the
 //	                               bot; no proactive message goes out. Removed
 //	                               when they write again. TTL: the retention.
 //	<p>:instances          zset    the instances sharing the send rate, scored
 //	                               by their last heartbeat. TTL: 20 s.
+//	<p>:waiting            zset    chat ids whose inbox held work, scored by when
+//	                               (ms): how a killed instance's chats are found.
+//	                               A member goes once its inbox is found empty
+//	                               (within seconds). TTL: 24 h, renewed with
+//	                               every mark, so it outlives every inbox.
 //
-// /forget (a Save with a nil state) deletes the conversation and the
-// unreachable mark at once; the outbox goes once the goodbye is sent; the
-// lock lives only while a turn is handled.
+// /forget (a Save with a nil state) deletes the conversation, the
+// unreachable mark and the inbound count at once; the outbox goes once the
+// goodbye is sent; the lock lives only while the chat has work, the
+// inbox holds only what the person sent after /forget, and Chats.Forget
+// takes the chat off the waiting list.
 package store
 
 import (
@@ -87,6 +104,16 @@ func (k Keys) Outbox(chatID int64) string { return k.user(chatID) + ":out" }
 
 // Lock is held by the instance handling a chat.
 func (k Keys) Lock(chatID int64) string { return k.user(chatID) + ":lock" }
+
+// Inbox holds what waits to be handled for a chat, in order.
+func (k Keys) Inbox(chatID int64) string { return k.user(chatID) + ":inbox" }
+
+// Inbound counts a person's recent messages, for the inbound limit.
+func (k Keys) Inbound(chatID int64) string { return k.user(chatID) + ":in" }
+
+// Waiting marks the chats whose inbox holds work, so that a killed
+// instance's chats are taken over.
+func (k Keys) Waiting() string { return k.Prefix + ":waiting" }
 
 // Unreachable marks a chat whose person blocked the bot.
 func (k Keys) Unreachable(chatID int64) string { return k.user(chatID) + ":unreach" }

@@ -46,25 +46,11 @@ func (s *Sessions) Load(ctx context.Context, chatID int64) (*dialogs.State, *dia
 	if err != nil {
 		return nil, nil, err
 	}
-	var st *dialogs.State
-	if v, ok := vals[0].(string); ok {
-		st = &dialogs.State{}
-		if err := json.Unmarshal([]byte(v), st); err != nil {
-			return nil, nil, fmt.Errorf("store: decode conversation: %w", err)
-		}
-	}
-	var out *dialogs.Turn
-	if v, ok := vals[1].(string); ok {
-		out = &dialogs.Turn{}
-		if err := json.Unmarshal([]byte(v), out); err != nil {
-			return nil, nil, fmt.Errorf("store: decode outbox: %w", err)
-		}
-	}
-	return st, out, nil
+	return decode(vals[0], vals[1])
 }
 
 // saveScript writes a turn at once: the state (or, erasing, removes every
-// key of the person) and the outbox. KEYS: conv, unreach, out. ARGV: the
+// key of the person) and the outbox. KEYS: conv, unreach, out, in. ARGV: the
 // state's JSON ("" to erase), its TTL in ms, the outbox's JSON ("" for
 // none), its TTL in ms. Someone who writes to us can be reached again, so
 // the unreachable mark goes too.
@@ -73,7 +59,7 @@ if ARGV[1] ~= '' then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
   redis.call('DEL', KEYS[2])
 else
-  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
 end
 if ARGV[3] ~= '' then
   redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[4])
@@ -81,8 +67,8 @@ end
 return 1`)
 
 // Save stores st for ttl together with the turn's undelivered replies. A
-// nil st erases the chat (its conversation and unreachable mark) but for the
-// outbox, which Delivered removes.
+// nil st erases the chat (its conversation, unreachable mark and inbound
+// count) but for the outbox, which Delivered removes.
 func (s *Sessions) Save(ctx context.Context, chatID int64, st *dialogs.State, ttl time.Duration, out *dialogs.Turn) error {
 	var conv, box []byte
 	var err error
@@ -96,13 +82,9 @@ func (s *Sessions) Save(ctx context.Context, chatID int64, st *dialogs.State, tt
 			return err
 		}
 	}
-	keys := []string{s.keys.Conversation(chatID), s.keys.Unreachable(chatID), s.keys.Outbox(chatID)}
-	var cmd *redis.Cmd
-	if err := s.outs.do(ctx, func(p redis.Pipeliner) {
-		// EVAL rather than EVALSHA: the script is small, and a restarted
-		// Redis that forgot it cannot fail a pipeline with NOSCRIPT.
-		cmd = saveScript.Eval(ctx, p, keys, string(conv), ttl.Milliseconds(), string(box), OutboxTTL.Milliseconds())
-	}); err != nil {
+	keys := []string{s.keys.Conversation(chatID), s.keys.Unreachable(chatID), s.keys.Outbox(chatID), s.keys.Inbound(chatID)}
+	cmd, err := s.outs.script(ctx, saveScript, keys, []any{string(conv), ttl.Milliseconds(), string(box), OutboxTTL.Milliseconds()}, nil)
+	if err != nil {
 		return err
 	}
 	return cmd.Err()

@@ -50,7 +50,7 @@ func (c *Chat) Do(update map[string]any) []Message {
 	c.t.Helper()
 	before := len(c.s.Messages(c.ID))
 	id := c.s.Push(update)
-	c.s.WaitConfirmed(c.t, id, Timeout)
+	c.s.WaitHandled(c.t, id, Timeout)
 	return c.s.Messages(c.ID)[before:]
 }
 

@@ -75,6 +75,60 @@ type Server struct {
 	hold      func(method string) bool
 	held      int
 	closing   chan struct{}
+	pushed    chan struct{} // closed and renewed by every Push
+	observe   func(Message)
+	// tracking: the bot reports each update it finished (Handled), and
+	// Chat.Do waits for that as well as for the confirmation.
+	tracking bool
+	finished map[int64]bool
+}
+
+// TrackHandled makes Chat.Do wait, beyond Telegram's confirmation, until
+// the bot reports the update finished (Handled): a bot that confirms an
+// update once it is queued in Redis, before it answers it, is otherwise
+// read before its answer. Call it before the bot starts.
+func (s *Server) TrackHandled() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tracking = true
+}
+
+// Handled records that the bot finished update id (handled it and sent
+// its replies, or ignored it); wire it to bot.Telegram.Finished.
+func (s *Server) Handled(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.finished == nil {
+		s.finished = map[int64]bool{}
+	}
+	s.finished[id] = true
+}
+
+// WaitHandled waits until update id is confirmed and, when the server
+// tracks it (TrackHandled), finished.
+func (s *Server) WaitHandled(t testing.TB, id int64, timeout time.Duration) {
+	t.Helper()
+	s.WaitConfirmed(t, id, timeout)
+	deadline := time.Now().Add(timeout)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.tracking && !s.finished[id] {
+		if time.Now().After(deadline) {
+			t.Fatalf("telegramtest: update %d confirmed but not answered within %v", id, timeout)
+		}
+		s.mu.Unlock()
+		time.Sleep(2 * time.Millisecond)
+		s.mu.Lock()
+	}
+}
+
+// Observe makes the fake call f with every message it records, as it
+// records it (benchmarks time answers with it; f must be quick). It may be
+// called while the bot runs.
+func (s *Server) Observe(f func(Message)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.observe = f
 }
 
 // SetFault makes the fake ask f before every call but getUpdates; a non-nil
@@ -105,7 +159,7 @@ func (s *Server) Held() int {
 // New starts a fake Bot API server, closed when the test ends.
 func New(t testing.TB) *Server {
 	s := &Server{Token: "123456:TEST", calls: map[string]int{}, commands: map[string][]map[string]string{}, nextID: 1000, nextMsgID: 1,
-		closing: make(chan struct{})}
+		closing: make(chan struct{}), pushed: make(chan struct{})}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(func() {
 		close(s.closing)
@@ -243,10 +297,17 @@ func (s *Server) getUpdates(w http.ResponseWriter, p params) {
 			s.confirmed = offset - 1
 		}
 	}
-	deadline := time.Now().Add(wait)
-	for len(s.pending) == 0 && time.Now().Before(deadline) {
+	if len(s.pending) == 0 && wait > 0 {
+		// Wait for a Push (as Telegram answers a long poll at once).
+		pushed := s.pushed
 		s.mu.Unlock()
-		time.Sleep(5 * time.Millisecond)
+		t := time.NewTimer(wait)
+		select {
+		case <-pushed:
+		case <-t.C:
+		case <-s.closing:
+		}
+		t.Stop()
 		s.mu.Lock()
 	}
 	out := s.pending
@@ -294,7 +355,11 @@ func (s *Server) record(w http.ResponseWriter, method string, chatID int64, p pa
 		s.nextMsgID++
 	}
 	s.msgs = append(s.msgs, m)
+	observe := s.observe
 	s.mu.Unlock()
+	if observe != nil {
+		observe(m)
+	}
 	writeJSON(w, 200, map[string]any{"ok": true, "result": map[string]any{
 		"message_id": m.MessageID, "date": time.Now().Unix(), "text": m.Text,
 		"chat": map[string]any{"id": chatID, "type": "private"}}})
@@ -307,7 +372,14 @@ func (s *Server) Push(update map[string]any) int64 {
 	s.nextID++
 	update["update_id"] = s.nextID
 	s.pending = append(s.pending, update)
+	s.wake()
 	return s.nextID
+}
+
+// wake ends the long polls waiting for an update; s.mu is held.
+func (s *Server) wake() {
+	close(s.pushed)
+	s.pushed = make(chan struct{})
 }
 
 // Redeliver queues an update again under the id it had, as Telegram does
@@ -316,6 +388,7 @@ func (s *Server) Redeliver(update map[string]any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.pending = append(s.pending, update)
+	s.wake()
 }
 
 // WaitConfirmed blocks until the bot has confirmed update id (fetched past

@@ -89,7 +89,15 @@ type Main struct {
 	slackHTTP *http.Client
 
 	httpAddr, metricsAddr string
-	ready                 chan struct{} // closed once Serve listens; tests set it
+	// limits are the HTTP servers' (ops.DefaultLimits when zero; tests
+	// shorten them).
+	limits ops.Limits
+	// handled learns how long each update took in the process
+	// (bot.Telegram.Handled; benchmarks set it).
+	handled func(time.Duration)
+	// finished learns each update's id once it is answered (tests).
+	finished func(update int64)
+	ready    chan struct{} // closed once Serve listens; tests set it
 }
 
 func (m *Main) clock() clock.Clock { return clock.Or(m.Clock) }
@@ -284,6 +292,10 @@ func slackAPIURL(u string) string {
 // HTTPAddr is the address the HTTP server listens on, once Serve has
 // started it (tests ask for port 0).
 func (m *Main) HTTPAddr() string { return m.httpAddr }
+
+// MetricsAddr is the address of /healthz and /metrics, once Serve has
+// started them.
+func (m *Main) MetricsAddr() string { return m.metricsAddr }
 
 // Chat runs the terminal chat until input ends. It delivers what serve
 // delivers: reminders, booking news and vacancy alerts through the same

@@ -30,11 +30,18 @@ type Config struct {
 	// (across instances sharing Redis) and to one chat.
 	SendRate     float64
 	ChatSendRate float64
+	// InboundLimit is how many messages a person may send in a minute
+	// before they are told, once, that the bot reads and answers in a
+	// moment; 0 for no limit.
+	InboundLimit int
 	// WebhookURL and WebhookSecret switch serve from long polling to a
-	// webhook; HTTPAddr is where it, /healthz and /metrics listen.
+	// webhook; HTTPAddr is where it and Slack's endpoints listen.
 	WebhookURL    string
 	WebhookSecret string
 	HTTPAddr      string
+	// MetricsAddr is where /healthz and /metrics listen, apart from the
+	// address Telegram and Slack reach; empty for none.
+	MetricsAddr string
 
 	// Slack, for staff: notifications need the bot token and a channel;
 	// taking over conversations also needs the signing secret, with which
@@ -87,6 +94,16 @@ type Config struct {
 	WebTrustProxy bool
 }
 
+// Defaults of the settings below.
+const (
+	// DefaultInboundLimit is about what a person types who answers as
+	// fast as they can read; a flood goes far beyond it.
+	DefaultInboundLimit = 20
+	// DefaultMetricsAddr keeps /metrics and /healthz off the public
+	// address: a scraper or a probe on the same host reaches them.
+	DefaultMetricsAddr = "127.0.0.1:9090"
+)
+
 func loadConfig(getenv func(string) string) (Config, error) {
 	c := Config{
 		TelegramToken:  getenv("TELEGRAM_BOT_TOKEN"),
@@ -99,6 +116,21 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		Retention:      dialogs.DefaultRetention,
 		SendRate:       bot.DefaultGlobalRate,
 		ChatSendRate:   bot.DefaultChatRate,
+		InboundLimit:   DefaultInboundLimit,
+		MetricsAddr:    getenv("METRICS_ADDR"),
+	}
+	switch c.MetricsAddr {
+	case "":
+		c.MetricsAddr = DefaultMetricsAddr
+	case "off":
+		c.MetricsAddr = ""
+	}
+	if v := getenv("INBOUND_LIMIT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return c, fmt.Errorf("INBOUND_LIMIT must be a whole number of messages a minute (0 for none), got %q", v)
+		}
+		c.InboundLimit = n
 	}
 	for env, limit := range map[string]*float64{"SEND_RATE": &c.SendRate, "CHAT_SEND_RATE": &c.ChatSendRate} {
 		if v := getenv(env); v != "" {

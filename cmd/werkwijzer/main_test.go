@@ -70,6 +70,9 @@ func serveWith(t *testing.T, tg *telegramtest.Server, redisURL, prefix string, o
 		Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
+	// Chat.Do waits for answers, not only for Telegram's confirmation.
+	tg.TrackHandled()
+	m.finished = tg.Handled
 	for _, o := range opts {
 		o(m)
 	}
@@ -410,36 +413,40 @@ func TestPolledUpdateDeliveredTwiceIsAnsweredOnce(t *testing.T) {
 }
 
 // With a Redis that other instances share, a chat is held in Redis while
-// it is handled, in polling mode too and with no staff side: another
-// instance injecting a reminder into the same chat must wait, else one save
-// would undo the other.
+// an instance has work for it, in polling mode too and with no staff side:
+// an update for a chat that another instance holds (it is injecting a
+// reminder) waits in the chat's inbox for that instance, else one save
+// would undo the other. Should that instance die, the update is taken up
+// here as soon as its heartbeat is seen to have stopped.
 func TestPollingHoldsChatsInASharedRedis(t *testing.T) {
 	tg := telegramtest.New(t)
 	prefix := redistest.Prefix()
 	r := serve(t, tg, prefix)
 	ctx := context.Background()
 	keys := store.Keys{Prefix: prefix}
-	other := store.NewLocks(r.m.Redis, keys)
-	other.Owner = "other-instance"
-	r.m.Redis.ZAdd(ctx, keys.Instances(), redis.Z{Score: float64(time.Now().Add(time.Hour).UnixMilli()), Member: "other-instance"})
+	other := store.NewChats(store.NewSessions(r.m.Redis, keys), "other-instance")
+	r.m.Redis.ZAdd(ctx, keys.Instances(), redis.Z{Score: float64(time.Now().UnixMilli()), Member: "other-instance"})
 	const chat = 6161
-	unlock, err := other.Lock(ctx, chat)
-	if err != nil {
-		t.Fatal(err)
+	if w, err := other.Take(ctx, chat, []byte(`{"e":{}}`), false); err != nil || w.Status != store.Run {
+		t.Fatalf("the other instance could not take the chat: %+v, %v", w, err)
 	}
 	c := tg.Chat(t, chat, "nl")
 	id := tg.Push(c.MessageUpdate(map[string]any{"text": "/start"}))
+	// Queued in Redis, so confirmed to Telegram at once.
+	tg.WaitConfirmed(t, id, 10*time.Second)
 	// A turn of this instance would answer within milliseconds; give it
 	// far longer, on the wall clock, to show that it waits.
 	time.Sleep(300 * time.Millisecond)
 	if msgs := tg.Messages(chat); len(msgs) != 0 {
 		t.Fatalf("answered while another instance held the chat: %+v", msgs)
 	}
-	unlock()
-	tg.WaitConfirmed(t, id, 10*time.Second)
-	if msgs := tg.Messages(chat); len(msgs) == 0 {
-		t.Fatal("not answered once the chat was free")
+	if n := r.m.Redis.LLen(ctx, keys.Inbox(chat)).Val(); n != 1 {
+		t.Fatalf("%d items in the chat's inbox, want the update", n)
 	}
+	// The other instance dies: its heartbeat stops, its lock stays.
+	r.m.Redis.ZAdd(ctx, keys.Instances(), redis.Z{Score: float64(time.Now().Add(-time.Minute).UnixMilli()), Member: "other-instance"})
+	waitFor(t, "the update answered after the takeover", func() bool { return len(tg.Messages(chat)) >= 2 })
+	expect(t, "nl", tg.Messages(chat)[:1], "start_greeting")
 }
 
 // "/later" moves the demo's clock and the reminder the lease sender hands

@@ -267,9 +267,13 @@ func TestPrivacyJourneyEndToEnd(t *testing.T) {
 	// /mydata accounts for every key and value that names the person,
 	// once what staff are to be told has reached Slack: a notification
 	// posted between /mydata and the look at Redis is not a gap.
-	waitFor(t, "the staff outbox drained", func() bool {
-		return r.m.Redis.Exists(ctx, prefix+":{u"+strconv.Itoa(chat)+"}:staffq").Val() == 0
-	})
+	staffq := prefix + ":{u" + strconv.Itoa(chat) + "}:staffq"
+	for deadline := time.Now().Add(30 * time.Second); r.m.Redis.Exists(ctx, staffq).Val() != 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the staff outbox never drained: %v; outbox %v", r.m.Redis.SMembers(ctx, staffq).Val(),
+				r.m.Redis.XRange(ctx, prefix+":{staff}:outbox", "-", "+").Val())
+		}
+	}
 	text, doc = mydataFile(t, c.Send("/mydata"))
 	if !strings.Contains(text, "Je praat met Lotte van het werkteam") {
 		t.Errorf("/mydata while taken over:\n%s", text)
@@ -364,6 +368,7 @@ func checkMyDataIsComplete(t *testing.T, r *running, prefix string, chat int64, 
 			return has(strs(at(doc, "vacancies_sent_as_messages")), "v3")
 		}},
 		{`:\{u` + id + `\}:(out|lock)$`, nil}, // the turn being answered right now
+		{`:waiting$`, nil},                    // work of the chat queued right now, for the sweep after a crash
 		{`:\{u` + id + `\}:staffq$`, func(k, v string) error {
 			queued, _ := at(doc, "staff", "waiting_to_be_posted").([]any)
 			if n := rdb.SCard(ctx, k).Val(); n != int64(len(queued)) {

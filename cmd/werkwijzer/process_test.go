@@ -54,7 +54,8 @@ func startProcess(t *testing.T, tg *telegramtest.Server, redisURL, prefix string
 	t.Helper()
 	p := &process{cmd: exec.Command(binary(t), "serve"), done: make(chan struct{})}
 	p.cmd.Env = append(os.Environ(), "TELEGRAM_BOT_TOKEN="+tg.Token, "TELEGRAM_API_URL="+tg.URL,
-		"REDIS_URL="+redisURL, "REDIS_PREFIX="+prefix, "SEND_RATE=1000", "CHAT_SEND_RATE=1000", "LOG_LEVEL=error")
+		"REDIS_URL="+redisURL, "REDIS_PREFIX="+prefix, "SEND_RATE=1000", "CHAT_SEND_RATE=1000", "LOG_LEVEL=error",
+		"METRICS_ADDR=127.0.0.1:0")
 	p.cmd.Stderr = &p.stderr
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -102,6 +103,22 @@ func checkTranscripts(t *testing.T, tg *telegramtest.Server, want map[int64][]st
 			}
 		}
 	}
+}
+
+// awaitTranscripts waits until every chat got at least as many messages as
+// want holds (at most timeout), and then for nothing more to come, and
+// checks them: an update is confirmed to Telegram once it is handled or
+// queued in Redis, so confirmation alone does not mean answered.
+func awaitTranscripts(t *testing.T, tg *telegramtest.Server, want map[int64][]string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for id, w := range want {
+		for len(tg.Messages(id)) < len(w) && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	settled(t, func() int { return len(tg.All()) })
+	checkTranscripts(t, tg, want)
 }
 
 // settled waits until n stops growing for a while (at most ten seconds).
@@ -177,7 +194,7 @@ func TestKilledAndStoppedProcessesAnswerEveryUpdateOnce(t *testing.T) {
 
 	startProcess(t, tg, url, prefix)
 	tg.WaitConfirmed(t, last, 60*time.Second)
-	checkTranscripts(t, tg, want)
+	awaitTranscripts(t, tg, want, 60*time.Second)
 }
 
 // Redis stopped in the middle of a burst and started again loses nothing and
@@ -216,5 +233,5 @@ func TestRedisRestartMidBurstLosesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	tg.WaitConfirmed(t, last, 60*time.Second)
-	checkTranscripts(t, tg, want)
+	awaitTranscripts(t, tg, want, 60*time.Second)
 }

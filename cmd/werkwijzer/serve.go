@@ -23,8 +23,9 @@ import (
 )
 
 // Serve runs the Telegram bot until ctx ends: long polling, or a webhook
-// when WebhookURL is set; the web chat under /chat/ when WebURL is set
-// (with or without Telegram); /healthz and /metrics on HTTPAddr when set. Every
+// when WebhookURL is set (on HTTPAddr, with Slack's endpoints); the web
+// chat under /chat/ on HTTPAddr when WebURL is set (with or without
+// Telegram); /healthz and /metrics on MetricsAddr when set. Every
 // loop it starts runs under one errgroup, and Serve returns only once all
 // of them have stopped: nothing touches Redis after it returns.
 func (m *Main) Serve(ctx context.Context) error {
@@ -50,7 +51,7 @@ func (m *Main) Serve(ctx context.Context) error {
 			return err
 		}
 		defer tgm.Close()
-		tgm.Metrics = m.Metrics
+		tgm.Metrics, tgm.Handled, tgm.Finished = m.Metrics, m.handled, m.finished
 		tgm.Sender = &bot.Sender{
 			Global: quota, PerChat: c.ChatSendRate, ChatBurst: bot.DefaultChatBurst, Reach: reach,
 			Observe: func(outcome string) {
@@ -62,19 +63,26 @@ func (m *Main) Serve(ctx context.Context) error {
 			},
 		}
 	}
+	// Each chat's work waits in its own queue in Redis and is held by one
+	// instance at a time, named by its heartbeat id (the quota's): alerts,
+	// reminders and staff events reach a chat from any instance sharing
+	// Redis, and the chats of one that was killed are taken over within
+	// seconds.
+	if tgm != nil {
+		chats := store.NewChats(m.Sessions, quota.ID())
+		chats.InboundLimit = c.InboundLimit
+		tgm.Chats = chats
+		// The list of chats with work waiting names them: /forget takes
+		// the person off it.
+		m.Runtime.Forgetters = append(m.Runtime.Forgetters, chats)
+	}
 	if c.RedisURL != "" {
-		// A shared Redis means other instances: each injects alerts,
-		// reminders and staff events into any chat, beside the updates
-		// it handles, so chats are held in Redis in every mode. A lock
-		// names this instance, whose heartbeat (the quota's) shows it
-		// alive: the lock of one that died is taken over within seconds.
-		locks := store.NewLocks(m.Redis, keys)
-		locks.Owner = quota.ID()
-		if tgm != nil {
-			tgm.Locks = locks
-		}
+		// The web chat holds each of its chats for one turn at a time
+		// across the instances (Telegram's are held by chats, above).
 		if m.Web != nil {
-			m.Web.Locks = locks
+			wl := store.NewTurnLocks(m.Redis, keys)
+			wl.Owner = quota.ID()
+			m.Web.Locks = wl
 		}
 		if err := quota.Heartbeat(ctx); err != nil {
 			return err
@@ -113,10 +121,9 @@ func (m *Main) Serve(ctx context.Context) error {
 	m.newsSender = &lease.Sender[schedule.Reminder]{Name: "reminders", Source: m.Schedule, Inject: inject, Unreachable: unreachable,
 		Depth: depth("reminders"), Clock: clk, Tick: m.Tick, Wake: m.news, Lease: 2 * time.Minute, Batch: 50, Log: m.Log}
 
+	// The address Telegram and Slack reach, and apart from it (not public)
+	// the operations endpoints.
 	mux := http.NewServeMux()
-	opsHandler := ops.Handler(m.Metrics, func(ctx context.Context) error { return m.Redis.Ping(ctx).Err() })
-	mux.Handle("/healthz", opsHandler)
-	mux.Handle("/metrics", opsHandler)
 	if m.Staff != nil && c.SlackSigningSecret != "" {
 		mux.Handle("/slack/", m.Staff.Handler())
 	}
@@ -133,15 +140,34 @@ func (m *Main) Serve(ctx context.Context) error {
 		}
 		mux.Handle(path, tgm.WebhookHandler(c.WebhookSecret))
 	}
-	var srv *http.Server
-	var ln net.Listener
+	limits := m.limits
+	if limits == (ops.Limits{}) {
+		limits = ops.DefaultLimits
+	}
+	type server struct {
+		srv *http.Server
+		ln  net.Listener
+	}
+	var servers []server
 	if c.HTTPAddr != "" {
-		var err error
-		if ln, err = net.Listen("tcp", c.HTTPAddr); err != nil {
+		ln, err := net.Listen("tcp", c.HTTPAddr)
+		if err != nil {
 			return fmt.Errorf("HTTP_ADDR: %w", err)
 		}
 		m.httpAddr = ln.Addr().String()
-		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		servers = append(servers, server{ops.Server(mux, limits), ln})
+	}
+	if c.MetricsAddr != "" {
+		ln, err := net.Listen("tcp", c.MetricsAddr)
+		if err != nil {
+			for _, s := range servers {
+				s.ln.Close()
+			}
+			return fmt.Errorf("METRICS_ADDR: %w", err)
+		}
+		m.metricsAddr = ln.Addr().String()
+		opsHandler := ops.Handler(m.Metrics, func(ctx context.Context) error { return m.Redis.Ping(ctx).Err() })
+		servers = append(servers, server{ops.Server(opsHandler, limits), ln})
 	}
 	if tgm != nil {
 		if err := tgm.SetCommands(ctx); err != nil {
@@ -166,21 +192,26 @@ func (m *Main) Serve(ctx context.Context) error {
 			g.Go(func() error { m.Staff.RunSocket(gctx, socketmode.New(api)); return nil })
 		}
 	}
-	if srv != nil {
+	for _, s := range servers {
 		g.Go(func() error {
-			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			if err := s.srv.Serve(s.ln); !errors.Is(err, http.ErrServerClosed) {
 				return err
 			}
 			return nil
 		})
 		g.Go(func() error {
 			<-gctx.Done()
-			// Let calls in flight finish (their updates are answered and
-			// saved), within the ten seconds a stop may take.
+			// Let calls in flight finish (their updates are taken), within
+			// the ten seconds a stop may take.
 			sctx, cancel := context.WithTimeout(context.WithoutCancel(gctx), bot.ShutdownGrace)
 			defer cancel()
-			return srv.Shutdown(sctx)
+			return s.srv.Shutdown(sctx)
 		})
+	}
+	if webhook {
+		// The chats' queues, which the webhook calls (and staff events,
+		// alerts, reminders) feed; Poll runs them itself.
+		g.Go(func() error { return tgm.Work(gctx) })
 	}
 	g.Go(func() error {
 		if tgm == nil {

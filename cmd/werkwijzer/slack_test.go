@@ -435,6 +435,9 @@ func TestEveryForgetterForgets(t *testing.T) {
 	if mine, _ := r.m.Booker.Mine(ctx, id); len(mine) != 1 {
 		t.Fatalf("the person holds %d bookings, want 1", len(mine))
 	}
+	// As while an update of theirs waited behind another: the chat is on
+	// the list of chats with work waiting.
+	r.m.Redis.ZAdd(ctx, prefix+":waiting", redis.Z{Score: float64(time.Now().UnixMilli()), Member: id})
 	held := func() int { return valuesWith(t, r.m.Redis, prefix, "918273646") }
 	for _, fg := range r.m.Runtime.Forgetters {
 		before := held()

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -15,20 +16,25 @@ import (
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/locales"
+	"github.com/werkwijzer/werkwijzer/ops"
 )
 
 const testSecret = "s3cret-token_for-tests"
 
 // instance starts werkwijzer in webhook mode, in-process, and returns its
 // base URL.
-func instance(t *testing.T, tg *telegramtest.Server, prefix string) (string, *Main) {
+func instance(t *testing.T, tg *telegramtest.Server, prefix string, opts ...func(*Main)) (string, *Main) {
 	t.Helper()
 	m := &Main{
 		Config: Config{TelegramToken: tg.Token, TelegramAPIURL: tg.URL, RedisURL: redistest.URL(t), RedisPrefix: prefix,
 			Retention: 180 * 24 * time.Hour, SendRate: 1000, ChatSendRate: 1000,
-			WebhookURL: "https://bot.example.org/telegram", WebhookSecret: testSecret, HTTPAddr: "127.0.0.1:0"},
+			WebhookURL: "https://bot.example.org/telegram", WebhookSecret: testSecret, HTTPAddr: "127.0.0.1:0",
+			MetricsAddr: "127.0.0.1:0"},
 		Stdout: io.Discard, Stderr: io.Discard, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		ready: make(chan struct{}),
+	}
+	for _, o := range opts {
+		o(m)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -69,7 +75,7 @@ func TestTwoWebhookInstancesKeepOneChatInOrder(t *testing.T) {
 	tg := telegramtest.New(t)
 	prefix := redistest.Prefix()
 	a, _ := instance(t, tg, prefix)
-	b, _ := instance(t, tg, prefix)
+	b, mb := instance(t, tg, prefix)
 	if n := tg.Calls("setWebhook"); n != 2 {
 		t.Fatalf("setWebhook called %d times, want once per instance", n)
 	}
@@ -108,7 +114,7 @@ func TestTwoWebhookInstancesKeepOneChatInOrder(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	checkTranscripts(t, tg, want)
+	awaitTranscripts(t, tg, want, 30*time.Second)
 
 	// A wrong secret changes nothing.
 	before := len(tg.All())
@@ -119,13 +125,21 @@ func TestTwoWebhookInstancesKeepOneChatInOrder(t *testing.T) {
 		t.Fatal("a call with a wrong secret was answered")
 	}
 
-	// Operations endpoints on the same address.
-	resp, err := http.Get(b + "/healthz")
+	// Operations endpoints on their own address, not the public one.
+	for _, path := range []string{"/healthz", "/metrics"} {
+		resp, err := http.Get(b + path)
+		if err != nil || resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("%s on the public address: %v %v, want 404", path, resp, err)
+		}
+		resp.Body.Close()
+	}
+	ops := "http://" + mb.MetricsAddr()
+	resp, err := http.Get(ops + "/healthz")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("/healthz: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	resp, err = http.Get(b + "/metrics")
+	resp, err = http.Get(ops + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,6 +148,38 @@ func TestTwoWebhookInstancesKeepOneChatInOrder(t *testing.T) {
 	for _, want := range []string{`werkwijzer_updates_handled_total{outcome="handled"}`, "werkwijzer_messages_sent_total", "werkwijzer_update_handling_seconds_bucket"} {
 		if !strings.Contains(string(metrics), want) {
 			t.Fatalf("/metrics lacks %s", want)
+		}
+	}
+}
+
+// Both addresses, the one Telegram and Slack reach and the operations one,
+// close connections that send nothing, and a slow request's headers, within
+// their limits, so that idle or slow clients cannot pile up.
+func TestHTTPAddressesCloseSlowAndIdleConnections(t *testing.T) {
+	tg := telegramtest.New(t)
+	_, m := instance(t, tg, redistest.Prefix(), func(m *Main) {
+		m.limits = ops.Limits{ReadHeader: 200 * time.Millisecond, Read: 400 * time.Millisecond, Write: time.Second,
+			Idle: 200 * time.Millisecond, MaxHeaderBytes: 4 << 10}
+	})
+	for _, addr := range []string{m.HTTPAddr(), m.MetricsAddr()} {
+		var conns []net.Conn
+		for i := 0; i < 20; i++ {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if i%2 == 1 {
+				c.Write([]byte("POST /telegram HTTP/1.1\r\nHost: x\r\n")) // and no more
+			}
+			conns = append(conns, c)
+		}
+		for i, c := range conns {
+			c.SetReadDeadline(time.Now().Add(2 * time.Second))
+			_, err := io.Copy(io.Discard, c)
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				t.Fatalf("%s: connection %d still open after 2 s", addr, i)
+			}
 		}
 	}
 }

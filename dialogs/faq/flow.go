@@ -62,9 +62,7 @@ func (f Flow) understand(c *dialogs.Conv, text string) (bool, error) {
 		mark = "\u200F" + mark
 	}
 	c.Say(mark+a.Text, rows...)
-	if c.Question() != "" {
-		// The question they were at stays open: ask it again under the answer.
-		return true, c.Render()
-	}
-	return true, nil
+	// The question they were at stays open: ask it again under the answer,
+	// once.
+	return true, c.AskAgain()
 }

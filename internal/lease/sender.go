@@ -56,7 +56,10 @@ type Sender[T any] struct {
 	Log   *slog.Logger
 }
 
-// Run sends due items every Tick (and on Wake) until ctx ends.
+// Run sends due items every Tick (and on Wake) until ctx ends. A round
+// that found a whole Batch due is followed by the next at once: a
+// broadcast goes at the pace of the channel (which sends what people wait
+// for first), not a Batch a Tick.
 func (s *Sender[T]) Run(ctx context.Context) error {
 	clk := clock.Or(s.Clock)
 	t := clk.NewTicker(s.Tick)
@@ -68,21 +71,30 @@ func (s *Sender[T]) Run(ctx context.Context) error {
 		case <-t.C():
 		case <-s.Wake:
 		}
-		s.Round(ctx)
+		for ctx.Err() == nil {
+			if _, claimed := s.round(ctx); claimed < s.Batch {
+				break
+			}
+		}
 	}
 }
 
 // Round claims what is due now and sends it; it returns how many items it
 // showed.
 func (s *Sender[T]) Round(ctx context.Context) int {
+	shown, _ := s.round(ctx)
+	return shown
+}
+
+// round is Round, also reporting how many items it claimed.
+func (s *Sender[T]) round(ctx context.Context) (shown, claimed int) {
 	clk := clock.Or(s.Clock)
 	log := s.Log.With("queue", s.Name)
 	due, err := s.Source.Due(ctx, clk.Now(), s.Lease, s.Batch)
 	if err != nil {
 		log.Warn("cannot claim", "err", err)
-		return 0
+		return 0, 0
 	}
-	shown := 0
 	for _, item := range due {
 		ev, action, err := s.Source.Event(ctx, item, clk.Now())
 		if err != nil {
@@ -113,5 +125,5 @@ func (s *Sender[T]) Round(ctx context.Context) int {
 			s.Depth(n)
 		}
 	}
-	return shown
+	return shown, len(due)
 }
