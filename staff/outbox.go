@@ -162,6 +162,14 @@ func (o *Outbox) Enqueue(ctx context.Context, n Notification) error {
 	p.Expire(ctx, idx, o.retention())
 	if _, err := p.Exec(ctx); err != nil {
 		o.log.Warn("staff outbox: entry not indexed for /forget", "entry", id, "err", err)
+		return nil
+	}
+	// A poster may have posted the entry, and taken it out of the index,
+	// before it was put there: then it is posted, and the index must not
+	// say it waits (/mydata would show a notification that is not there).
+	// A poster that posts it after this look takes it out itself.
+	if left, err := o.rdb.XRange(ctx, StreamKey(o.prefix), id, id).Result(); err == nil && len(left) == 0 {
+		o.rdb.SRem(ctx, idx, id)
 	}
 	return nil
 }
@@ -453,8 +461,9 @@ func (o *Outbox) done(ctx context.Context, log *slog.Logger, id string, n *Notif
 		}
 	}
 	if n != nil {
-		// A stale id in the index is harmless: Forget deletes what is
-		// not there.
+		// Enqueue may index the entry only now: it looks whether the
+		// entry is still there once it did (and Forget deletes what is
+		// not there).
 		o.rdb.SRem(actx, IndexKey(o.prefix, n.ChatID), id)
 	}
 }

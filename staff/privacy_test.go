@@ -71,6 +71,13 @@ func (d desk) asks(chat int64) slacktest.Message {
 	if err := d.Deliver(context.Background(), turn); err != nil {
 		d.w.t.Fatal(err)
 	}
+	return d.shown(chat)
+}
+
+// shown waits until Slack shows chat's request and it is recorded with
+// its message, and returns the message.
+func (d desk) shown(chat int64) slacktest.Message {
+	d.w.t.Helper()
 	var m slacktest.Message
 	waitFor(d.w.t, "the request in Slack", func() bool {
 		for _, x := range d.w.f.Messages() {
@@ -301,7 +308,7 @@ func TestMentionsAreNeutralised(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "two notifications", func() bool { return len(w.f.Posts()) >= 2 })
-	req := d.asks(16)
+	req := d.shown(16) // the request is the turn's own
 	d.press("U-LOTTE", req.TS, staff.ActionHandoverTake, d.Ref(16))
 	if err := d.Deliver(ctx, &dialogs.Turn{ChatID: 16, Update: 2, Notes: []dialogs.Note{{ID: "r1", Kind: dialogs.NoteRelay, Text: nasty}}}); err != nil {
 		t.Fatal(err)
