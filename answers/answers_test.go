@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -63,13 +62,16 @@ func TestSeedIsWhole(t *testing.T) {
 		ids[e.ID] = true
 	}
 	per := map[string]int{}
+	before := nearCopiesBefore14(t)
 	for _, p := range paraphrases(t) {
 		if !ids[p.id] {
 			t.Errorf("paraphrase of unknown entry %s", p.id)
 		}
 		for _, e := range f.Entries {
-			if slices.Contains(e.Questions[p.lang], p.text) {
-				t.Errorf("paraphrase %q is a wording of the file: it would measure nothing", p.text)
+			for _, q := range e.Questions[p.lang] {
+				if nearCopy(p.lang, p.text, q) && !before[p.lang+"\t"+p.text+"\t"+q] {
+					t.Errorf("paraphrase %q is (nearly) the wording %q of %s: it would measure nothing", p.text, q, e.ID)
+				}
 			}
 		}
 		per[p.id+"/"+p.lang]++
@@ -81,6 +83,50 @@ func TestSeedIsWhole(t *testing.T) {
 			}
 		}
 	}
+}
+
+// nearCopy is whether a paraphrase is a wording of the file in all but
+// small ways: folded, the same once the spaces are gone, or sharing most
+// of its words (Jaccard similarity of the word sets of at least 0.6), so
+// that the benchmark measures questions the index has not seen.
+func nearCopy(lang, paraphrase, wording string) bool {
+	a, b := locales.Words(lang, paraphrase), locales.Words(lang, wording)
+	if strings.Join(a, "") == strings.Join(b, "") {
+		return true
+	}
+	set := map[string]int{}
+	for _, w := range a {
+		set[w] |= 1
+	}
+	for _, w := range b {
+		set[w] |= 2
+	}
+	both := 0
+	for _, v := range set {
+		if v == 3 {
+			both++
+		}
+	}
+	return len(set) > 0 && float64(both) >= 0.6*float64(len(set))
+}
+
+// nearCopiesBefore14 are the pairs of a paraphrase and a wording of the
+// file that were near copies already when the rule came (issue #14): the
+// wordings are the staff's and stay, the pairs are listed so that no new
+// one comes in unseen (lang, paraphrase, wording per line).
+func nearCopiesBefore14(t testing.TB) map[string]bool {
+	t.Helper()
+	b, err := os.ReadFile("testdata/nearcopies-before-14.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if line != "" && line[0] != '#' {
+			out[line] = true
+		}
+	}
+	return out
 }
 
 // The benchmark's figure, held by a test so that a change to the matching
