@@ -160,6 +160,14 @@ func TestUnrelatedTextGetsNoAnswer(t *testing.T) {
 		{"nl", "Jens"}, {"nl", "het weer is mooi vandaag"}, {"ar", "أحب كرة القدم"}, {"tr", "bugün hava güzel"}, {"so", "subax wanaagsan"},
 		{"nl", "dank je wel"}, {"nl", "hallo"}, {"nl", "ik hou van voetbal"}, {"ar", "شكرا جزيلا"}, {"tr", "teşekkür ederim"},
 		{"uk", "дякую"}, {"uk", "погода гарна"}, {"so", "mahadsanid"},
+		// What people type to a bot that asks nothing of the FAQ: greetings,
+		// thanks, "ok", a name, an age, a postcode, small talk, noise.
+		{"nl", "goeiemorgen"}, {"nl", "oké"}, {"nl", "ik ben 19"}, {"nl", "2060"}, {"nl", "blabla 2x"}, {"nl", "wat?"},
+		{"nl", "hoe gaat het met jou"}, {"nl", "Fatima El Amrani"}, {"nl", "merci!!"},
+		{"ar", "السلام عليكم"}, {"ar", "تمام"}, {"ar", "عمري 19"}, {"ar", "كيف حالك"}, {"ar", "اسمي محمد"}, {"ar", "ماذا؟"},
+		{"tr", "merhaba"}, {"tr", "tamam"}, {"tr", "19 yaşındayım"}, {"tr", "nasılsın"}, {"tr", "adım Ayşe"}, {"tr", "ne?"},
+		{"uk", "привіт"}, {"uk", "добре"}, {"uk", "як справи"}, {"uk", "мене звати Олена"}, {"uk", "мені 19"}, {"uk", "2018"},
+		{"so", "iska warran"}, {"so", "haye"}, {"so", "magacaygu waa Cali"}, {"so", "waan fiicanahay"}, {"so", "19 jir"}, {"so", "maxaa?"},
 	} {
 		if m := ix.Best(c.lang, c.text); m.Entry != nil {
 			t.Errorf("%s %q answered with %s (%.2f)", c.lang, c.text, m.Entry.ID, m.Score)
