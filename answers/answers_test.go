@@ -131,9 +131,10 @@ func nearCopiesBefore14(t testing.TB) map[string]bool {
 
 // The benchmark's figure, held by a test so that a change to the matching
 // or the file that makes it worse fails. The goal of issue #14 is 90 %;
-// the seed reaches about 79 % (README, "Measured"): more wordings per
-// entry, taken from what people really type, are what raise it.
-const floor = 0.77
+// the seed reaches 89.5 % (README, "Measured"), 79.3 % before #14: more
+// wordings per entry, taken from what people really type, are what
+// raised it most, then the closest wording and the letters' trigrams.
+const floor = 0.89
 
 func TestParaphrasesFindTheirEntry(t *testing.T) {
 	ix := answers.NewIndex(answers.Seed())
