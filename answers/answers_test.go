@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -63,13 +62,16 @@ func TestSeedIsWhole(t *testing.T) {
 		ids[e.ID] = true
 	}
 	per := map[string]int{}
+	before := nearCopiesBefore14(t)
 	for _, p := range paraphrases(t) {
 		if !ids[p.id] {
 			t.Errorf("paraphrase of unknown entry %s", p.id)
 		}
 		for _, e := range f.Entries {
-			if slices.Contains(e.Questions[p.lang], p.text) {
-				t.Errorf("paraphrase %q is a wording of the file: it would measure nothing", p.text)
+			for _, q := range e.Questions[p.lang] {
+				if nearCopy(p.lang, p.text, q) && !before[p.lang+"\t"+p.text+"\t"+q] {
+					t.Errorf("paraphrase %q is (nearly) the wording %q of %s: it would measure nothing", p.text, q, e.ID)
+				}
 			}
 		}
 		per[p.id+"/"+p.lang]++
@@ -83,11 +85,56 @@ func TestSeedIsWhole(t *testing.T) {
 	}
 }
 
+// nearCopy is whether a paraphrase is a wording of the file in all but
+// small ways: folded, the same once the spaces are gone, or sharing most
+// of its words (Jaccard similarity of the word sets of at least 0.6), so
+// that the benchmark measures questions the index has not seen.
+func nearCopy(lang, paraphrase, wording string) bool {
+	a, b := locales.Words(lang, paraphrase), locales.Words(lang, wording)
+	if strings.Join(a, "") == strings.Join(b, "") {
+		return true
+	}
+	set := map[string]int{}
+	for _, w := range a {
+		set[w] |= 1
+	}
+	for _, w := range b {
+		set[w] |= 2
+	}
+	both := 0
+	for _, v := range set {
+		if v == 3 {
+			both++
+		}
+	}
+	return len(set) > 0 && float64(both) >= 0.6*float64(len(set))
+}
+
+// nearCopiesBefore14 are the pairs of a paraphrase and a wording of the
+// file that were near copies already when the rule came (issue #14): the
+// wordings are the staff's and stay, the pairs are listed so that no new
+// one comes in unseen (lang, paraphrase, wording per line).
+func nearCopiesBefore14(t testing.TB) map[string]bool {
+	t.Helper()
+	b, err := os.ReadFile("testdata/nearcopies-before-14.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if line != "" && line[0] != '#' {
+			out[line] = true
+		}
+	}
+	return out
+}
+
 // The benchmark's figure, held by a test so that a change to the matching
 // or the file that makes it worse fails. The goal of issue #14 is 90 %;
-// the seed reaches about 79 % (README, "Measured"): more wordings per
-// entry, taken from what people really type, are what raise it.
-const floor = 0.77
+// the seed reaches 89.5 % (README, "Measured"), 79.3 % before #14: more
+// wordings per entry, taken from what people really type, are what
+// raised it most, then the closest wording and the letters' trigrams.
+const floor = 0.89
 
 func TestParaphrasesFindTheirEntry(t *testing.T) {
 	ix := answers.NewIndex(answers.Seed())
@@ -114,6 +161,14 @@ func TestUnrelatedTextGetsNoAnswer(t *testing.T) {
 		{"nl", "Jens"}, {"nl", "het weer is mooi vandaag"}, {"ar", "أحب كرة القدم"}, {"tr", "bugün hava güzel"}, {"so", "subax wanaagsan"},
 		{"nl", "dank je wel"}, {"nl", "hallo"}, {"nl", "ik hou van voetbal"}, {"ar", "شكرا جزيلا"}, {"tr", "teşekkür ederim"},
 		{"uk", "дякую"}, {"uk", "погода гарна"}, {"so", "mahadsanid"},
+		// What people type to a bot that asks nothing of the FAQ: greetings,
+		// thanks, "ok", a name, an age, a postcode, small talk, noise.
+		{"nl", "goeiemorgen"}, {"nl", "oké"}, {"nl", "ik ben 19"}, {"nl", "2060"}, {"nl", "blabla 2x"}, {"nl", "wat?"},
+		{"nl", "hoe gaat het met jou"}, {"nl", "Fatima El Amrani"}, {"nl", "merci!!"},
+		{"ar", "السلام عليكم"}, {"ar", "تمام"}, {"ar", "عمري 19"}, {"ar", "كيف حالك"}, {"ar", "اسمي محمد"}, {"ar", "ماذا؟"},
+		{"tr", "merhaba"}, {"tr", "tamam"}, {"tr", "19 yaşındayım"}, {"tr", "nasılsın"}, {"tr", "adım Ayşe"}, {"tr", "ne?"},
+		{"uk", "привіт"}, {"uk", "добре"}, {"uk", "як справи"}, {"uk", "мене звати Олена"}, {"uk", "мені 19"}, {"uk", "2018"},
+		{"so", "iska warran"}, {"so", "haye"}, {"so", "magacaygu waa Cali"}, {"so", "waan fiicanahay"}, {"so", "19 jir"}, {"so", "maxaa?"},
 	} {
 		if m := ix.Best(c.lang, c.text); m.Entry != nil {
 			t.Errorf("%s %q answered with %s (%.2f)", c.lang, c.text, m.Entry.ID, m.Score)
