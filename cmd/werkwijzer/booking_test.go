@@ -437,6 +437,11 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 	sessionEve := tr("reminder_day", map[string]any{"Time": "10:00", "What": title,
 		"Place": "Talentenfabriek, Kanaaldok 1, 2030 Antwerpen"})
 	waitText(t, tg, chat, sessionEve, 1)
+	// Sam's talk is over: the reminder's turn erased the number, as the
+	// question promised, though the person pressed nothing since.
+	if left := naming(t, r.m.Redis, prefix, "470 12 34 56"); len(left) != 0 {
+		t.Fatalf("the number is kept after the talk: %v", left)
+	}
 	expect(t, lang, c.Press("bk:x:fabriek"), "cancel_confirm", map[string]any{"What": title,
 		"Date": dayIn(lang, bxl(2027, 3, 28, 10, 0)), "Time": "10:00"})
 	got = c.Press("bk:xy:fabriek")
