@@ -220,11 +220,15 @@ func checkCalendar(t *testing.T, m telegramtest.Message, start string) calendart
 }
 
 // The booking cycle end to end, in three languages (Arabic right to left):
-// book the talk whose coach speaks the person's language, get the calendar
-// file, move it, wait for a full session and get the seat when it frees up,
-// reminders the day before and two hours before (once each, none after a
-// cancel), and a no-show marked in Slack with a kind message; staff hear of
-// each step in Slack. The test moves the clock; nobody sleeps for hours.
+// page through the times (back and the menu on every page), book the talk
+// whose coach speaks the person's language, get the calendar file, keep
+// its time, then move it; read the session in the person's language (or in
+// Dutch, where the file has no translation), wait for it while it is full
+// and get the seat when it frees up; reminders the day before and two
+// hours before (once each, none after a cancel), a no-show marked in Slack
+// with a kind message, and a phone number that is gone once its talk is
+// over; staff hear of each step in Slack. The test moves the clock; nobody
+// sleeps for hours.
 func TestBookingEndToEnd(t *testing.T) {
 	for i, lang := range []string{"ar", "uk", "fr"} {
 		t.Run(lang, func(t *testing.T) { bookingCycle(t, lang, int64(8100+i)) })
