@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"path"
@@ -33,8 +34,10 @@ func bxl(y int, mo time.Month, d, h, mi int) time.Time {
 
 // scheduleFiles writes a slots and a sessions file for one person's cycle:
 // a slot with a coach who does not speak lang, a later one with one who
-// does, one to move to, and an info session of one seat on the Sunday
-// summer time starts.
+// does, one to move to, a phone slot, two more so that the list has a
+// second page, and an info session of one seat on the Sunday summer time
+// starts, its title and description translated into some languages only
+// (fabriekTitles, fabriekDescriptions).
 func scheduleFiles(t *testing.T, lang string) (slots, sessions string) {
 	dir := t.TempDir()
 	slots = filepath.Join(dir, "slots.yaml")
@@ -67,11 +70,30 @@ func scheduleFiles(t *testing.T, lang string) (slots, sessions string) {
     slack: U0SAM0001
     languages: [nl, %s]
     place: phone
+  - id: tom
+    start: 2027-03-26 09:00
+    duration: 45m
+    coach: Tom
+    languages: [nl]
+    place: phone
+  - id: eva
+    start: 2027-03-26 11:00
+    duration: 45m
+    coach: Eva
+    languages: [nl]
+    place: address
+    address: Werkwinkel, Desguinlei 33, 2018 Antwerpen
 `, lang, lang, lang)), 0o600)
 	os.WriteFile(sessions, []byte(`sessions:
   - id: fabriek
     house: talentenfabriek
-    title: Werken in de industrie
+    title:
+      nl: Werken in de industrie
+      ar: العمل في الصناعة
+      uk: Робота в промисловості
+    description:
+      nl: Breng je identiteitskaart mee.
+      ar: أحضر بطاقة هويتك.
     start: 2027-03-28 10:00
     duration: 2h
     address: Talentenfabriek, Kanaaldok 1, 2030 Antwerpen
@@ -79,6 +101,52 @@ func scheduleFiles(t *testing.T, lang string) (slots, sessions string) {
     lang: nl
 `), 0o600)
 	return slots, sessions
+}
+
+// The info session's title and description as the sessions file gives
+// them: in Dutch, and in some languages only.
+var (
+	fabriekTitles       = map[string]string{"nl": "Werken in de industrie", "ar": "العمل في الصناعة", "uk": "Робота в промисловості"}
+	fabriekDescriptions = map[string]string{"nl": "Breng je identiteitskaart mee.", "ar": "أحضر بطاقة هويتك."}
+)
+
+// inLang is what a reader of lang sees of a text given per language: their
+// own, else the Dutch.
+func inLang(m map[string]string, lang string) string {
+	if s, ok := m[lang]; ok {
+		return s
+	}
+	return m["nl"]
+}
+
+// label is the text of m's button with data, "" when it has none.
+func label(m telegramtest.Message, data string) string {
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if b.Data == data {
+				return b.Text
+			}
+		}
+	}
+	return ""
+}
+
+// checkPage fails unless a page of a list offers back to back (none when
+// back is ""), later to later (none when ""), and the menu, each with its
+// text in lang.
+func checkPage(t *testing.T, lang string, m telegramtest.Message, back, later string) {
+	t.Helper()
+	got := map[string]string{}
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			got[b.Text] = b.Data
+		}
+	}
+	for id, want := range map[string]string{"btn_back": back, "btn_later": later, "btn_menu": "bk:menu"} {
+		if data := got[texts.T(lang, id, nil)]; data != want {
+			t.Fatalf("[%s] %s on the page %q is %q, want %q: %+v", lang, id, m.Text, data, want, m.Buttons)
+		}
+	}
 }
 
 // waitFile waits until the last message sent to chat is a file: the text of
@@ -152,11 +220,15 @@ func checkCalendar(t *testing.T, m telegramtest.Message, start string) calendart
 }
 
 // The booking cycle end to end, in three languages (Arabic right to left):
-// book the talk whose coach speaks the person's language, get the calendar
-// file, move it, wait for a full session and get the seat when it frees up,
-// reminders the day before and two hours before (once each, none after a
-// cancel), and a no-show marked in Slack with a kind message; staff hear of
-// each step in Slack. The test moves the clock; nobody sleeps for hours.
+// page through the times (back and the menu on every page), book the talk
+// whose coach speaks the person's language, get the calendar file, keep
+// its time, then move it; read the session in the person's language (or in
+// Dutch, where the file has no translation), wait for it while it is full
+// and get the seat when it frees up; reminders the day before and two
+// hours before (once each, none after a cancel), a no-show marked in Slack
+// with a kind message, and a phone number that is gone once its talk is
+// over; staff hear of each step in Slack. The test moves the clock; nobody
+// sleeps for hours.
 func TestBookingEndToEnd(t *testing.T) {
 	for i, lang := range []string{"ar", "uk", "fr"} {
 		t.Run(lang, func(t *testing.T) { bookingCycle(t, lang, int64(8100+i)) })
@@ -196,6 +268,19 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 	if !strings.Contains(list.Text, tr("slot_speaks", nil)) || !strings.Contains(list.Text, tr("place_phone", nil)) {
 		t.Fatalf("listing lacks the language hint or the phone slot's place:\n%s", list.Text)
 	}
+	// Six free times: a second page, with back and the menu.
+	checkPage(t, lang, list, "", "bk:lc:4")
+	got = c.Press("bk:lc:4")
+	expect(t, lang, got, "slots_intro")
+	second := got[len(got)-1]
+	buttonWith(t, second, "bk:bc:eva:")
+	checkPage(t, lang, second, "bk:lc:0", "")
+	expect(t, lang, c.Press("bk:menu"), "menu_title")
+	got = c.Do(c.PressUpdate("bk:lc:0", second.MessageID)) // back, from the second page
+	expect(t, lang, got, "slots_intro")
+	if again := got[len(got)-1]; again.Buttons[0][0].Data != list.Buttons[0][0].Data {
+		t.Fatalf("back from the second page shows %+v, want the first page again", again.Buttons)
+	}
 	got = c.Press(list.Buttons[0][0].Data)
 	what := tr("what_coaching", map[string]any{"Coach": "Mira"})
 	expect(t, lang, got, "booked_done", map[string]any{"What": what, "Date": dayIn(lang, bxl(2027, 3, 23, 14, 0)),
@@ -209,10 +294,34 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 		t.Fatalf("booked notification: attendance button value %q", v)
 	}
 
-	// Move it to Nadia's slot.
+	// A move can keep the current time: nothing changes, no file comes.
 	expect(t, lang, c.Press("bk:me"), "appts_title")
 	got = c.Press("bk:mv:mira")
 	expect(t, lang, got, "move_pick")
+	if keep := got[len(got)-1]; label(keep, "bk:kp:mira") != tr("btn_keep_time", nil) {
+		t.Fatalf("moving offers no way to keep the current time: %+v", keep.Buttons)
+	}
+	got = c.Press("bk:kp:mira")
+	expect(t, lang, got, "move_kept", map[string]any{"Date": dayIn(lang, bxl(2027, 3, 23, 14, 0)), "Time": "14:00"})
+	if got[len(got)-1].Document != "" {
+		t.Fatal("keeping the time sent a calendar file")
+	}
+	if mine, _ := r.m.Booker.Mine(ctx, chat); len(mine) != 1 || mine[0].ID != "mira" || !mine[0].Held {
+		t.Fatalf("after keeping the time the person holds %+v, want Mira's slot", mine)
+	}
+	// Move it to Nadia's slot, by way of the list's second page: back,
+	// keep and the menu are on every page.
+	got = c.Press("bk:mv:mira")
+	page := got[len(got)-1]
+	checkPage(t, lang, page, "", "bk:mc:4")
+	got = c.Press("bk:mc:4")
+	second = got[len(got)-1]
+	buttonWith(t, second, "bk:tc:eva:")
+	checkPage(t, lang, second, "bk:mc:0", "")
+	if label(second, "bk:kp:mira") != tr("btn_keep_time", nil) {
+		t.Fatalf("the move's second page offers no way to keep the current time: %+v", second.Buttons)
+	}
+	got = c.Press("bk:mc:0")
 	got = c.Press(buttonWith(t, got[len(got)-1], "bk:tc:nadia:"))
 	expect(t, lang, got, "moved_done", map[string]any{"What": tr("what_coaching", map[string]any{"Coach": "Nadia"}),
 		"Date": dayIn(lang, bxl(2027, 3, 24, 11, 0)), "Time": "11:00", "Place": "Werkwinkel, Desguinlei 33, 2018 Antwerpen"})
@@ -229,23 +338,37 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 	if res, _, err := r.m.Schedule.Book(ctx, other, "fabriek", "", clk.Now()); err != nil || res.Outcome != schedule.Booked {
 		t.Fatalf("someone else books the one seat: %+v %v", res, err)
 	}
+	// Its title in the reader's language where the file has one, else in
+	// Dutch; its language named in the reader's language.
+	title, description := inLang(fabriekTitles, lang), inLang(fabriekDescriptions, lang)
 	got = c.Press("bk:ls:0")
 	expect(t, lang, got, "session_full")
+	listed := got[len(got)-1].Text
+	if !strings.Contains(listed, title) || !strings.Contains(listed, tr("languages_line", map[string]any{"Languages": tr("lang_nl", nil)})) ||
+		strings.Contains(listed, "Nederlands") || (title != fabriekTitles["nl"]) == strings.Contains(listed, fabriekTitles["nl"]) {
+		t.Fatalf("the session's line, want %q and its language as %q:\n%s", title, tr("lang_nl", nil), listed)
+	}
 	got = c.Press(buttonWith(t, got[len(got)-1], "bk:bs:fabriek:"))
 	expect(t, lang, got, "book_full_session")
-	expect(t, lang, c.Press("bk:w:fabriek"), "waiting_done", map[string]any{"What": "Werken in de industrie", "Date": dayIn(lang, bxl(2027, 3, 28, 10, 0))})
+	expect(t, lang, c.Press("bk:w:fabriek"), "waiting_done", map[string]any{"What": title, "Date": dayIn(lang, bxl(2027, 3, 28, 10, 0))})
 	if _, err := r.m.Booker.Cancel(ctx, other, "fabriek"); err != nil {
 		t.Fatal(err)
 	}
-	promoted := tr("promoted", map[string]any{"What": "Werken in de industrie", "Date": dayIn(lang, bxl(2027, 3, 28, 10, 0)),
+	promoted := tr("promoted", map[string]any{"What": title, "Date": dayIn(lang, bxl(2027, 3, 28, 10, 0)),
 		"Time": "10:00", "Place": "Talentenfabriek, Kanaaldok 1, 2030 Antwerpen"})
 	msgs := waitText(t, tg, chat, promoted, 1)
-	if m := withText(msgs, promoted); !m.HasButton("bk:x:fabriek") {
-		t.Fatalf("the seat from the waiting list comes without a way to give it back: %+v", m.Buttons)
+	if m := withText(msgs, promoted); !m.HasButton("bk:x:fabriek") || !strings.Contains(m.Text, description) {
+		t.Fatalf("the seat from the waiting list comes without a way to give it back or without %q: %q %+v", description, m.Text, m.Buttons)
 	}
 	msgs = waitFile(t, tg, chat)
 	seat := checkCalendar(t, msgs[len(msgs)-1], "20270328T100000") // 10:00 on the day summer time starts
-	waitPost(t, f, "promoted", func(p slacktest.Post) bool { return header(p.Blocks) == "Van de wachtlijst: plaats gekregen" })
+	if seat.Summary != title || !strings.Contains(seat.Description, description) {
+		t.Fatalf("the calendar entry reads %q, %q; want %q with %q", seat.Summary, seat.Description, title, description)
+	}
+	// Staff read the Dutch title.
+	waitPost(t, f, "promoted", func(p slacktest.Post) bool {
+		return header(p.Blocks) == "Van de wachtlijst: plaats gekregen" && strings.Contains(blockText(p.Blocks), fabriekTitles["nl"])
+	})
 
 	// Reminders: the day before at 18:00 and two hours before, once each.
 	clk.Set(bxl(2027, 3, 23, 18, 0))
@@ -315,10 +438,15 @@ func bookingCycle(t *testing.T, lang string, chat int64) {
 
 	// The session's reminder, then cancel from it: no reminder after that.
 	clk.Set(bxl(2027, 3, 27, 18, 0))
-	sessionEve := tr("reminder_day", map[string]any{"Time": "10:00", "What": "Werken in de industrie",
+	sessionEve := tr("reminder_day", map[string]any{"Time": "10:00", "What": title,
 		"Place": "Talentenfabriek, Kanaaldok 1, 2030 Antwerpen"})
 	waitText(t, tg, chat, sessionEve, 1)
-	expect(t, lang, c.Press("bk:x:fabriek"), "cancel_confirm", map[string]any{"What": "Werken in de industrie",
+	// Sam's talk is over: the reminder's turn erased the number, as the
+	// question promised, though the person pressed nothing since.
+	if left := naming(t, r.m.Redis, prefix, "470 12 34 56"); len(left) != 0 {
+		t.Fatalf("the number is kept after the talk: %v", left)
+	}
+	expect(t, lang, c.Press("bk:x:fabriek"), "cancel_confirm", map[string]any{"What": title,
 		"Date": dayIn(lang, bxl(2027, 3, 28, 10, 0)), "Time": "10:00"})
 	got = c.Press("bk:xy:fabriek")
 	expect(t, lang, got, "cancel_done")
@@ -478,14 +606,28 @@ func TestRemindersOnceAcrossTwoInstancesAndARestart(t *testing.T) {
 
 // Forged and stale booking buttons get a clear answer and change nothing;
 // a second coaching talk offers a move; a slot staff take out of the
-// schedule is told to its booker; /forget gives every seat back and leaves
-// no key or value naming the person.
+// schedule is told to its booker; a phone number typed (a malformed one
+// first) goes to the coach alone; /forget gives every seat back and leaves
+// no key or value naming the person, and nothing of the number in Redis
+// or Slack.
 func TestBookingBadInputStaffChangesAndForget(t *testing.T) {
 	tg := telegramtest.New(t)
+	f := slacktest.New(t)
+	var logs lockedBuffer
 	prefix := redistest.Prefix()
 	clk := clock.NewFake(bxl(2027, 3, 22, 10, 0))
 	env := map[string]string{"REDIS_URL": redistest.URL(t), "REDIS_PREFIX": prefix}
 	slots, sessions := scheduleFiles(t, "tr")
+	// A phone talk after the others, still ahead when the person erases
+	// their data.
+	os.WriteFile(slots, append(must(os.ReadFile(slots)), `  - id: sam-late
+    start: 2027-03-30 10:00
+    duration: 45m
+    coach: Sam
+    slack: U0SAM0001
+    languages: [nl, tr]
+    place: phone
+`...), 0o600)
 	werkwijzer(t, env, "import", "slots", slots)
 	werkwijzer(t, env, "import", "sessions", sessions)
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
@@ -494,12 +636,16 @@ func TestBookingBadInputStaffChangesAndForget(t *testing.T) {
 		!strings.Contains(err.Error(), "nothing was imported") {
 		t.Fatalf("a time in the spring-forward gap: %v, want refused with its line", err)
 	}
-	r := serve(t, tg, prefix, func(m *Main) { m.Clock, m.Tick = clk, 20*time.Millisecond })
+	r := serve(t, tg, prefix, withSlack(f), func(m *Main) {
+		m.Clock, m.Tick = clk, 20*time.Millisecond
+		m.Log = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+	waitReady(t, r)
 	const id = 876543219
 	const lang = "tr"
 	c := tg.Chat(t, id, lang)
 	firstHalf(t, c, lang)
-	secondHalf(t, c, lang)
+	secondHalfShared(t, c, lang) // staff are on Slack: they ask to share the answers
 
 	got := c.Press("bk:bc:nope:1")
 	expect(t, lang, got, "book_gone")
@@ -526,7 +672,7 @@ func TestBookingBadInputStaffChangesAndForget(t *testing.T) {
 
 	// Staff take Mira's slot out of the schedule: refused at first (it has
 	// a booking), tried with --check, then allowed; the person is told.
-	os.WriteFile(slots, []byte(strings.Split(string(must(os.ReadFile(slots))), "  - id: mira")[0]), 0o600)
+	os.WriteFile(slots, []byte(withoutEntry(string(must(os.ReadFile(slots))), "mira")), 0o600)
 	ref := r.m.Refs.Staff(id)
 	out, err := werkwijzer(t, env, "import", "slots", slots)
 	if err == nil || !strings.Contains(err.Error(), "--allow-cancel") || !strings.Contains(out, "cancelled  mira (2027-03-23 14:00): booked "+ref) {
@@ -556,6 +702,32 @@ func TestBookingBadInputStaffChangesAndForget(t *testing.T) {
 		t.Fatalf("the cancellation comes without a file that takes it out of the calendar: %q", file.Document)
 	}
 
+	// A phone talk, the number typed instead of shared: a malformed one
+	// gets a clear answer and the question again.
+	got = c.Press(buttonWith(t, withText(msgs, cancelled), "bk:lc:0"))
+	got = c.Press(buttonWith(t, got[len(got)-1], "bk:bc:sam-late:"))
+	ask := map[string]any{"Coach": "Sam"}
+	expect(t, lang, got, "phone_ask", ask)
+	got = c.Send("0470 98")
+	expect(t, lang, got, "bad_phone")
+	expect(t, lang, got, "phone_ask", ask)
+	const number = "+32 470 98 76 54"
+	got = c.Send("0470 98 76 54")
+	expect(t, lang, got, "phone_saved", map[string]any{"Phone": number, "Coach": "Sam"})
+	if !withText(got, texts.T(lang, "phone_saved", map[string]any{"Phone": number, "Coach": "Sam"})).RemoveKeys {
+		t.Fatal("the keyboard is not given back after the typed number")
+	}
+	expect(t, lang, c.Send("/mydata"), "mydata_phone", map[string]any{"Phone": number})
+	// Shown to the coach alone: in Slack only in Sam's messages.
+	waitPost(t, f, "phone", func(p slacktest.Post) bool {
+		return p.Channel == "U0SAM0001" && strings.Contains(blockText(p.Blocks), number)
+	})
+	for _, p := range f.Posts() {
+		if p.Channel != "U0SAM0001" && strings.Contains(blockText(p.Blocks)+p.Text, "470 98 76 54") {
+			t.Fatalf("the number went to %s too", p.Channel)
+		}
+	}
+
 	got = c.Press("bk:ls:0")
 	expect(t, lang, c.Press(buttonWith(t, got[len(got)-1], "bk:bs:fabriek:")), "booked_done", map[string]any{"What": "Werken in de industrie",
 		"Date": dayIn(lang, bxl(2027, 3, 28, 10, 0)), "Time": "10:00", "Place": "Talentenfabriek, Kanaaldok 1, 2030 Antwerpen"})
@@ -580,6 +752,10 @@ func TestBookingBadInputStaffChangesAndForget(t *testing.T) {
 	if !contains(got, "Werken in de industrie") {
 		t.Fatal("/mydata does not list the appointments")
 	}
+	phoneDigits := []string{"470 98 76 54", "470987654"}
+	if valuesWith(t, r.m.Redis, prefix, phoneDigits[0]) == 0 {
+		t.Fatal("nothing in Redis holds the number before /forget: the test would prove nothing")
+	}
 	expect(t, lang, c.Press("forget:yes"), "forget_done")
 	// The outbox of that last turn goes once it is delivered, a moment
 	// after the fake Telegram has the message.
@@ -600,9 +776,34 @@ func TestBookingBadInputStaffChangesAndForget(t *testing.T) {
 	if n := valuesWith(t, r.m.Redis, prefix, "876543219"); n != 0 {
 		t.Fatalf("%d keys hold the person's id in their value after /forget", n)
 	}
+	for _, d := range phoneDigits {
+		if left := naming(t, r.m.Redis, prefix, d); len(left) != 0 {
+			t.Errorf("keys hold the phone number (%s) after /forget: %v", d, left)
+		}
+		for _, m := range f.Messages() {
+			if strings.Contains(m.Text+blockText(m.Blocks), d) {
+				t.Errorf("Slack still shows the number after /forget: %q %s", header(m.Blocks), m.Channel)
+			}
+		}
+		if strings.Contains(logs.String(), d) {
+			t.Errorf("the logs hold the number (%s)", d)
+		}
+	}
 	if mine, _ := r.m.Booker.Mine(context.Background(), 555); len(mine) != 1 || !mine[0].Held {
 		t.Fatalf("the seat given back did not go to who waited: %+v", mine)
 	}
+}
+
+// withoutEntry is a slots or sessions file without the entry id.
+func withoutEntry(file, id string) string {
+	before, rest, ok := strings.Cut(file, "  - id: "+id+"\n")
+	if !ok {
+		panic("no entry " + id)
+	}
+	if _, after, more := strings.Cut(rest, "  - id: "); more {
+		return before + "  - id: " + after
+	}
+	return before
 }
 
 func must[T any](v T, err error) T {

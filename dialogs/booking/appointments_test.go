@@ -246,6 +246,26 @@ func TestPhoneNumberTyped(t *testing.T) {
 	}
 }
 
+// The number is erased once its talk is over, at the next turn, whatever
+// it is about: someone who never presses a booking button again is not
+// kept on file, as the phone question promises.
+func TestPhoneNumberErasedAfterTheTalk(t *testing.T) {
+	p, s := person(t, "ar")
+	book(t, p, s, "c2")
+	p.Expect(p.Say("0470 12 34 56"), "phone_saved", map[string]any{"Phone": "+32 470 12 34 56", "Coach": "Yusuf"})
+	for _, tc := range []struct {
+		now  time.Time
+		kept bool
+	}{{at(11).Add(30 * time.Minute), true}, {at(12).Add(time.Minute), false}} {
+		p.Clock.Set(tc.now)
+		p.Command("help")
+		st, err := booking.Part.Read(p.State())
+		if err != nil || (st.Phone != nil) != tc.kept {
+			t.Fatalf("at %s the number is %+v, want kept %v (%v)", tc.now.Format("15:04"), st.Phone, tc.kept, err)
+		}
+	}
+}
+
 // A video talk's link goes with the two-hour reminder, or is said to
 // follow.
 func TestVideoLinkInTheReminder(t *testing.T) {

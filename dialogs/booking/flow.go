@@ -87,6 +87,10 @@ func (f Flow) Register(r *dialogs.Router) {
 	})
 	r.Data(f.data)
 	r.OnForget(f.forgetLines)
+	// Every turn, whichever flow it went to: the phone question promises
+	// that the number is erased after the talk, also for someone who
+	// never presses a booking button again.
+	r.Finally(tidy)
 }
 
 // Rows are the ways to book and to see one's appointments.
@@ -221,8 +225,8 @@ func offset(s string) int {
 	return max(n, 0)
 }
 
-// tidy forgets what is no longer needed: calendar entries and a phone
-// number of appointments long over.
+// tidy forgets what is no longer needed: calendar entries of appointments
+// long over, and the phone number once its talk is over.
 func tidy(c *dialogs.Conv) {
 	s := Part.Of(c)
 	now := c.Now()
