@@ -237,7 +237,9 @@ type Staff struct {
 var _ privacy.StaffSide = (*Staff)(nil)
 
 // NewStaff holds nothing; clk dates the requests.
-func NewStaff(clk clock.Clock) *Staff { return &Staff{Clock: clk, held: map[int64]*privacy.StaffHeld{}} }
+func NewStaff(clk clock.Clock) *Staff {
+	return &Staff{Clock: clk, held: map[int64]*privacy.StaffHeld{}}
+}
 
 func (s *Staff) of(chat int64) *privacy.StaffHeld {
 	h := s.held[chat]
