@@ -263,8 +263,8 @@ func (s *Staff) Ask(_ context.Context, chat int64) error {
 	return nil
 }
 
-// Take is the staff member name taking chat's request, and saying
-// something in its thread.
+// Take is the staff member name taking chat's request; the bot says so
+// in its thread.
 func (s *Staff) Take(_ context.Context, chat int64, name string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -273,7 +273,7 @@ func (s *Staff) Take(_ context.Context, chat int64, name string) error {
 		return errors.New("fake staff: no request")
 	}
 	h.Request.TakenBy = name
-	h.Messages = append(h.Messages, privacy.StaffMessage{What: "human", Channel: "C1", TS: strconv.Itoa(len(h.Messages) + 1)})
+	h.Messages = append(h.Messages, privacy.StaffMessage{What: "thread", Channel: "C1", TS: strconv.Itoa(len(h.Messages) + 1)})
 	return nil
 }
 
