@@ -100,8 +100,7 @@ func (s *Scheduler) Remove(id string) {
 		return
 	}
 	for _, chat := range slices.Concat(f.seats, f.waiting) {
-		s.plan(chat, id, nil)
-		s.plan(chat, id, []booking.Notice{booking.ItemCancel})
+		s.plan(chat, id, []booking.Notice{booking.ItemCancel}) // in place of its reminders
 	}
 	if len(f.seats)+len(f.waiting) > 0 {
 		s.gone[id] = f
