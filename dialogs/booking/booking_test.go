@@ -2,6 +2,7 @@ package booking_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -34,7 +35,7 @@ func schedule(p *dialogstest.Person) *dialogstest.Scheduler {
 func person(t *testing.T, lang string) (*dialogstest.Person, *dialogstest.Scheduler) {
 	p := dialogstest.New(t, lang)
 	s := schedule(p)
-	p.Engine.Register(orientation.Flow{}, privacy.Flow{}, booking.Flow{Schedule: s, Calendar: fakeCalendar})
+	p.Engine.Register(orientation.Flow{}, privacy.Flow{}, booking.Flow{Schedule: s, Calendar: fakeCalendar, Records: s})
 	p.Onboard()
 	return p, s
 }
@@ -231,5 +232,49 @@ func TestMyDataListsAppointments(t *testing.T) {
 	r = p.Command("mydata")
 	if !strings.Contains(r[0].Text, "Lotte") || !strings.Contains(string(document(r).Content), `"appointments"`) {
 		t.Fatalf("/mydata without the appointment:%s\n%s", dialogstest.Dump(r), document(r).Content)
+	}
+}
+
+// /mydata keeps telling what the schedule keeps once an appointment is
+// past: what staff marked, the message planned after a no-show, a waiting
+// place, and a session staff took out.
+func TestMyDataKeepsPastAndCancelledAppointments(t *testing.T) {
+	ctx := context.Background()
+	p, s := person(t, "nl")
+	r := p.Press("bk:lc:0")
+	p.Press(r[0].Buttons[0][0].Data)
+	if got := s.Holders("c1"); !slices.Contains(got, p.Chat) {
+		t.Fatalf("c1 is held by %v, not by the person who pressed", got)
+	}
+	s.Book(ctx, 99, "s1", "")
+	s.Wait(ctx, p.Chat, "s1")
+	p.Clock.Set(at(12))
+	if err := s.Mark(ctx, "c1", p.Chat, false); err != nil {
+		t.Fatal(err)
+	}
+	r = p.Command("mydata")
+	p.Expect(r, "mydata_missed")
+	p.Expect(r, "mydata_waiting")
+	var doc struct {
+		Appointments []struct {
+			ID        string   `json:"id"`
+			Came      *bool    `json:"came"`
+			Cancelled bool     `json:"cancelled_by_staff"`
+			Planned   []string `json:"reminders_planned"`
+		} `json:"appointment_records"`
+	}
+	if err := json.Unmarshal(document(r).Content, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if a := doc.Appointments; len(a) != 2 || a[0].ID != "c1" || a[0].Came == nil || *a[0].Came || !slices.Contains(a[0].Planned, string(booking.NoShow)) {
+		t.Fatalf("/mydata's appointments: %+v; want c1 marked absent with its message planned, then s1", a)
+	}
+	s.Remove("s1")
+	r = p.Command("mydata")
+	if err := json.Unmarshal(document(r).Content, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if a := doc.Appointments; len(a) != 2 || a[1].ID != "s1" || !a[1].Cancelled {
+		t.Fatalf("/mydata after staff took s1 out: %+v; want it, cancelled by staff", a)
 	}
 }

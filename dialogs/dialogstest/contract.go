@@ -3,6 +3,8 @@ package dialogstest
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -11,9 +13,12 @@ import (
 	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/dialogs/booking"
+	"github.com/werkwijzer/werkwijzer/dialogs/faq"
 	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
+	"github.com/werkwijzer/werkwijzer/dialogs/privacy"
 	"github.com/werkwijzer/werkwijzer/dialogs/signup"
 	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
+	"github.com/werkwijzer/werkwijzer/dialogs/weblink"
 )
 
 // The contract suites: every implementation of a port, the fake here and
@@ -390,5 +395,432 @@ func ResolverContract(t *testing.T, open func(t testing.TB) (r signup.Resolver, 
 	}
 	if got, problem, err := r.ResolveLink(ctx, "zz"); err != nil || got != nil || problem == "" {
 		t.Fatalf("ResolveLink(zz) = %+v, %q, %v; want a problem", got, problem, err)
+	}
+}
+
+// Web is a web chat for WebContract: the two ports the weblink flow
+// reads, and the page's part, which starts a conversation.
+type Web interface {
+	weblink.Redeemer
+	weblink.Holder
+	// Add starts a web conversation holding c (its ID is not read) and
+	// gives it a one-time code for Telegram; it returns the
+	// conversation's id and the code, without weblink.Prefix.
+	Add(ctx context.Context, c WebChat) (id int64, code string, err error)
+}
+
+// WebContract checks a Web made by open: a code carries its conversation
+// over to the one Telegram chat that redeems it first, and /mydata learns
+// what a web chat keeps.
+func WebContract(t *testing.T, open func(t testing.TB) Web) {
+	ctx := context.Background()
+	const tg, other = 4242, 4343
+	notFound := func(t *testing.T, what string, st *dialogs.State, from int64, err error) {
+		t.Helper()
+		if !errors.Is(err, dialogs.ErrNotFound) || st != nil || from != 0 {
+			t.Fatalf("%s = %+v, %d, %v; want not found", what, st, from, err)
+		}
+	}
+	t.Run("a code carries the conversation over once", func(t *testing.T) {
+		w := open(t)
+		st := &dialogs.State{V: dialogs.StateVersion, Lang: "uk", Step: orientation.StepSectors, Created: Start, LastSeen: Start, Agreed: Start}
+		if err := orientation.Part.Write(st, orientation.State{Profile: orientation.Profile{Name: "Olena"}}); err != nil {
+			t.Fatal(err)
+		}
+		id, code, err := w.Add(ctx, WebChat{State: st, Messages: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 { // a turn that failed is tried again
+			got, from, err := w.Redeem(ctx, code, tg)
+			if err != nil || got == nil || from != id {
+				t.Fatalf("Redeem = %+v, %d, %v; want the web chat %d", got, from, err, id)
+			}
+			o, err := orientation.Part.Read(got)
+			if err != nil || got.Lang != "uk" || got.Step != orientation.StepSectors || !got.Consented() || o.Profile.Name != "Olena" {
+				t.Fatalf("carried over: %+v (orientation %+v, %v)", got, o, err)
+			}
+		}
+		st2, from, err := w.Redeem(ctx, code, other)
+		notFound(t, "Redeem by a second Telegram chat", st2, from, err)
+	})
+	t.Run("unknown codes and empty conversations carry nothing", func(t *testing.T) {
+		w := open(t)
+		st, from, err := w.Redeem(ctx, "zzzzzzzz", tg)
+		notFound(t, "Redeem of an unknown code", st, from, err)
+		_, code, err := w.Add(ctx, WebChat{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, from, err = w.Redeem(ctx, code, tg)
+		notFound(t, "Redeem of a web chat that holds nothing", st, from, err)
+	})
+	t.Run("what a web chat keeps", func(t *testing.T) {
+		w := open(t)
+		st := &dialogs.State{V: dialogs.StateVersion, Lang: "nl", Step: dialogs.StepMenu, Created: Start, LastSeen: Start, Agreed: Start}
+		push, _, err := w.Add(ctx, WebChat{State: st, Messages: 3, Push: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		quiet, _, err := w.Add(ctx, WebChat{State: st, Messages: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, on, ok, err := w.WebData(ctx, push); err != nil || !ok || n != 3 || !on {
+			t.Fatalf("WebData of a chat with notifications = %d, %v, %v, %v; want 3 messages, notifications on", n, on, ok, err)
+		}
+		if n, on, ok, err := w.WebData(ctx, quiet); err != nil || !ok || n != 2 || on {
+			t.Fatalf("WebData of a chat without = %d, %v, %v, %v; want 2 messages, no notifications", n, on, ok, err)
+		}
+		if _, _, ok, err := w.WebData(ctx, tg); err != nil || ok {
+			t.Fatalf("WebData of a Telegram chat = ok %v, %v; want not a web chat", ok, err)
+		}
+	})
+}
+
+// Alerting is the alerts for AlertLogContract: what /mydata reads, and
+// what the rest of the system does to the alerts.
+type Alerting interface {
+	vacancies.AlertLog
+	// Subscribe puts chat on the list (they turned alerts on, with a
+	// profile that fits every vacancy Plan plans).
+	Subscribe(ctx context.Context, chat int64) error
+	// Plan plans new vacancies, by id, which fit everyone on the list.
+	Plan(ctx context.Context, ids ...string) error
+	// Send hands one queued alert out to chat.
+	Send(ctx context.Context, chat int64, vacancy string) error
+	// Stop is chat turning alerts off.
+	Stop(ctx context.Context, chat int64) error
+	// Forget is /forget.
+	Forget(ctx context.Context, chat int64) error
+}
+
+// AlertLogContract checks the alerts made by open, reading the time from
+// clk: what /mydata says they keep on a person.
+func AlertLogContract(t *testing.T, open func(t testing.TB, clk *clock.Fake) Alerting) {
+	ctx := context.Background()
+	monday := time.Date(2026, 11, 23, 10, 0, 0, 0, clock.Brussels)
+	must := func(t *testing.T, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	held := func(t *testing.T, a Alerting, chat int64) vacancies.AlertsHeld {
+		t.Helper()
+		h, err := a.Held(ctx, chat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	nothing := func(h vacancies.AlertsHeld) bool {
+		return !h.Subscribed && len(h.Planned) == 0 && len(h.Queued) == 0 && h.ThisWeek == 0
+	}
+	t.Run("on the list, what waits, what was handed out this week", func(t *testing.T) {
+		clk := clock.NewFake(monday)
+		a := open(t, clk)
+		if h := held(t, a, 1); !nothing(h) {
+			t.Fatalf("someone never on the list: %+v", h)
+		}
+		must(t, a.Subscribe(ctx, 1))
+		must(t, a.Subscribe(ctx, 2))
+		if h := held(t, a, 1); !h.Subscribed || len(h.Queued) != 0 {
+			t.Fatalf("just subscribed: %+v", h)
+		}
+		must(t, a.Plan(ctx, "v2", "v1"))
+		must(t, a.Send(ctx, 1, "v1"))
+		h := held(t, a, 1)
+		if !h.Subscribed || strings.Join(h.Queued, ",") != "v2" || strings.Join(h.Planned, ",") != "v2" || h.ThisWeek != 1 {
+			t.Fatalf("after one of two was handed out: %+v; want on the list, v2 queued and planned (the conversation keeps what was sent), 1 this week", h)
+		}
+		if h := held(t, a, 2); strings.Join(h.Queued, ",") != "v1,v2" || h.ThisWeek != 0 {
+			t.Fatalf("the other person: %+v; want v1,v2 queued, in order", h)
+		}
+		must(t, a.Plan(ctx, "v1", "v3"))
+		if h := held(t, a, 2); strings.Join(h.Queued, ",") != "v1,v2,v3" {
+			t.Fatalf("after planning v1 again: %+v; want it planned once", h)
+		}
+		clk.Set(monday.AddDate(0, 0, 7))
+		if h := held(t, a, 1); h.ThisWeek != 0 || strings.Join(h.Queued, ",") != "v2,v3" {
+			t.Fatalf("the next week: %+v; want nothing handed out yet, v2,v3 still queued", h)
+		}
+	})
+	t.Run("alerts off drops what waits, /forget everything", func(t *testing.T) {
+		clk := clock.NewFake(monday)
+		a := open(t, clk)
+		for _, c := range []int64{1, 2, 3} {
+			must(t, a.Subscribe(ctx, c))
+		}
+		must(t, a.Plan(ctx, "v1", "v2"))
+		must(t, a.Send(ctx, 1, "v1"))
+		must(t, a.Send(ctx, 2, "v1"))
+		must(t, a.Stop(ctx, 1))
+		if h := held(t, a, 1); h.Subscribed || len(h.Queued)+len(h.Planned) != 0 || h.ThisWeek != 1 {
+			t.Fatalf("after alerts off: %+v; want off the list, nothing queued, this week's count kept", h)
+		}
+		must(t, a.Forget(ctx, 2))
+		if h := held(t, a, 2); !nothing(h) {
+			t.Fatalf("after /forget: %+v", h)
+		}
+		if h := held(t, a, 3); !h.Subscribed || len(h.Queued) != 2 {
+			t.Fatalf("someone else's alerts changed: %+v", h)
+		}
+	})
+}
+
+// StaffDesk is the staff side for StaffSideContract: what /mydata
+// reads, and what the person and staff do.
+type StaffDesk interface {
+	privacy.StaffSide
+	// Ask files chat's request for a person.
+	Ask(ctx context.Context, chat int64) error
+	// Take is staff member name taking chat's request.
+	Take(ctx context.Context, chat int64, name string) error
+	// Forget is /forget.
+	Forget(ctx context.Context, chat int64) error
+}
+
+// StaffSideContract checks the staff side made by open: what /mydata says
+// staff hold on a person.
+func StaffSideContract(t *testing.T, open func(t testing.TB) StaffDesk) {
+	ctx := context.Background()
+	d := open(t)
+	held := func(chat int64) privacy.StaffHeld {
+		t.Helper()
+		h, err := d.Held(ctx, chat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	if h := held(7); !h.Empty() || h.Reference == "" || h.Reference == held(8).Reference {
+		t.Fatalf("someone staff never heard of: %+v; want nothing but their own reference", h)
+	}
+	if err := d.Ask(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	h := held(7)
+	if h.Empty() || h.Request == nil || h.Request.Shown.What != "handover" || h.Request.Since.IsZero() || h.Request.TakenBy != "" {
+		t.Fatalf("after asking for a person: %+v (request %+v)", h, h.Request)
+	}
+	if !slices.ContainsFunc(h.Messages, func(m privacy.StaffMessage) bool { return m.What == "handover" && m.TS != "" }) {
+		t.Fatalf("the request's Slack message is not among %+v", h.Messages)
+	}
+	if err := d.Take(ctx, 7, "Lotte"); err != nil {
+		t.Fatal(err)
+	}
+	if h := held(7); h.Request == nil || h.Request.TakenBy != "Lotte" || h.Reference != held(7).Reference {
+		t.Fatalf("after Lotte took it: %+v (request %+v)", h, h.Request)
+	}
+	if h := held(8); !h.Empty() {
+		t.Fatalf("someone else: %+v", h)
+	}
+	if err := d.Forget(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	if h := held(7); !h.Empty() {
+		t.Fatalf("after /forget: %+v", h)
+	}
+}
+
+// Schedule is a schedule for RecordsContract: the person's side, what
+// /mydata reads, and what staff and /forget do.
+type Schedule interface {
+	booking.Scheduler
+	booking.Records
+	// Mark is staff marking whether chat came to id.
+	Mark(ctx context.Context, id string, chat int64, came bool) error
+	// TakeOut is an import that no longer has id.
+	TakeOut(ctx context.Context, id string) error
+	// Forget is /forget.
+	Forget(ctx context.Context, chat int64) error
+}
+
+// RecordsContract checks a Schedule made by open, which must hold items
+// and read the time from clk: what /mydata says the schedule keeps on a
+// person.
+func RecordsContract(t *testing.T, open func(t testing.TB, clk *clock.Fake, items []Item) Schedule) {
+	ctx := context.Background()
+	day := time.Date(2026, 12, 2, 0, 0, 0, 0, clock.Brussels)
+	at := func(h int) time.Time { return day.Add(time.Duration(h) * time.Hour) }
+	items := []Item{
+		{ID: "c1", Start: at(10), Duration: time.Hour, Seats: 1, Coach: "Lotte", Languages: []string{"nl"}, Address: "Lange Gasthuisstraat 33"},
+		{ID: "c2", Start: at(14), Duration: time.Hour, Seats: 1, Coach: "Yusuf", Languages: []string{"ar", "nl"}, Mode: "phone"},
+		{ID: "s1", Session: true, Start: at(13), Duration: 2 * time.Hour, Seats: 1, Title: "Infosessie bouw", House: "talentenwerf", Sector: "construction", Languages: []string{"nl"}, Address: "Noorderlaan 30"},
+		{ID: "s2", Session: true, Start: at(9), Duration: 2 * time.Hour, Seats: 2, Title: "Infosessie haven", House: "talentenstroom", Sector: "port", Languages: []string{"nl"}, Address: "Noorderlaan 30"},
+	}
+	must := func(t *testing.T, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	records := func(t *testing.T, s Schedule, chat int64) string {
+		t.Helper()
+		recs, err := s.Records(ctx, chat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range recs {
+			x := r.Slot.ID
+			switch {
+			case r.Slot.Held:
+				x += " held"
+			case r.Slot.Waiting:
+				x += " waiting"
+			}
+			if r.Slot.Cancelled {
+				x += " cancelled"
+			}
+			if r.Came != nil {
+				x += fmt.Sprintf(" came=%v", *r.Came)
+			}
+			if r.Slot.Start.IsZero() {
+				x += " undated"
+			}
+			ns := make([]string, len(r.Planned))
+			for i, n := range r.Planned {
+				ns[i] = string(n)
+			}
+			slices.Sort(ns)
+			if len(ns) > 0 {
+				x += " [" + strings.Join(ns, " ") + "]"
+			}
+			out = append(out, x)
+		}
+		return strings.Join(out, "; ")
+	}
+	want := func(t *testing.T, s Schedule, chat int64, what, w string) {
+		t.Helper()
+		if got := records(t, s, chat); got != w {
+			t.Fatalf("%s: records of %d = %q, want %q", what, chat, got, w)
+		}
+	}
+	t.Run("bookings, waiting places, promotion, cancelling", func(t *testing.T) {
+		clk := clock.NewFake(day.Add(-24 * time.Hour))
+		s := open(t, clk, items)
+		want(t, s, 1, "nothing booked", "")
+		if r, err := s.Book(ctx, 1, "c1", ""); err != nil || r.Outcome != booking.Booked {
+			t.Fatalf("Book c1 = %+v, %v", r, err)
+		}
+		s.Book(ctx, 1, "s1", "")
+		s.Wait(ctx, 2, "s1")
+		want(t, s, 1, "booked a day ahead", "c1 held [day hours]; s1 held [day hours]")
+		want(t, s, 2, "waiting", "s1 waiting")
+		want(t, s, 3, "someone else", "")
+		s.Cancel(ctx, 1, "s1")
+		want(t, s, 1, "after cancelling s1", "c1 held [day hours]")
+		want(t, s, 2, "the one waiting, promoted", "s1 held [day hours promoted]")
+		if r, err := s.Move(ctx, 1, "c1", "c2", ""); err != nil || r.Outcome != booking.Booked {
+			t.Fatalf("Move = %+v, %v", r, err)
+		}
+		want(t, s, 1, "after the move", "c2 held [day hours]")
+	})
+	t.Run("past appointments stay, with what staff marked", func(t *testing.T) {
+		clk := clock.NewFake(day.Add(-24 * time.Hour))
+		s := open(t, clk, items)
+		s.Book(ctx, 1, "c1", "")
+		s.Book(ctx, 2, "s1", "")
+		clk.Set(at(9))
+		if err := s.Mark(ctx, "c1", 1, false); err == nil {
+			t.Fatal("marked a talk before its start")
+		}
+		clk.Set(at(12))
+		must(t, s.Mark(ctx, "c1", 1, false))
+		want(t, s, 1, "marked absent", "c1 held came=false [day hours noshow]")
+		must(t, s.Mark(ctx, "c1", 1, false))
+		want(t, s, 1, "marked absent twice", "c1 held came=false [day hours noshow]")
+		if err := s.Mark(ctx, "c1", 2, true); err == nil {
+			t.Fatal("marked someone without a seat")
+		}
+		clk.Set(at(16))
+		must(t, s.Mark(ctx, "s1", 2, true))
+		want(t, s, 2, "marked present", "s1 held came=true [attended day hours]")
+	})
+	t.Run("an item staff took out", func(t *testing.T) {
+		clk := clock.NewFake(day.Add(-24 * time.Hour))
+		s := open(t, clk, items)
+		s.Book(ctx, 1, "s1", "")
+		s.Wait(ctx, 2, "s1")
+		must(t, s.TakeOut(ctx, "s1"))
+		want(t, s, 1, "the one with a seat", "s1 cancelled [cancelled]")
+		want(t, s, 2, "the one waiting", "s1 cancelled [cancelled]")
+		if recs, _ := s.Records(ctx, 1); len(recs) != 1 || !recs[0].Slot.Start.Equal(at(13)) || recs[0].Slot.Title != "Infosessie bouw" {
+			t.Fatalf("the record of a cancelled session does not say which: %+v", recs)
+		}
+	})
+	t.Run("/forget leaves nothing, and gives the seats on", func(t *testing.T) {
+		clk := clock.NewFake(day.Add(-24 * time.Hour))
+		s := open(t, clk, items)
+		s.Book(ctx, 1, "c1", "")
+		s.Book(ctx, 1, "s1", "")
+		s.Wait(ctx, 2, "s1")
+		clk.Set(at(11))
+		must(t, s.Mark(ctx, "c1", 1, true))
+		must(t, s.Forget(ctx, 1))
+		want(t, s, 1, "after /forget", "")
+		want(t, s, 2, "the one waiting", "s1 held [promoted]")
+	})
+}
+
+// FAQSetup is an FAQ for FAQContract: its retriever, a question in Dutch
+// it answers before any import (its seed), and its import.
+type FAQSetup struct {
+	Retriever faq.Retriever
+	Seeded    string
+	Import    func(ctx context.Context, entries []FAQEntry) error
+}
+
+// FAQContract checks the FAQ made by open: an import replaces what it
+// answered, and an answer comes in the person's language or the
+// fallback.
+func FAQContract(t *testing.T, open func(t testing.TB) FAQSetup) {
+	ctx := context.Background()
+	f := open(t)
+	ask := func(lang, text string) *faq.Answer {
+		t.Helper()
+		a, err := f.Retriever.Answer(ctx, lang, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	if a := ask("nl", f.Seeded); a == nil || a.Text == "" {
+		t.Fatalf("the seed's question %q: %+v", f.Seeded, a)
+	}
+	bike := FAQEntry{ID: "bike", Flow: "coaching",
+		Questions: map[string][]string{"nl": {"Mag ik met de fiets komen?"}, "en": {"Can I come by bike?"}, "tr": {"Bisikletle gelebilir miyim?"}},
+		Answers:   map[string]string{"nl": "Ja, er is een fietsenstalling.", "en": "Yes, there is a bike shed."}}
+	hours := FAQEntry{ID: "hours",
+		Questions: map[string][]string{"nl": {"Wanneer zijn jullie open?"}},
+		Answers:   map[string]string{"nl": "Van maandag tot vrijdag.", "en": "Monday to Friday."}}
+	if err := f.Import(ctx, []FAQEntry{bike, hours}); err != nil {
+		t.Fatal(err)
+	}
+	if a := ask("nl", "mag ik met de fiets komen"); a == nil || a.ID != "bike" || a.Text != bike.Answers["nl"] || a.Flow != "coaching" {
+		t.Fatalf("after the import, in Dutch: %+v", a)
+	}
+	if a := ask("en", "Can I come by bike?"); a == nil || a.ID != "bike" || a.Text != bike.Answers["en"] {
+		t.Fatalf("in English: %+v", a)
+	}
+	if a := ask("tr", "Bisikletle gelebilir miyim?"); a == nil || a.ID != "bike" || a.Text != bike.Answers["en"] {
+		t.Fatalf("in Turkish, without a Turkish answer: %+v; want the English one", a)
+	}
+	if a := ask("ar", "هل يمكنني القدوم بالدراجة؟"); a != nil {
+		t.Fatalf("an entry without Arabic questions answered in Arabic: %+v", a)
+	}
+	if a := ask("nl", f.Seeded); a != nil {
+		t.Fatalf("the seed still answers after an import: %+v", a)
+	}
+	if err := f.Import(ctx, []FAQEntry{hours}); err != nil {
+		t.Fatal(err)
+	}
+	if a := ask("nl", "Mag ik met de fiets komen?"); a != nil {
+		t.Fatalf("an entry the last import left out still answers: %+v", a)
+	}
+	if a := ask("nl", "Wanneer zijn jullie open?"); a == nil || a.ID != "hours" {
+		t.Fatalf("after the second import: %+v", a)
 	}
 }

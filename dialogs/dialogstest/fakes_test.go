@@ -42,3 +42,29 @@ func TestFakeLinks(t *testing.T) {
 		return &dialogstest.Links{Links: map[string]*signup.Link{l.Code: &l}}, l.Code, l
 	})
 }
+
+func TestFakeWeb(t *testing.T) {
+	dialogstest.WebContract(t, func(testing.TB) dialogstest.Web { return dialogstest.NewWebChats() })
+}
+
+func TestFakeAlerts(t *testing.T) {
+	dialogstest.AlertLogContract(t, func(_ testing.TB, clk *clock.Fake) dialogstest.Alerting { return dialogstest.NewAlerts(clk) })
+}
+
+func TestFakeStaffSide(t *testing.T) {
+	dialogstest.StaffSideContract(t, func(testing.TB) dialogstest.StaffDesk { return dialogstest.NewStaff(clock.NewFake(dialogstest.Start)) })
+}
+
+func TestFakeRecords(t *testing.T) {
+	dialogstest.RecordsContract(t, func(_ testing.TB, clk *clock.Fake, items []dialogstest.Item) dialogstest.Schedule {
+		return dialogstest.NewScheduler(clk, items...)
+	})
+}
+
+func TestFakeFAQ(t *testing.T) {
+	dialogstest.FAQContract(t, func(testing.TB) dialogstest.FAQSetup {
+		f := dialogstest.NewFAQ(dialogstest.FAQEntry{ID: "free", Questions: map[string][]string{"nl": {"Is het gratis?"}},
+			Answers: map[string]string{"nl": "Ja.", "en": "Yes."}})
+		return dialogstest.FAQSetup{Retriever: f, Seeded: "is het gratis", Import: f.Import}
+	})
+}

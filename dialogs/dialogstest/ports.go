@@ -4,14 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/dialogs/faq"
 	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
 	"github.com/werkwijzer/werkwijzer/dialogs/signup"
 	"github.com/werkwijzer/werkwijzer/dialogs/vacancies"
+	"github.com/werkwijzer/werkwijzer/locales"
 )
 
 // Finder is an in-memory vacancies.Finder: it offers List in order,
@@ -201,4 +204,58 @@ type Retriever func(lang, text string) *faq.Answer
 // Answer implements faq.Retriever.
 func (r Retriever) Answer(_ context.Context, lang, text string) (*faq.Answer, error) {
 	return r(lang, text), nil
+}
+
+// FAQEntry is one question of an FAQ: how people ask it, per language,
+// the answer per language (at least Dutch and English), and the flow the
+// answer offers ("" for none).
+type FAQEntry struct {
+	ID        string
+	Flow      string
+	Questions map[string][]string
+	Answers   map[string]string
+}
+
+// FAQ is an in-memory faq.Retriever over entries: a question is answered
+// when it is one of an entry's wordings in that language (letters and
+// digits only, whatever their case), in the language asked, else in
+// English, else in Dutch (as package answers answers, there by
+// similarity). Import replaces the entries.
+type FAQ struct {
+	mu      sync.Mutex
+	entries []FAQEntry
+}
+
+var _ faq.Retriever = (*FAQ)(nil)
+
+// NewFAQ answers entries (its seed).
+func NewFAQ(entries ...FAQEntry) *FAQ { return &FAQ{entries: entries} }
+
+// Import replaces the FAQ with entries.
+func (f *FAQ) Import(_ context.Context, entries []FAQEntry) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.entries = slices.Clone(entries)
+	return nil
+}
+
+func wording(s string) string {
+	return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }), " ")
+}
+
+// Answer implements faq.Retriever.
+func (f *FAQ) Answer(_ context.Context, lang, text string) (*faq.Answer, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, e := range f.entries {
+		if !slices.ContainsFunc(e.Questions[lang], func(q string) bool { return wording(q) == wording(text) }) {
+			continue
+		}
+		for _, l := range locales.Chain(lang) {
+			if a := e.Answers[l]; a != "" {
+				return &faq.Answer{ID: e.ID, Text: a, Flow: e.Flow}, nil
+			}
+		}
+	}
+	return nil, nil
 }

@@ -2,7 +2,9 @@ package dialogstest
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,7 +38,11 @@ type Item struct {
 
 // Scheduler is an in-memory booking.Scheduler: seats, waiting lists, one
 // future coaching talk per person, versions that change when an item
-// moves. It reads the time from its clock, as the real one does.
+// moves. It reads the time from its clock, as the real one does. It keeps
+// for /mydata (booking.Records) what package schedule keeps: the
+// appointments in each person's list, past ones too, what staff marked,
+// the reminders and news queued (nothing here sends them), and items
+// staff took out while someone held or waited for them.
 type Scheduler struct {
 	Clock clock.Clock
 
@@ -44,6 +50,8 @@ type Scheduler struct {
 	items   map[string]*fakeItem
 	order   []string
 	version int
+	planned map[int64]map[string][]booking.Notice
+	gone    map[string]*fakeItem
 }
 
 type fakeItem struct {
@@ -51,13 +59,17 @@ type fakeItem struct {
 	version string
 	seats   []int64
 	waiting []int64
+	came    map[int64]bool
 }
 
-var _ booking.Scheduler = (*Scheduler)(nil)
+var (
+	_ booking.Scheduler = (*Scheduler)(nil)
+	_ booking.Records   = (*Scheduler)(nil)
+)
 
 // NewScheduler returns a schedule holding items.
 func NewScheduler(clk clock.Clock, items ...Item) *Scheduler {
-	s := &Scheduler{Clock: clk, items: map[string]*fakeItem{}}
+	s := &Scheduler{Clock: clk, items: map[string]*fakeItem{}, planned: map[int64]map[string][]booking.Notice{}, gone: map[string]*fakeItem{}}
 	for _, it := range items {
 		s.Put(it)
 	}
@@ -78,12 +90,130 @@ func (s *Scheduler) Put(it Item) {
 	f.Item, f.version = it, time.Duration(s.version).String()
 }
 
-// Remove takes an item out, as an import that lacks it would.
+// Remove takes an item out, as an import that lacks it would: the people
+// who held or waited for it leave it, and news of it is queued for them.
 func (s *Scheduler) Remove(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	f := s.items[id]
+	if f == nil {
+		return
+	}
+	for _, chat := range slices.Concat(f.seats, f.waiting) {
+		s.plan(chat, id, []booking.Notice{booking.ItemCancel}) // in place of its reminders
+	}
+	if len(f.seats)+len(f.waiting) > 0 {
+		s.gone[id] = f
+	}
+	f.seats, f.waiting = nil, nil
 	delete(s.items, id)
 	s.order = slices.DeleteFunc(s.order, func(x string) bool { return x == id })
+}
+
+// TakeOut is Remove, as the records contract calls it.
+func (s *Scheduler) TakeOut(_ context.Context, id string) error {
+	s.Remove(id)
+	return nil
+}
+
+// plan sets what is queued for chat about id (nothing: drops it).
+func (s *Scheduler) plan(chat int64, id string, ns []booking.Notice) {
+	if len(ns) == 0 {
+		delete(s.planned[chat], id)
+		return
+	}
+	if s.planned[chat] == nil {
+		s.planned[chat] = map[string][]booking.Notice{}
+	}
+	s.planned[chat][id] = ns
+}
+
+// Mark is staff marking whether chat came to id, from its start on; a
+// mark queues its news (a kind word after a no-show, a count after they
+// came), a second press of the same nothing.
+func (s *Scheduler) Mark(_ context.Context, id string, chat int64, came bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.items[id]
+	switch {
+	case f == nil:
+		return errors.New("fake schedule: no such item")
+	case f.Start.After(s.Clock.Now()):
+		return errors.New("fake schedule: not started")
+	case !slices.Contains(f.seats, chat):
+		return errors.New("fake schedule: not booked")
+	}
+	if was, ok := f.came[chat]; ok && was == came {
+		return nil
+	}
+	if f.came == nil {
+		f.came = map[int64]bool{}
+	}
+	f.came[chat] = came
+	news := booking.NoShow
+	if came {
+		news = booking.Attended
+	}
+	if ns := s.planned[chat][id]; !slices.Contains(ns, news) {
+		s.plan(chat, id, append(slices.Clone(ns), news))
+	}
+	return nil
+}
+
+// Forget is the schedule's share of /forget: the person gives back every
+// seat still ahead (to whoever waits) and leaves no trace.
+func (s *Scheduler) Forget(_ context.Context, chat int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.Clock.Now()
+	for _, f := range s.items {
+		if f.Start.After(now) {
+			s.release(f, chat)
+		}
+		f.seats = slices.DeleteFunc(f.seats, func(c int64) bool { return c == chat })
+		f.waiting = slices.DeleteFunc(f.waiting, func(c int64) bool { return c == chat })
+		delete(f.came, chat)
+	}
+	delete(s.planned, chat)
+	return nil
+}
+
+// Records implements booking.Records.
+func (s *Scheduler) Records(_ context.Context, chat int64) ([]booking.Record, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.Clock.Now()
+	var out []booking.Record
+	seen := map[string]bool{}
+	add := func(f *fakeItem, gone bool) {
+		if seen[f.ID] {
+			return
+		}
+		sl := f.slot(chat, now)
+		if !sl.Held && !sl.Waiting && len(s.planned[chat][f.ID]) == 0 {
+			return
+		}
+		seen[f.ID] = true
+		sl.Cancelled = gone
+		r := booking.Record{Slot: sl, Planned: slices.Clone(s.planned[chat][f.ID])}
+		if came, ok := f.came[chat]; ok {
+			r.Came = &came
+		}
+		out = append(out, r)
+	}
+	for _, id := range s.order {
+		add(s.items[id], false)
+	}
+	for _, f := range s.gone {
+		add(f, true)
+	}
+	slices.SortFunc(out, func(a, b booking.Record) int {
+		if c := a.Slot.Start.Compare(b.Slot.Start); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Slot.ID, b.Slot.ID)
+	})
+	return out, nil
 }
 
 // Holders are the people with a seat on id.
@@ -230,13 +360,17 @@ func (s *Scheduler) result(out booking.Outcome, id string) booking.Result {
 	return r
 }
 
-func take(f *fakeItem, chat int64) {
+// take gives chat a seat on f, with its reminders (and news, when
+// first) queued.
+func (s *Scheduler) take(f *fakeItem, chat int64, first ...booking.Notice) {
 	f.seats = append(f.seats, chat)
 	f.waiting = slices.DeleteFunc(f.waiting, func(c int64) bool { return c == chat })
+	s.plan(chat, f.ID, append(first, ahead(f.Start, s.Clock.Now())...))
 }
 
-// release gives chat's seat on f back to whoever waits first.
-func release(f *fakeItem, chat int64) booking.Outcome {
+// release gives chat's seat on f back to whoever waits first, who is
+// told.
+func (s *Scheduler) release(f *fakeItem, chat int64) booking.Outcome {
 	if !slices.Contains(f.seats, chat) {
 		if slices.Contains(f.waiting, chat) {
 			f.waiting = slices.DeleteFunc(f.waiting, func(c int64) bool { return c == chat })
@@ -245,10 +379,11 @@ func release(f *fakeItem, chat int64) booking.Outcome {
 		return booking.NotBooked
 	}
 	f.seats = slices.DeleteFunc(f.seats, func(c int64) bool { return c == chat })
+	s.plan(chat, f.ID, nil)
 	if len(f.waiting) > 0 {
 		first := f.waiting[0]
 		f.waiting = f.waiting[1:]
-		f.seats = append(f.seats, first)
+		s.take(f, first, booking.Promoted)
 	}
 	return booking.Cancelled
 }
@@ -260,7 +395,7 @@ func (s *Scheduler) Book(_ context.Context, chat int64, id, version string) (boo
 	f := s.items[id]
 	out := s.check(chat, f, version, "")
 	if out == booking.Booked {
-		take(f, chat)
+		s.take(f, chat)
 	}
 	return s.result(out, id), nil
 }
@@ -297,7 +432,7 @@ func (s *Scheduler) Cancel(_ context.Context, chat int64, id string) (booking.Re
 	if !f.Start.After(s.Clock.Now()) {
 		return s.result(booking.Started, id), nil // nothing changes after the start
 	}
-	return s.result(release(f, chat), id), nil
+	return s.result(s.release(f, chat), id), nil
 }
 
 // Move implements booking.Scheduler.
@@ -316,8 +451,8 @@ func (s *Scheduler) Move(_ context.Context, chat int64, from, to, version string
 	}
 	out := s.check(chat, target, version, from)
 	if out == booking.Booked {
-		release(old, chat)
-		take(target, chat)
+		s.release(old, chat)
+		s.take(target, chat)
 	}
 	return s.result(out, to), nil
 }

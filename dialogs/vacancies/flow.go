@@ -34,8 +34,9 @@ type AlertLog interface {
 type AlertsHeld struct {
 	// Subscribed: they are on the list of people who get alerts.
 	Subscribed bool `json:"on_the_list"`
-	// Planned are the vacancies planned for them, sent or still to send,
-	// so that none is sent twice.
+	// Planned are the vacancies planned for them and not sent yet (those
+	// sent are in their conversation: State.Alerted); a vacancy is
+	// planned once, so that none is sent twice.
 	Planned []string `json:"planned,omitempty"`
 	// Queued are those still to send.
 	Queued []string `json:"waiting_to_be_sent,omitempty"`
@@ -125,7 +126,7 @@ func (f Flow) data(c *dialogs.Conv) ([]string, map[string]any, error) {
 	if len(s.Alerted) > 0 {
 		x["vacancies_sent_as_messages"] = s.Alerted
 	}
-	sent := len(s.Alerted)
+	sent := slices.Clone(s.Alerted) // and those still to send
 	if f.Alerts != nil && c.Consented() {
 		h, err := f.Alerts.Held(c.Context(), c.Event().ChatID)
 		if err != nil {
@@ -134,7 +135,11 @@ func (f Flow) data(c *dialogs.Conv) ([]string, map[string]any, error) {
 		if h.Subscribed || len(h.Planned) > 0 || len(h.Queued) > 0 || h.ThisWeek > 0 {
 			x["vacancy_alerts"] = h
 		}
-		sent = max(sent, len(h.Planned))
+		for _, id := range h.Planned {
+			if !slices.Contains(sent, id) {
+				sent = append(sent, id)
+			}
+		}
 	}
 	if !s.Narrow.Empty() {
 		x["vacancies_narrowed"] = s.Narrow
@@ -142,8 +147,8 @@ func (f Flow) data(c *dialogs.Conv) ([]string, map[string]any, error) {
 	if len(s.Interested) > 0 {
 		x["vacancies_interested"] = s.Interested
 	}
-	if sent > 0 {
-		lines = append(lines, c.T("mydata_alerts_sent", map[string]any{"Count": sent}))
+	if len(sent) > 0 {
+		lines = append(lines, c.T("mydata_alerts_sent", map[string]any{"Count": len(sent)}))
 	}
 	return lines, x, nil
 }

@@ -2,7 +2,6 @@ package weblink_test
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"testing"
 
@@ -14,25 +13,12 @@ import (
 	"github.com/werkwijzer/werkwijzer/dialogs/weblink"
 )
 
-// codes is a fake web chat: one code for one conversation, claimed by the
-// first chat that redeems it.
-type codes struct {
-	code    string
-	from    int64
-	st      *dialogs.State
-	claimed int64
-}
-
-func (c *codes) Redeem(_ context.Context, code string, to int64) (*dialogs.State, int64, error) {
-	if code != c.code || (c.claimed != 0 && c.claimed != to) {
-		return nil, 0, dialogs.E(dialogs.ErrNotFound, "fake", errors.New("no such code"))
+func newPerson(t *testing.T, lang string, w *dialogstest.WebChats) *dialogstest.Person {
+	f := weblink.Flow{}
+	if w != nil {
+		f.Codes = w
 	}
-	c.claimed = to
-	return c.st, c.from, nil
-}
-
-func newPerson(t *testing.T, lang string, c *codes) *dialogstest.Person {
-	return dialogstest.New(t, lang, weblink.Flow{Codes: c}, orientation.Flow{}, privacy.Flow{}, signup.Flow{})
+	return dialogstest.New(t, lang, f, orientation.Flow{}, privacy.Flow{}, signup.Flow{})
 }
 
 func start(p *dialogstest.Person, payload string) []dialogs.Reply {
@@ -49,15 +35,16 @@ func TestAWebChatGoesOnInTelegram(t *testing.T) {
 	web.Press("consent:yes")
 	web.Say("Olena")
 	web.Expect(web.Press("a:age:u25"), "q_dutch")
-	c := &codes{code: "abcd2345", from: 1<<62 + 1, st: web.State()}
+	w := dialogstest.NewWebChats()
+	from, code, _ := w.Add(context.Background(), dialogstest.WebChat{State: web.State()})
 
-	tg := newPerson(t, "uk", c)
+	tg := newPerson(t, "uk", w)
 	tg.Hint = "en" // their Telegram app speaks English; the conversation stays Ukrainian
-	r := start(tg, "w-abcd2345")
+	r := start(tg, weblink.Prefix+code)
 	tg.Expect(r, "link_done")
 	tg.Expect(r, "q_dutch")
-	if n := tg.Note(dialogs.NoteLinked); n.Item != strconv.FormatInt(c.from, 10) {
-		t.Fatalf("linked note names %q, want the web chat %d", n.Item, c.from)
+	if n := tg.Note(dialogs.NoteLinked); n.Item != strconv.FormatInt(from, 10) {
+		t.Fatalf("linked note names %q, want the web chat %d", n.Item, from)
 	}
 	if len(tg.Notes()) != 1 {
 		t.Fatalf("notes %+v: a web code must not count as a sign-up link", tg.Notes())
@@ -68,9 +55,9 @@ func TestAWebChatGoesOnInTelegram(t *testing.T) {
 	}
 
 	// A second Telegram chat with the same code gets nothing.
-	other := newPerson(t, "uk", c)
+	other := newPerson(t, "uk", w)
 	other.Chat = 99
-	other.Expect(start(other, "w-abcd2345"), "link_code_bad")
+	other.Expect(start(other, weblink.Prefix+code), "link_code_bad")
 	if other.State() != nil {
 		t.Fatal("a used code started a conversation")
 	}
@@ -79,26 +66,31 @@ func TestAWebChatGoesOnInTelegram(t *testing.T) {
 // Someone who already talks with us in Telegram keeps that conversation:
 // the two are not merged, and they are told how to choose.
 func TestTwoConversationsAreNotMerged(t *testing.T) {
-	c := &codes{code: "abcd2345", from: 1<<62 + 1, st: &dialogs.State{V: dialogs.StateVersion, Lang: "nl", Step: dialogs.StepMenu}}
-	tg := newPerson(t, "fr", c)
+	w := dialogstest.NewWebChats()
+	_, code, _ := w.Add(context.Background(), dialogstest.WebChat{State: &dialogs.State{V: dialogs.StateVersion, Lang: "nl", Step: dialogs.StepMenu}})
+	tg := newPerson(t, "fr", w)
 	tg.Command("start")
 	tg.Press("lang:fr")
 	tg.Press("consent:yes")
-	tg.Expect(start(tg, "w-abcd2345"), "link_has_chat")
-	if c.claimed != 0 || tg.State().Lang != "fr" {
-		t.Fatalf("the code was redeemed (%d) or the conversation changed (%q)", c.claimed, tg.State().Lang)
+	tg.Expect(start(tg, weblink.Prefix+code), "link_has_chat")
+	if tg.State().Lang != "fr" {
+		t.Fatalf("the conversation changed (%q)", tg.State().Lang)
 	}
+	// The code was not used up: a chat of their own can still take it.
+	fresh := newPerson(t, "nl", w) // the web conversation was Dutch
+	fresh.Chat = 99
+	fresh.Expect(start(fresh, weblink.Prefix+code), "link_done")
 }
-
-// holder is a fake web chat's store for /mydata.
-type holder struct{ web bool }
-
-func (h holder) WebData(context.Context, int64) (int, bool, bool, error) { return 12, true, h.web, nil }
 
 // /mydata says what the web chat keeps, in a web conversation only.
 func TestMyDataTellsWhatTheWebChatKeeps(t *testing.T) {
+	w := dialogstest.NewWebChats()
+	id, _, _ := w.Add(context.Background(), dialogstest.WebChat{Messages: 12, Push: true})
 	for _, web := range []bool{true, false} {
-		p := dialogstest.New(t, "en", weblink.Flow{Web: holder{web}}, orientation.Flow{}, privacy.Flow{})
+		p := dialogstest.New(t, "en", weblink.Flow{Web: w}, orientation.Flow{}, privacy.Flow{})
+		if web {
+			p.Chat = id
+		}
 		p.Command("start")
 		p.Press("lang:en")
 		p.Press("consent:yes")
