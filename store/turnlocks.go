@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/werkwijzer/werkwijzer/clock"
 )
 
 // TurnLocks gives one instance at a time the right to handle one turn of a
@@ -32,6 +34,9 @@ type TurnLocks struct {
 	// up its chats for seconds, not most of a minute.
 	Owner string
 	Stale time.Duration
+	// Clock judges a heartbeat stale: the clock of the heartbeats
+	// (bot.Quota's). nil is the wall clock.
+	Clock clock.Clock
 
 	mine sync.Map // tokens of the locks this instance holds now
 }
@@ -84,6 +89,8 @@ func (l *TurnLocks) Lock(ctx context.Context, chatID int64) (unlock func(), err 
 				continue
 			}
 		}
+		// Real time: this polls Redis for a lock that another turn frees
+		// when it is done, and times nothing itself.
 		select {
 		case <-ctx.Done():
 			return nil, ErrLocked
@@ -123,7 +130,7 @@ func (l *TurnLocks) takeFromDead(ctx context.Context, key string) (bool, error) 
 	if stale <= 0 {
 		stale = 6 * time.Second
 	}
-	if err == nil && time.Since(time.UnixMilli(int64(beat))) < stale {
+	if err == nil && clock.Or(l.Clock).Now().Sub(time.UnixMilli(int64(beat))) < stale {
 		return false, nil // alive: wait for it
 	}
 	n, err := releaseIfMine.Run(ctx, l.rdb, []string{key}, held).Int()
