@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -70,7 +71,7 @@ func (l *TurnLocks) Lock(ctx context.Context, chatID int64) (unlock func(), err 
 	for {
 		ok, err := l.rdb.SetNX(ctx, key, token, l.TTL).Result()
 		if err != nil {
-			return nil, err
+			return nil, l.failed(ctx, err)
 		}
 		if ok {
 			l.mine.Store(token, true)
@@ -84,7 +85,7 @@ func (l *TurnLocks) Lock(ctx context.Context, chatID int64) (unlock func(), err 
 		if l.Owner != "" {
 			if stolen, err := l.takeFromDead(ctx, key); err != nil || stolen {
 				if err != nil {
-					return nil, err
+					return nil, l.failed(ctx, err)
 				}
 				continue
 			}
@@ -100,6 +101,16 @@ func (l *TurnLocks) Lock(ctx context.Context, chatID int64) (unlock func(), err 
 			wait *= 2
 		}
 	}
+}
+
+// failed is the error of a Lock whose call to Redis failed with err: when
+// ctx ended meanwhile, the chat stayed busy until then (ErrLocked, with
+// err), as when ctx ends between two tries.
+func (l *TurnLocks) failed(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("%w (%w)", ErrLocked, err)
+	}
+	return err
 }
 
 // takeFromDead removes the lock at key when the instance that holds it has

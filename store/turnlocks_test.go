@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -33,7 +34,7 @@ func TestTurnLockOfADeadInstanceIsTakenOver(t *testing.T) {
 	other.Owner = "other"
 	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 	defer cancel()
-	if _, err := other.Lock(short, 1); err != store.ErrLocked {
+	if _, err := other.Lock(short, 1); !errors.Is(err, store.ErrLocked) {
 		t.Fatalf("took the lock of a live instance: %v", err)
 	}
 
@@ -80,7 +81,7 @@ func TestTurnLockHolderGoesStaleOnTheClock(t *testing.T) {
 	// The bound on the wait is real time; nothing moves the clock in it.
 	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	defer cancel()
-	if _, err := other.Lock(short, 4); err != store.ErrLocked {
+	if _, err := other.Lock(short, 4); !errors.Is(err, store.ErrLocked) {
 		t.Fatalf("took the lock of a holder that just beat: %v", err)
 	}
 	clk.Advance(6 * time.Second) // the default Stale
