@@ -19,8 +19,8 @@ import (
 )
 
 // How the per-chat queues keep time. Their pace is that of Redis and
-// Telegram, so they keep the wall clock whatever clock the people's
-// conversations follow.
+// Telegram, so they follow Telegram.Clock (the wall clock in production,
+// whatever clock the people's conversations follow; a test moves it).
 const (
 	// TurnTimeout bounds one item's handling, replies included: a call
 	// to Telegram that hangs is given up and the item tried again.
@@ -70,8 +70,11 @@ type item struct {
 	counts bool  // a message the inbound limit counts
 	// poll: fetched by getUpdates. Should it fail, the chat's later
 	// updates wait until it is fetched again, or they would overtake it.
-	poll  bool
-	taken time.Time
+	poll bool
+	// taken is when the item arrived, on the channel's clock: what has
+	// kept Telegram waiting SpillAfter is queued. arrived is the same on
+	// the wall clock, for the latency the metrics report.
+	taken, arrived time.Time
 
 	durable bool // queued in Redis (pool.mu)
 	once    sync.Once
@@ -106,14 +109,14 @@ func (it *item) settled() (bool, error) {
 	}
 }
 
-// newUpdateItem is an update as Telegram sent it; raw must be its JSON as
-// read (valid JSON: it decoded into u).
-func newUpdateItem(raw []byte, u *models.Update) (*item, error) {
+// newUpdateItem is an update as Telegram sent it, arrived now; raw must be
+// its JSON as read (valid JSON: it decoded into u).
+func newUpdateItem(raw []byte, u *models.Update, now time.Time) (*item, error) {
 	// As json.Marshal(stored{Update: raw}) would, without validating raw
 	// once more on every update.
 	b := make([]byte, 0, len(raw)+6)
 	b = append(append(append(b, `{"u":`...), raw...), '}')
-	it := &item{chat: chatOf(u), raw: b, update: u, id: u.ID, taken: time.Now(), done: make(chan struct{})}
+	it := &item{chat: chatOf(u), raw: b, update: u, id: u.ID, taken: now, arrived: time.Now(), done: make(chan struct{})}
 	if m := u.Message; m != nil && m.Chat.Type == models.ChatTypePrivate {
 		it.counts = true
 	}
@@ -123,20 +126,20 @@ func newUpdateItem(raw []byte, u *models.Update) (*item, error) {
 	return it, nil
 }
 
-func newEventItem(ev dialogs.Event) *item {
+func newEventItem(ev dialogs.Event, now time.Time) *item {
 	b := make([]byte, 8)
 	rand.Read(b)
 	raw, _ := json.Marshal(stored{Event: &ev, ID: hex.EncodeToString(b)})
-	return &item{chat: ev.ChatID, raw: raw, event: &ev, taken: time.Now(), done: make(chan struct{})}
+	return &item{chat: ev.ChatID, raw: raw, event: &ev, taken: now, arrived: time.Now(), done: make(chan struct{})}
 }
 
-// decodeItem reads an item from a chat's inbox.
-func decodeItem(chat int64, raw []byte) (*item, error) {
+// decodeItem reads an item from a chat's inbox, taken up now.
+func decodeItem(chat int64, raw []byte, now time.Time) (*item, error) {
 	var s stored
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return nil, err
 	}
-	it := &item{chat: chat, raw: raw, taken: time.Now(), done: make(chan struct{})}
+	it := &item{chat: chat, raw: raw, taken: now, arrived: time.Now(), done: make(chan struct{})}
 	switch {
 	case s.Event != nil:
 		it.event = s.Event
@@ -496,7 +499,7 @@ func (t *Telegram) worker(chat int64, first *item, claim *store.Waiting) {
 				t.Log.Error("the chat's work waits in its queue; it is tried again", "chat", ChatRef(chat), "err", err)
 			}
 			backoff = nextBackoff(backoff)
-			if clock.Sleep(p.soft, clock.Real(), backoff) != nil {
+			if clock.Sleep(p.soft, t.clock(), backoff) != nil {
 				t.letGo(chat)
 				return
 			}
@@ -521,7 +524,7 @@ func (t *Telegram) worker(chat int64, first *item, claim *store.Waiting) {
 				t.letGo(chat)
 				return
 			}
-			if it, err = decodeItem(chat, w.Item); err != nil {
+			if it, err = decodeItem(chat, w.Item, t.clock().Now()); err != nil {
 				t.Log.Error("dropping an inbox item that cannot be read", "chat", ChatRef(chat), "err", err)
 				w, err = t.next(chat, w.Item, false)
 				continue
@@ -546,7 +549,7 @@ func (t *Telegram) worker(chat int64, first *item, claim *store.Waiting) {
 		for err != nil && p.soft.Err() == nil {
 			// Handled and sent: what is left is to record it.
 			backoff = nextBackoff(backoff)
-			clock.Sleep(p.soft, clock.Real(), backoff)
+			clock.Sleep(p.soft, t.clock(), backoff)
 			w, err = t.next(chat, it.raw, delivered)
 		}
 		backoff = 0
@@ -674,7 +677,7 @@ func (t *Telegram) turn(it *item, st *dialogs.State, out *dialogs.Turn) (deliver
 	defer cancel()
 	if it.update != nil {
 		outcome, delivered, err := t.handle(ctx, it.update, st, out)
-		t.observe(outcome, time.Since(it.taken))
+		t.observe(outcome, time.Since(it.arrived)) // latency, on the wall clock
 		if err == nil {
 			t.finished(it.update.ID)
 		}
@@ -731,18 +734,20 @@ func (t *Telegram) notice(it *item) {
 // runs it itself; in webhook mode the caller runs it beside the server.
 func (t *Telegram) Work(ctx context.Context) error {
 	p := t.pool()
-	tick := time.NewTicker(SweepEvery)
+	clk := t.clock()
+	// At start, everything waiting: what a stopped instance left. (Before
+	// the ticker exists: a test that sees it waiting knows this is done.)
+	t.sweep(ctx, clk.Now())
+	tick := clk.NewTicker(SweepEvery)
 	defer tick.Stop()
-	// At start, everything waiting: what a stopped instance left.
-	t.sweep(ctx, time.Now())
 	for {
 		select {
 		case <-ctx.Done():
 			t.stop(p)
 			return nil
-		case <-tick.C:
+		case <-tick.C():
 			// What waits for a second or more: younger work is in hand.
-			t.sweep(ctx, time.Now().Add(-time.Second))
+			t.sweep(ctx, clk.Now().Add(-time.Second))
 		}
 	}
 }
@@ -756,6 +761,8 @@ func (t *Telegram) stop(p *pool) {
 	go func() { p.wg.Wait(); close(done) }()
 	select {
 	case <-done:
+	// Real time: it bounds how long SIGTERM waits for calls to Telegram
+	// and Redis under way, which no clock of ours moves.
 	case <-time.After(ShutdownGrace):
 		p.stopHard()
 		<-done

@@ -161,14 +161,22 @@ func TestOneTurnsRepliesGoTogether(t *testing.T) {
 }
 
 // Webhook mode under a flood: one person sends nine messages, whose
-// answers go at five a second. Each call gets its 200 once the update is
-// taken, not once the paced answers are out, so Telegram's delivery is not
-// held up; another person meanwhile is answered at once; and the flood is
-// answered whole, in order.
+// answers go at five a second of a clock the test moves. Each call gets
+// its 200 once the update is taken, not once the paced answers are out, so
+// Telegram's delivery is not held up; another person meanwhile is answered
+// at once; and the flood is answered whole, in order, and once.
 func TestWebhookFloodHoldsUpNobody(t *testing.T) {
 	rdb, prefix := redistest.Client(t)
-	w := newWebhook(t, rdb, prefix)
-	w.tgm.Sender.PerChat, w.tgm.Sender.ChatBurst = 5, 1
+	clk := clock.NewFake(time.Now())
+	// The channel's clock too: a call that waited for its paced answers
+	// would not be let go by the spill timer either, and post would fail.
+	w := newWebhookWith(t, rdb, prefix, func(tgm *bot.Telegram) {
+		tgm.Sender.PerChat, tgm.Sender.ChatBurst, tgm.Sender.Clock = 5, 1, clk
+		tgm.Clock = clk
+	})
+	if !clk.WaitForTimers(1, 10*time.Second) {
+		t.Fatal("the sweep's ticker is not waiting on the channel's clock")
+	}
 	const flooder, other = 601, 602
 	texts := w.tgm.Texts
 	var want []string
@@ -198,8 +206,26 @@ func TestWebhookFloodHoldsUpNobody(t *testing.T) {
 	if sent := len(w.tg.Messages(flooder)); sent >= len(want) {
 		t.Fatal("the flood was answered before the other person: the test shows nothing")
 	}
-	waitUntil(t, func() bool { return len(w.tg.Messages(flooder)) >= len(want) })
-	time.Sleep(100 * time.Millisecond) // nothing more may come
+	// The pace holds each answer until the clock moves a fifth of a second
+	// (one timer beside the sweep's ticker).
+	waitUntil(t, func() bool {
+		if len(w.tg.Messages(flooder)) >= len(want) {
+			return true
+		}
+		if clk.Timers() > 1 {
+			clk.Advance(200 * time.Millisecond)
+		}
+		return false
+	})
+	// Nothing more may come: the chat's worker is done with its inbox and
+	// has let the chat go, and nothing waits for the pace.
+	keys := store.Keys{Prefix: prefix}
+	waitUntil(t, func() bool {
+		return rdb.Exists(context.Background(), keys.Lock(flooder), keys.Inbox(flooder)).Val() == 0
+	})
+	if n := clk.Timers() - 1; n != 0 {
+		t.Fatalf("%d messages still wait for the chat's pace after the flood was answered", n)
+	}
 	got := w.tg.Messages(flooder)
 	if len(got) != len(want) {
 		t.Fatalf("the flood got %d messages, want %d", len(got), len(want))

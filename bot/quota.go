@@ -331,6 +331,8 @@ func waitFor(ctx context.Context, clk clock.Clock, l *rate.Limiter) error {
 		return fmt.Errorf("rate: a burst of %d cannot take one message", l.Burst())
 	}
 	delay := r.DelayFrom(now)
+	// ctx's deadline is real time (a bound on calls over the network),
+	// whatever clk says.
 	if deadline, ok := ctx.Deadline(); ok && delay > time.Until(deadline) {
 		// As rate.Limiter.Wait: fail now rather than hold a slot the
 		// caller cannot use.

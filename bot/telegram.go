@@ -44,7 +44,10 @@ type Telegram struct {
 	Chats Chats
 	// Metrics, when set, counts what the channel does.
 	Metrics *ops.Metrics
-	// Clock times the waits between attempts; nil is the wall clock.
+	// Clock is the channel's time: the waits between attempts, when an
+	// update under way is queued instead (SpillAfter), the sweeps for
+	// chats nobody alive holds (SweepEvery). nil is the wall clock, as in
+	// production whatever clock the conversations follow; tests move it.
 	Clock clock.Clock
 	// Handled, when set, learns how long each handled update took inside
 	// the process, from its arrival to its replies recorded as delivered
@@ -111,6 +114,8 @@ func (w whole) Do(req *http.Request) (*http.Response, error) {
 	}
 	return w.c.Do(req)
 }
+
+func (t *Telegram) clock() clock.Clock { return clock.Or(t.Clock) }
 
 // Close drops the channel's idle connections to the Bot API: call it once
 // nothing uses the channel any more.
@@ -181,7 +186,7 @@ func (t *Telegram) Poll(ctx context.Context) error {
 			// Redis (or Telegram) is down: wait longer each time, up to 5 s,
 			// rather than fetch the same updates again at once.
 			backoff = nextBackoff(backoff)
-			if clock.Sleep(ctx, clock.Or(t.Clock), backoff) != nil {
+			if clock.Sleep(ctx, t.clock(), backoff) != nil {
 				break
 			}
 			f.retry()
@@ -193,24 +198,26 @@ func (t *Telegram) Poll(ctx context.Context) error {
 			// done (the offset moves, and with it Telegram's window), or
 			// until it has kept Telegram waiting long enough to be queued
 			// instead. Fetching again at once would bring the same window.
-			timer := time.NewTimer(max(time.Until(f.list[0].taken.Add(SpillAfter)), 0))
+			clk := t.clock()
+			timer := clk.NewTimer(max(f.list[0].taken.Add(SpillAfter).Sub(clk.Now()), 0))
 		wait:
 			for done, _ := f.list[0].settled(); !done; done, _ = f.list[0].settled() {
 				select {
 				case <-wake:
-				case <-timer.C:
+				case <-timer.C():
 					break wait
 				case <-ctx.Done():
 					break wait
 				}
 			}
 			timer.Stop()
-			f.spill(t, time.Now().Add(-SpillAfter))
+			f.spill(t, clk.Now().Add(-SpillAfter))
 			if ctx.Err() != nil {
 				break
 			}
 			// And let a few more arrive: a fetch costs Telegram (and us) the
-			// whole window, most of it under way.
+			// whole window, most of it under way. Real time: it spaces
+			// calls over the network and times nothing a person sees.
 			if len(f.list) > 0 {
 				clock.Sleep(ctx, clock.Real(), refetchPause)
 			}
@@ -226,7 +233,7 @@ func (t *Telegram) Poll(ctx context.Context) error {
 			}
 			t.Log.Warn("getUpdates", "err", redact(err.Error(), t.token))
 			backoff = nextBackoff(backoff)
-			clock.Sleep(ctx, clock.Or(t.Clock), backoff)
+			clock.Sleep(ctx, t.clock(), backoff)
 			continue
 		}
 		fresh = false
@@ -252,7 +259,7 @@ func (t *Telegram) Poll(ctx context.Context) error {
 				continue
 			}
 			fresh = true
-			it, err := newUpdateItem(raw, &u)
+			it, err := newUpdateItem(raw, &u, t.clock().Now())
 			if err != nil {
 				continue
 			}
@@ -271,7 +278,7 @@ func (t *Telegram) Poll(ctx context.Context) error {
 		if seen >= 50 {
 			// Telegram's window of 100 fills with updates under way: queue
 			// them, so that the next fetch reaches the new ones.
-			f.spill(t, time.Now().Add(-50*time.Millisecond))
+			f.spill(t, t.clock().Now().Add(-50*time.Millisecond))
 		}
 	}
 	// Stop: take nothing new, let the turns under way finish (at most
@@ -466,7 +473,7 @@ func (t *Telegram) handle(ctx context.Context, u *models.Update, st *dialogs.Sta
 			t.Log.Debug("answerCallbackQuery", "chat", ChatRef(ev.ChatID), "err", redact(err.Error(), t.token))
 		}
 	}
-	start := time.Now()
+	start := time.Now() // real time: how long the turn took, for the log
 	turn, err := t.Runtime.HandleLoaded(ctx, ev, st, out)
 	if err != nil {
 		t.Log.Error("handle update", "chat", ChatRef(ev.ChatID), "update", u.ID, "err", err)
@@ -492,7 +499,7 @@ func (t *Telegram) handle(ctx context.Context, u *models.Update, st *dialogs.Sta
 // earlier work (in Redis, so that it is not lost). Alerts and reminders go
 // out after every reply that waits (Proactive).
 func (t *Telegram) Inject(ctx context.Context, ev dialogs.Event) error {
-	it := newEventItem(ev)
+	it := newEventItem(ev, t.clock().Now())
 	it.delivery, _ = ctx.Value(deliveryKey{}).(*delivery)
 	t.submit(it)
 	select {
@@ -550,8 +557,10 @@ func permanent(err error) bool {
 
 // errNotModified is Telegram refusing an edit that changes nothing (a
 // press that toggled a choice twice quickly): the message already shows
-// what it should. Telegram says so only in the text of a 400, so this is
-// the one place that reads it.
+// what it should. Telegram says so only in the description of a 400, and
+// go-telegram/bot (v1.19) passes that on only as text (ErrorBadRequest
+// wrapped with the description; no typed error or field), so this is the
+// one place that reads it.
 var errNotModified = dialogs.E(dialogs.ErrConflict, "telegram: edit", errors.New("message is not modified"))
 
 // classify maps what the library returns for an edit to our kinds.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"time"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -90,7 +89,7 @@ func (t *Telegram) WebhookHandler(secret string) http.Handler {
 		// The update is handled by its chat's worker, detached from the
 		// request: Telegram (or a proxy) hanging up cannot stop it between
 		// saving a state and answering.
-		it, err := newUpdateItem(body, &u)
+		it, err := newUpdateItem(body, &u, t.clock().Now())
 		if err != nil {
 			http.Error(w, "not a Telegram update", http.StatusBadRequest)
 			return
@@ -107,10 +106,10 @@ func (t *Telegram) WebhookHandler(secret string) http.Handler {
 			// rather than keep Telegram waiting for them.
 			t.spill(it)
 		}
-		spill := time.NewTimer(SpillAfter)
+		spill := t.clock().NewTimer(SpillAfter)
 		select {
 		case <-it.done:
-		case <-spill.C:
+		case <-spill.C():
 			t.spill(it) // queued now: Telegram need not wait for the replies
 			<-it.done
 		}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/werkwijzer/werkwijzer/bot"
 	"github.com/werkwijzer/werkwijzer/bot/telegramtest"
+	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/internal/redistest"
 	"github.com/werkwijzer/werkwijzer/locales"
@@ -38,6 +39,13 @@ type webhook struct {
 
 func newWebhook(t *testing.T, rdb redis.UniversalClient, prefix string) *webhook {
 	t.Helper()
+	return newWebhookWith(t, rdb, prefix, nil)
+}
+
+// newWebhookWith is newWebhook, with set (when not nil) changing the
+// channel before it starts.
+func newWebhookWith(t *testing.T, rdb redis.UniversalClient, prefix string, set func(*bot.Telegram)) *webhook {
+	t.Helper()
 	keys := store.Keys{Prefix: prefix}
 	texts := locales.MustLoad()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -53,6 +61,9 @@ func newWebhook(t *testing.T, rdb redis.UniversalClient, prefix string) *webhook
 	tgm.Sender = &bot.Sender{Global: bot.NewQuota(rdb, keys.Instances(), 1000), PerChat: 1000,
 		Reach: store.NewReach(rdb, keys, engine.Retention)}
 	tgm.Chats = store.NewChats(sessions, "")
+	if set != nil {
+		set(tgm)
+	}
 	srv := httptest.NewServer(tgm.WebhookHandler(webhookSecret))
 	ctx, cancel := context.WithCancel(context.Background())
 	worked := make(chan struct{})
@@ -65,7 +76,10 @@ func newWebhook(t *testing.T, rdb redis.UniversalClient, prefix string) *webhook
 // is empty, and returns the status.
 func (w *webhook) post(t *testing.T, secret string, body []byte) int {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, w.srv.URL, bytes.NewReader(body))
+	// A bound against a hang: no call may wait this long.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.srv.URL, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,4 +291,74 @@ func TestRegisterWebhook(t *testing.T) {
 	if n := w.tg.Calls("setWebhook"); n != 1 {
 		t.Fatalf("an empty secret still reached setWebhook (%d calls)", n)
 	}
+}
+
+// claims is store.Chats telling the test what each Claim of a sweep found.
+type claims struct {
+	*store.Chats
+	found chan store.Status
+}
+
+func (c claims) Claim(ctx context.Context, w store.Waiting) (store.Status, error) {
+	st, err := c.Chats.Claim(ctx, w)
+	if err == nil {
+		c.found <- st
+	}
+	return st, err
+}
+
+// An instance was killed while it held a chat: the update that came for
+// the chat meanwhile waits in its inbox. The sweep, every SweepEvery of
+// the channel's clock, leaves the chat to its holder while the holder's
+// heartbeat is fresh, and takes it up, answering the update, once the
+// beat is Stale old. The clock is years ahead of the wall clock, so only
+// its moves can make that happen.
+func TestSweepTakesOverTheChatOfAKilledInstance(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	ctx := context.Background()
+	keys := store.Keys{Prefix: prefix}
+	clk := clock.NewFake(time.Now().AddDate(3, 0, 0))
+	var chats claims
+	w := newWebhookWith(t, rdb, prefix, func(tgm *bot.Telegram) {
+		c := tgm.Chats.(*store.Chats)
+		c.Clock = clk
+		chats = claims{c, make(chan store.Status, 10)}
+		tgm.Clock, tgm.Chats = clk, chats
+	})
+	// The sweep at start is done once its ticker waits: the one claim
+	// that follows is the first tick's.
+	if !clk.WaitForTimers(1, 10*time.Second) {
+		t.Fatal("the sweep's ticker is not waiting on the channel's clock")
+	}
+	const chat = 509
+	killed := store.NewChats(store.NewSessions(rdb, keys), "killed")
+	killed.Clock = clk
+	rdb.ZAdd(ctx, keys.Instances(), redis.Z{Score: float64(clk.Now().UnixMilli()), Member: "killed"})
+	if st, err := killed.Take(ctx, chat, []byte(`{"e":{}}`), false); err != nil || st.Status != store.Run {
+		t.Fatalf("the instance to be killed could not take the chat: %+v, %v", st, err)
+	}
+	// Queued behind the holder: 200 at once, nothing sent.
+	if code := w.post(t, webhookSecret, w.update(t, chat, 30, "/start")); code != http.StatusOK {
+		t.Fatalf("/start: %d, want 200", code)
+	}
+	claimed := func(want store.Status) {
+		t.Helper()
+		select {
+		case st := <-chats.found:
+			if st != want {
+				t.Fatalf("the sweep found %v, want %v", st, want)
+			}
+		case <-time.After(10 * time.Second): // a bound against a hang
+			t.Fatalf("no sweep claimed the chat; want %v", want)
+		}
+	}
+	clk.Advance(bot.SweepEvery)
+	claimed(store.Lost) // the holder beat two seconds ago
+	if n := len(w.tg.Messages(chat)); n != 0 {
+		t.Fatalf("%d messages while the chat's holder was alive", n)
+	}
+	clk.Advance(3 * bot.SweepEvery) // the beat is 8 s old: Stale
+	claimed(store.Drain)
+	greeting := w.tgm.Texts.T("en", "start_greeting", nil)
+	waitUntil(t, func() bool { return sentTo(w.tg.Messages(chat), chat, greeting) })
 }

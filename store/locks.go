@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
 )
 
@@ -48,6 +49,10 @@ type Chats struct {
 	// InboundLimit is how many messages a person may send in a minute
 	// before Take or Queue reports Notice, once; 0 for no limit.
 	InboundLimit int
+	// Clock dates the waiting marks and judges a heartbeat stale: the
+	// same clock as the sweeps that read the marks (bot.Telegram's) and
+	// the heartbeats (bot.Quota's). nil is the wall clock.
+	Clock clock.Clock
 }
 
 // NewChats returns Chats on the Redis and the group commit of s, so that a
@@ -192,6 +197,8 @@ return 0`)
 
 func (c *Chats) ttl() int64 { return c.TTL.Milliseconds() }
 
+func (c *Chats) now() time.Time { return clock.Or(c.Clock).Now() }
+
 // Take is an item (an update or an event, as the caller stores it) that
 // arrives for chat and that the caller would handle at once. When the chat
 // is free or already ours and nothing waits in its inbox, Take holds it for
@@ -229,7 +236,7 @@ func (c *Chats) Queue(ctx context.Context, chat int64, front []byte, items [][]b
 	var mark *redis.IntCmd
 	cmd, err := c.c.script(ctx, queueScript, []string{c.keys.Lock(chat), c.keys.Inbox(chat), c.keys.Inbound(chat)}, args,
 		func(p redis.Pipeliner) {
-			mark = p.ZAddNX(ctx, c.keys.Waiting(), redis.Z{Score: float64(time.Now().UnixMilli()), Member: chat})
+			mark = p.ZAddNX(ctx, c.keys.Waiting(), redis.Z{Score: float64(c.now().UnixMilli()), Member: chat})
 			p.Expire(ctx, c.keys.Waiting(), InboxTTL)
 		})
 	if err != nil {
@@ -326,12 +333,12 @@ func (c *Chats) dead(ctx context.Context, owner string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return time.Since(time.UnixMilli(int64(beat))) >= c.Stale, nil
+	return c.now().Sub(time.UnixMilli(int64(beat))) >= c.Stale, nil
 }
 
 func (c *Chats) mark(ctx context.Context, chat int64) error {
 	return c.c.do(ctx, func(p redis.Pipeliner) {
-		p.ZAddNX(ctx, c.keys.Waiting(), redis.Z{Score: float64(time.Now().UnixMilli()), Member: chat})
+		p.ZAddNX(ctx, c.keys.Waiting(), redis.Z{Score: float64(c.now().UnixMilli()), Member: chat})
 		p.Expire(ctx, c.keys.Waiting(), InboxTTL)
 	})
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/store"
 )
@@ -130,6 +131,48 @@ func TestChatOfADeadInstanceIsTakenOver(t *testing.T) {
 			waiting, _ = sweeper.Waiting(ctx, time.Now().Add(time.Second), 10)
 			if len(waiting) != 1 || waiting[0].Chat != 1 {
 				t.Fatalf("waiting after the empty chat was claimed: %+v, want only chat 1", waiting)
+			}
+		})
+	}
+}
+
+// Whether a holder is dead, and since when a chat waits, is read on the
+// chats' clock: a holder that beat is alive until its beat is Stale old on
+// that clock, and then its chat is taken over.
+func TestAHolderGoesStaleOnTheChatsClock(t *testing.T) {
+	for name, open := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			rdb, prefix := open(t)
+			keys := store.Keys{Prefix: prefix}
+			s := store.NewSessions(rdb, keys)
+			// Years ahead of the wall clock: only the fake clock can tell
+			// this beat's age.
+			clk := clock.NewFake(time.Now().AddDate(3, 0, 0))
+			beat := func(id string) {
+				rdb.ZAdd(ctx, keys.Instances(), redis.Z{Score: float64(clk.Now().UnixMilli()), Member: id})
+			}
+			holder, sweeper := store.NewChats(s, "holder"), store.NewChats(s, "sweeper")
+			holder.Clock, sweeper.Clock = clk, clk
+			beat("holder")
+			holder.Take(ctx, 3, []byte("h1"), false)
+			if w, err := sweeper.Take(ctx, 3, []byte("s"), false); err != nil || w.Status != store.Queued {
+				t.Fatalf("%+v, %v; want Queued", w, err)
+			}
+			if waiting, _ := sweeper.Waiting(ctx, clk.Now().Add(-time.Second), 10); len(waiting) != 0 {
+				t.Fatalf("waiting since before it was queued: %+v", waiting)
+			}
+			clk.Advance(time.Second)
+			waiting, err := sweeper.Waiting(ctx, clk.Now(), 10)
+			if err != nil || len(waiting) != 1 || waiting[0].Chat != 3 {
+				t.Fatalf("Waiting a second later = %+v, %v; want chat 3", waiting, err)
+			}
+			if st, err := sweeper.Claim(ctx, waiting[0]); err != nil || st != store.Lost {
+				t.Fatalf("claim while the holder's beat is a second old = %v, %v; want Lost", st, err)
+			}
+			clk.Advance(sweeper.Stale)
+			if st, err := sweeper.Claim(ctx, waiting[0]); err != nil || st != store.Drain {
+				t.Fatalf("claim once the beat is Stale old = %v, %v; want Drain", st, err)
 			}
 		})
 	}

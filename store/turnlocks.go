@@ -5,11 +5,14 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/werkwijzer/werkwijzer/clock"
 )
 
 // TurnLocks gives one instance at a time the right to handle one turn of a
@@ -32,6 +35,9 @@ type TurnLocks struct {
 	// up its chats for seconds, not most of a minute.
 	Owner string
 	Stale time.Duration
+	// Clock judges a heartbeat stale: the clock of the heartbeats
+	// (bot.Quota's). nil is the wall clock.
+	Clock clock.Clock
 
 	mine sync.Map // tokens of the locks this instance holds now
 }
@@ -65,7 +71,7 @@ func (l *TurnLocks) Lock(ctx context.Context, chatID int64) (unlock func(), err 
 	for {
 		ok, err := l.rdb.SetNX(ctx, key, token, l.TTL).Result()
 		if err != nil {
-			return nil, err
+			return nil, l.failed(ctx, err)
 		}
 		if ok {
 			l.mine.Store(token, true)
@@ -79,11 +85,13 @@ func (l *TurnLocks) Lock(ctx context.Context, chatID int64) (unlock func(), err 
 		if l.Owner != "" {
 			if stolen, err := l.takeFromDead(ctx, key); err != nil || stolen {
 				if err != nil {
-					return nil, err
+					return nil, l.failed(ctx, err)
 				}
 				continue
 			}
 		}
+		// Real time: this polls Redis for a lock that another turn frees
+		// when it is done, and times nothing itself.
 		select {
 		case <-ctx.Done():
 			return nil, ErrLocked
@@ -93,6 +101,16 @@ func (l *TurnLocks) Lock(ctx context.Context, chatID int64) (unlock func(), err 
 			wait *= 2
 		}
 	}
+}
+
+// failed is the error of a Lock whose call to Redis failed with err: when
+// ctx ended meanwhile, the chat stayed busy until then (ErrLocked, with
+// err), as when ctx ends between two tries.
+func (l *TurnLocks) failed(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("%w (%w)", ErrLocked, err)
+	}
+	return err
 }
 
 // takeFromDead removes the lock at key when the instance that holds it has
@@ -123,7 +141,7 @@ func (l *TurnLocks) takeFromDead(ctx context.Context, key string) (bool, error) 
 	if stale <= 0 {
 		stale = 6 * time.Second
 	}
-	if err == nil && time.Since(time.UnixMilli(int64(beat))) < stale {
+	if err == nil && clock.Or(l.Clock).Now().Sub(time.UnixMilli(int64(beat))) < stale {
 		return false, nil // alive: wait for it
 	}
 	n, err := releaseIfMine.Run(ctx, l.rdb, []string{key}, held).Int()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/werkwijzer/werkwijzer/bot"
+	"github.com/werkwijzer/werkwijzer/clock"
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/dialogs/signup"
 	"github.com/werkwijzer/werkwijzer/locales"
@@ -83,6 +84,11 @@ type Channel struct {
 	// landing page and for linking a web chat to Telegram; "" offers
 	// neither.
 	TelegramBot string
+	// Clock times the limits and their pruning. nil is the wall clock, as
+	// in production whatever clock the conversations follow (as
+	// Telegram's pace, the limits are about how fast requests really
+	// come); tests move it.
+	Clock clock.Clock
 
 	mu      sync.Mutex
 	chats   map[int64]*chatLock
@@ -97,10 +103,7 @@ type chatLock struct {
 	refs int
 }
 
-// The limits and the streams' keep-alive follow the wall clock whatever
-// time the conversations' clock says, as Telegram's pace does: they are
-// about how fast requests really come.
-func now() time.Time { return time.Now() }
+func (c *Channel) clock() clock.Clock { return clock.Or(c.Clock) }
 
 func (c *Channel) init() {
 	c.once.Do(func() {
@@ -359,15 +362,16 @@ func (c *Channel) Run(ctx context.Context) error {
 		defer wg.Done()
 		c.listen(ctx)
 	}()
-	t := time.NewTicker(time.Minute)
+	clk := c.clock()
+	t := clk.NewTicker(time.Minute)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			wg.Wait()
 			return nil
-		case <-t.C:
-			c.limits.prune(now())
+		case <-t.C():
+			c.limits.prune(clk.Now())
 		}
 	}
 }

@@ -203,7 +203,7 @@ func (c *Channel) page(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "not a visit", http.StatusForbidden)
 			return
 		}
-		if ok, wait := c.limits.newSession(address(r, c.TrustProxy), now()); !ok {
+		if ok, wait := c.limits.newSession(address(r, c.TrustProxy), c.clock().Now()); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 			http.Error(w, c.Texts.T(c.lang(r, ""), "web_too_fast", nil), http.StatusTooManyRequests)
 			return
@@ -399,7 +399,7 @@ func (c *Channel) writer(w http.ResponseWriter, r *http.Request) (string, int64,
 	}
 	// Every write counts against the limits of the session and the
 	// address.
-	if ok, wait := c.limits.message(sid, address(r, c.TrustProxy), now()); !ok {
+	if ok, wait := c.limits.message(sid, address(r, c.TrustProxy), c.clock().Now()); !ok {
 		secs := int(wait.Seconds()) + 1
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		writeJSON(w, http.StatusTooManyRequests, map[string]any{"error": c.Texts.T(c.lang(r, ""), "web_too_fast", nil), "retry": secs})
@@ -519,6 +519,8 @@ func (c *Channel) events(w http.ResponseWriter, r *http.Request) {
 	// stream; once a minute or so the log is read again in case a wake
 	// from another instance was missed. Both are spread at random, so
 	// that a thousand pages opened together do not all ask at once.
+	// Real time, both: they are about proxies' idle timeouts and a
+	// message lost on the network, not time the product keeps.
 	ping := time.NewTicker(20*time.Second + time.Duration(mrand.Int64N(int64(10*time.Second))))
 	defer ping.Stop()
 	resync := time.NewTicker(60*time.Second + time.Duration(mrand.Int64N(int64(30*time.Second))))

@@ -72,12 +72,19 @@ type harness struct {
 // privacy flow and the test's news flow, served over HTTP.
 func newHarness(t *testing.T, limits Limits) *harness {
 	t.Helper()
+	return newHarnessOn(t, limits, nil)
+}
+
+// newHarnessOn is newHarness with the channel on clk (nil for the wall
+// clock).
+func newHarnessOn(t *testing.T, limits Limits, clk clock.Clock) *harness {
+	t.Helper()
 	rdb, prefix := redistest.Client(t)
 	engine := dialogs.NewEngine(texts, clock.Real())
 	engine.Register(privacy.Flow{}, news{})
 	st := NewStore(rdb, prefix)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ch := &Channel{Store: st, Texts: texts, Log: log, Secret: []byte("test-secret"), Limits: limits}
+	ch := &Channel{Store: st, Texts: texts, Log: log, Secret: []byte("test-secret"), Limits: limits, Clock: clk}
 	rt := &bot.Runtime{Log: log, Service: &dialogs.Service{Engine: engine, Sessions: store.NewSessions(rdb, store.Keys{Prefix: prefix})},
 		Forgetters: []bot.Forgetter{ch}}
 	h := &harness{ch: ch, rt: &flaky{Conversations: FromRuntime(rt)}}
@@ -369,14 +376,25 @@ func TestLimitsPerSessionAndPerAddress(t *testing.T) {
 		c()
 	}
 
-	// Over HTTP the page is told to wait, in its language.
-	h := newHarness(t, Limits{PerSession: 0.001, SessionBurst: 2, PerAddress: 1000, AddressBurst: 1000})
+	// Over HTTP the page is told to wait, in its language, until the
+	// session's bucket refills on the channel's clock: one message in
+	// 100 s.
+	clk := clock.NewFake(time.Now())
+	h := newHarnessOn(t, Limits{PerSession: 0.01, SessionBurst: 2, PerAddress: 1000, AddressBurst: 1000}, clk)
 	v := h.visit(t)
 	v.post("/chat/send", `{"id":"start-0001","kind":"text","text":"/start"}`)
 	v.post("/chat/send", `{"id":"lang-000001","kind":"button","data":"lang:fr"}`)
 	code, body := v.post("/chat/send", `{"id":"name-000001","kind":"text","text":"Sam"}`, "Accept-Language", "fr-BE")
 	if code != http.StatusTooManyRequests || body["error"] != texts.T("fr", "web_too_fast", nil) || body["retry"] == nil {
 		t.Fatalf("over the limit: %d %v; want 429 with the French message and when to retry", code, body)
+	}
+	clk.Advance(99 * time.Second)
+	if code, body := v.post("/chat/send", `{"id":"name-000001","kind":"text","text":"Sam"}`); code != http.StatusTooManyRequests {
+		t.Fatalf("a second before the bucket refilled: %d %v; want 429", code, body)
+	}
+	clk.Advance(time.Second)
+	if code, body := v.post("/chat/send", `{"id":"name-000001","kind":"text","text":"Sam"}`); code != http.StatusOK {
+		t.Fatalf("once the bucket refilled: %d %v; want 200", code, body)
 	}
 }
 

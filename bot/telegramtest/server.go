@@ -301,7 +301,7 @@ func (s *Server) getUpdates(w http.ResponseWriter, p params) {
 		// Wait for a Push (as Telegram answers a long poll at once).
 		pushed := s.pushed
 		s.mu.Unlock()
-		t := time.NewTimer(wait)
+		t := time.NewTimer(wait) // real time: the long poll the client asked for over HTTP
 		select {
 		case <-pushed:
 		case <-t.C:

@@ -42,8 +42,16 @@ import (
 // Open sets every field before Serve starts the first goroutine.
 type Main struct {
 	Config Config
-	// Clock is the time for everything; the wall clock when nil.
-	Clock  clock.Clock
+	// Clock is the time of the conversations and of everything they
+	// plan (reminders, alerts, expiry, office hours); the wall clock
+	// when nil. The terminal demo moves it forward (/later 1d).
+	Clock clock.Clock
+	// Pace is the time of the transport: Telegram's and the web chat's
+	// limits, the waits after a 429, the chats' queues (spills, sweeps,
+	// heartbeats and their staleness) and Slack's retries. It follows
+	// real seconds whatever Clock says, so it is the wall clock when nil;
+	// a test sets a fake to drive a sweep or a takeover.
+	Pace   clock.Clock
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
@@ -101,6 +109,8 @@ type Main struct {
 }
 
 func (m *Main) clock() clock.Clock { return clock.Or(m.Clock) }
+
+func (m *Main) pace() clock.Clock { return clock.Or(m.Pace) }
 
 func (m *Main) now() time.Time { return m.clock().Now() }
 
@@ -191,6 +201,7 @@ func (m *Main) Open(ctx context.Context) error {
 		m.closers = append(m.closers, func() error { m.slackHTTP.CloseIdleConnections(); return nil })
 		api := slack.New(c.SlackToken, slack.OptionAPIURL(slackAPIURL(c.SlackAPIURL)), slack.OptionHTTPClient(m.slackHTTP))
 		m.Staff = staff.New(m.Redis, prefix, api, c.SlackChannels, c.Desk, m.Refs, clk, m.Log)
+		m.Staff.Outbox.Clock = m.pace() // Slack's Retry-After is in real seconds
 		m.Staff.SetRetention(c.Retention)
 		m.Staff.SigningSecret = c.SlackSigningSecret
 		m.Staff.Team = c.SlackTeam

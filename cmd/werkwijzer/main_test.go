@@ -417,15 +417,20 @@ func TestPolledUpdateDeliveredTwiceIsAnsweredOnce(t *testing.T) {
 // an update for a chat that another instance holds (it is injecting a
 // reminder) waits in the chat's inbox for that instance, else one save
 // would undo the other. Should that instance die, the update is taken up
-// here as soon as its heartbeat is seen to have stopped.
+// here as soon as its heartbeat is seen to have stopped: the transport's
+// clock (Main.Pace), which the test moves, drives the sweeps and ages the
+// heartbeat.
 func TestPollingHoldsChatsInASharedRedis(t *testing.T) {
 	tg := telegramtest.New(t)
 	prefix := redistest.Prefix()
-	r := serve(t, tg, prefix)
+	// Years ahead of the wall clock: only moves of Pace age the beat.
+	pace := clock.NewFake(time.Now().AddDate(3, 0, 0))
+	r := serve(t, tg, prefix, func(m *Main) { m.Pace = pace })
 	ctx := context.Background()
 	keys := store.Keys{Prefix: prefix}
 	other := store.NewChats(store.NewSessions(r.m.Redis, keys), "other-instance")
-	r.m.Redis.ZAdd(ctx, keys.Instances(), redis.Z{Score: float64(time.Now().UnixMilli()), Member: "other-instance"})
+	other.Clock = pace
+	r.m.Redis.ZAdd(ctx, keys.Instances(), redis.Z{Score: float64(pace.Now().UnixMilli()), Member: "other-instance"})
 	const chat = 6161
 	if w, err := other.Take(ctx, chat, []byte(`{"e":{}}`), false); err != nil || w.Status != store.Run {
 		t.Fatalf("the other instance could not take the chat: %+v, %v", w, err)
@@ -443,9 +448,15 @@ func TestPollingHoldsChatsInASharedRedis(t *testing.T) {
 	if n := r.m.Redis.LLen(ctx, keys.Inbox(chat)).Val(); n != 1 {
 		t.Fatalf("%d items in the chat's inbox, want the update", n)
 	}
-	// The other instance dies: its heartbeat stops, its lock stays.
-	r.m.Redis.ZAdd(ctx, keys.Instances(), redis.Z{Score: float64(time.Now().Add(-time.Minute).UnixMilli()), Member: "other-instance"})
-	waitFor(t, "the update answered after the takeover", func() bool { return len(tg.Messages(chat)) >= 2 })
+	// The other instance dies: its heartbeat stops, its lock stays. Time
+	// passes, a sweep at a time, until a sweep sees the beat is stale.
+	waitFor(t, "the update answered after the takeover", func() bool {
+		if len(tg.Messages(chat)) >= 2 {
+			return true
+		}
+		pace.Advance(bot.SweepEvery)
+		return false
+	})
 	expect(t, "nl", tg.Messages(chat)[:1], "start_greeting")
 }
 

@@ -39,10 +39,12 @@ func (m *Main) Serve(ctx context.Context) error {
 	clk := m.clock()
 	keys := store.Keys{Prefix: c.RedisPrefix}
 	m.Metrics = ops.NewMetrics()
-	// Telegram's limits, and the waits after a 429, are in real seconds
-	// whatever time the people's clock (m.Clock) says: the pace keeps the
-	// wall clock.
+	// Telegram's limits, the waits after a 429 and the chats' queues are
+	// in real seconds whatever time the people's clock (m.Clock) says:
+	// they keep m.Pace, the wall clock unless a test sets another.
+	pace := m.pace()
 	quota := bot.NewQuota(m.Redis, keys.Instances(), c.SendRate)
+	quota.Clock = pace
 	reach := store.NewReach(m.Redis, keys, c.Retention)
 	var tgm *bot.Telegram
 	if c.TelegramToken != "" {
@@ -51,9 +53,9 @@ func (m *Main) Serve(ctx context.Context) error {
 			return err
 		}
 		defer tgm.Close()
-		tgm.Metrics, tgm.Handled, tgm.Finished = m.Metrics, m.handled, m.finished
+		tgm.Metrics, tgm.Handled, tgm.Finished, tgm.Clock = m.Metrics, m.handled, m.finished, pace
 		tgm.Sender = &bot.Sender{
-			Global: quota, PerChat: c.ChatSendRate, ChatBurst: bot.DefaultChatBurst, Reach: reach,
+			Global: quota, PerChat: c.ChatSendRate, ChatBurst: bot.DefaultChatBurst, Reach: reach, Clock: pace,
 			Observe: func(outcome string) {
 				if outcome == "ok" {
 					m.Metrics.MessagesSent.Inc()
@@ -70,7 +72,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	// seconds.
 	if tgm != nil {
 		chats := store.NewChats(m.Sessions, quota.ID())
-		chats.InboundLimit = c.InboundLimit
+		chats.InboundLimit, chats.Clock = c.InboundLimit, pace
 		tgm.Chats = chats
 		// The list of chats with work waiting names them: /forget takes
 		// the person off it.
@@ -81,7 +83,7 @@ func (m *Main) Serve(ctx context.Context) error {
 		// across the instances (Telegram's are held by chats, above).
 		if m.Web != nil {
 			wl := store.NewTurnLocks(m.Redis, keys)
-			wl.Owner = quota.ID()
+			wl.Owner, wl.Clock = quota.ID(), pace
 			m.Web.Locks = wl
 		}
 		if err := quota.Heartbeat(ctx); err != nil {

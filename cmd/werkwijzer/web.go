@@ -23,7 +23,7 @@ func (m *Main) openWeb(ctx context.Context) error {
 	st := web.NewStore(m.Redis, c.RedisPrefix)
 	st.Retention = c.Retention
 	m.Web = &web.Channel{Store: st, Texts: m.Texts, Log: m.Log.With("channel", "web"),
-		Secret: secret, Limits: m.webLimits,
+		Secret: secret, Limits: m.webLimits, Clock: m.pace(),
 		// Carried over to Telegram, a web chat takes its appointments and
 		// alerts along; not while a staff member is talking with it.
 		Sessions: m.Sessions, Movers: []web.Mover{m.Schedule, m.Alerts},

@@ -130,7 +130,7 @@ func waitClusterOK(ctx context.Context, addrs []string, wait time.Duration) erro
 			case <-ctx.Done():
 				rdb.Close()
 				return fmt.Errorf("cluster node %s not ready within %v; CLUSTER INFO:\n%s", addr, wait, info)
-			case <-time.After(50 * time.Millisecond):
+			case <-time.After(50 * time.Millisecond): // real time: polls Redis processes that are starting
 			}
 		}
 		rdb.Close()
