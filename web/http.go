@@ -466,6 +466,11 @@ func (c *Channel) file(w http.ResponseWriter, r *http.Request) {
 	w.Write(e.Doc.Content)
 }
 
+// streamWrite bounds each write to an event stream: a page that reads
+// nothing for that long (a phone gone, a connection dead without a word)
+// is let go, while one that keeps reading keeps its stream.
+const streamWrite = 30 * time.Second
+
 // events streams the session's log to its page (server-sent events):
 // first what came after the last entry the page has (Last-Event-ID, which
 // the browser sends by itself when it reconnects), then each new entry as
@@ -510,6 +515,13 @@ func (c *Channel) events(w http.ResponseWriter, r *http.Request) {
 	}
 	woke, unsub := c.hub.sub(chat)
 	defer unsub()
+	// The server's write limit (ops.Limits.Write) counts from the request:
+	// for a stream that stays open while the person reads, it would cut
+	// the stream every 30 s, and the page would say it is offline until it
+	// reconnected (seconds, on a slow phone). Each write gets its own
+	// limit instead, so a page that stopped reading still lets go.
+	rc := http.NewResponseController(w)
+	writing := func() { rc.SetWriteDeadline(time.Now().Add(streamWrite)) }
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
@@ -525,6 +537,7 @@ func (c *Channel) events(w http.ResponseWriter, r *http.Request) {
 	defer resync.Stop()
 	first, woken := true, false
 	for {
+		writing()
 		entries, err := c.Store.Since(r.Context(), chat, after)
 		if err != nil && r.Context().Err() == nil {
 			c.Log.Warn("web: read log", "chat", bot.ChatRef(chat), "err", err)
@@ -557,6 +570,7 @@ func (c *Channel) events(w http.ResponseWriter, r *http.Request) {
 		case <-c.stopped:
 			return
 		case <-ping.C:
+			writing()
 			fmt.Fprint(w, ": ping\n\n")
 			flusher.Flush()
 			goto wait
