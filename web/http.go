@@ -198,7 +198,8 @@ func (c *Channel) page(w http.ResponseWriter, r *http.Request) {
 		c.unavailable(w, r, err)
 		return
 	}
-	if chat == 0 {
+	fresh := chat == 0
+	if fresh {
 		if d := r.Header.Get("Sec-Fetch-Dest"); d != "" && d != "document" {
 			http.Error(w, "not a visit", http.StatusForbidden)
 			return
@@ -233,7 +234,11 @@ func (c *Channel) page(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cfg := map[string]any{"csrf": c.csrf(sid), "lang": lang, "rtl": rtl, "t": c.pageTexts(lang), "start": start,
-		"hint": locales.Match(q.Get("lang")), "tg": c.TelegramBot != "" && c.Sessions != nil}
+		"hint": locales.Match(q.Get("lang")), "tg": c.TelegramBot != "" && c.Sessions != nil,
+		// A new session has no conversation yet: the page starts it at
+		// once, beside opening its stream, instead of a round trip later
+		// (2 s on slow 3G).
+		"fresh": fresh}
 	if c.Push != nil {
 		cfg["vapid"] = c.Push.PublicKey
 	}
