@@ -50,6 +50,9 @@ type Tab struct {
 	Downloads string
 	done      chan string // names of completed downloads
 
+	phone bool // Phone was called: taps instead of clicks
+	close func()
+
 	mu   sync.Mutex
 	urls []string // every address the page asked for
 }
@@ -114,9 +117,14 @@ func New(t testing.TB, langs string) *Tab {
 		cancelAlloc()
 		t.Fatalf("start chromium: %v", err)
 	}
-	t.Cleanup(func() { cancelTab(); cancelAlloc() })
+	tab.close = sync.OnceFunc(func() { cancelTab(); cancelAlloc() })
+	t.Cleanup(tab.close)
 	return tab
 }
+
+// Close ends the browser before the test does, for a benchmark that opens
+// one per round.
+func (b *Tab) Close() { b.close() }
 
 // Do runs chromedp actions, failing the test on an error.
 func (b *Tab) Do(what string, actions ...chromedp.Action[chromedp.Void]) {
@@ -230,10 +238,86 @@ func (b *Tab) Press(label string) {
 	}
 }
 
-// Type types text into the chat and sends it, as a person does.
+// Type types text into the chat and sends it, as a person does (on a
+// phone, with a tap on the send button).
 func (b *Tab) Type(text string) {
 	b.t.Helper()
-	b.Do("type", chromedp.SendKeys(chromedp.ID("text"), text), chromedp.Click(chromedp.ID("send")))
+	send := chromedp.Click(chromedp.ID("send"))
+	if b.phone {
+		send = chromedp.Tap(chromedp.ID("send"))
+	}
+	b.Do("type", chromedp.SendKeys(chromedp.ID("text"), text), send)
+}
+
+// Phone makes the tab a small phone before the page opens: a 360×640
+// screen held upright, mobile layout (the page's viewport meta tag counts)
+// and touch, so that Tap and Type tap where a finger would.
+func (b *Tab) Phone() {
+	b.t.Helper()
+	b.phone = true
+	b.Do("emulate a phone", chromedp.EmulateViewport(360, 640, chromedp.EmulateScale(2),
+		chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch))
+}
+
+// Network is what the emulated network between the browser and every
+// server allows.
+type Network struct {
+	// Latency is added from a request to its answer's headers.
+	Latency time.Duration
+	// Down and Up are the throughput each way, in bytes a second.
+	Down, Up float64
+	// Offline fails every request, as a phone without signal does.
+	Offline bool
+}
+
+// Slow3G is Chrome DevTools' "Slow 3G" preset: 400 ms round trips, which
+// DevTools applies as 2,000 ms from each request to its answer's headers
+// (400 ms × 5, its allowance for the round trips of a real connection's
+// set-up), and 400 kbit/s each way (500 kbit/s × 0.8).
+var Slow3G = Network{Latency: 2000 * time.Millisecond, Down: 500 * 1000 / 8 * 0.8, Up: 500 * 1000 / 8 * 0.8}
+
+// Throttle puts every request of the tab from now on behind n (Chrome's
+// network emulation), and tells the page what navigator.onLine and
+// navigator.connection say about it.
+func (b *Tab) Throttle(n Network) {
+	b.t.Helper()
+	ms := float64(n.Latency.Milliseconds())
+	b.Do("emulate the network", func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		if _, err := cdp.Call(ctx, t, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			MatchedNetworkConditions: []*network.Conditions{{Latency: ms, DownloadThroughput: n.Down, UploadThroughput: n.Up,
+				ConnectionType: network.ConnectionTypeCellular3g, Offline: n.Offline}}}); err != nil {
+			return chromedp.Void{}, err
+		}
+		_, err := cdp.Call(ctx, t, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: n.Offline,
+			Latency: ms, DownloadThroughput: n.Down, UploadThroughput: n.Up, ConnectionType: network.ConnectionTypeCellular3g})
+		return chromedp.Void{}, err
+	})
+}
+
+// Tap touches the last button of the chat whose label is label, at the
+// middle of where the screen shows it (scrolled into view first), as a
+// finger does: it fails when the button is hidden or something covers it.
+func (b *Tab) Tap(label string) {
+	b.t.Helper()
+	var ok bool
+	b.Eval(fmt.Sprintf(`(() => { const l = %s; document.querySelectorAll('[data-tap]').forEach(e => e.removeAttribute('data-tap'));
+	  const bs = Array.from(document.querySelectorAll('#log button')).filter(e => e.textContent.trim() === l || e.textContent.trim() === '✓ ' + l);
+	  if (!bs.length) return false; bs[bs.length-1].setAttribute('data-tap', ''); return true; })()`, Quote(label)), &ok)
+	if !ok {
+		var labels []string
+		b.Eval(`Array.from(document.querySelectorAll('#log button')).map(e => e.textContent)`, &labels)
+		b.t.Fatalf("no button %q in the chat; buttons: %q", label, labels)
+	}
+	b.Do("tap "+label, chromedp.Tap(chromedp.CSS("[data-tap]")))
+}
+
+// Tappable is JavaScript that is true when a button of the chat labelled
+// label is on the screen and a finger at its middle would touch it.
+func Tappable(label string) string {
+	return fmt.Sprintf(`Array.from(document.querySelectorAll('#log button')).some(e => { if (e.textContent.trim() !== %s) return false;
+	  const r = e.getBoundingClientRect(); if (!r.width || !r.height) return false;
+	  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+	  return x >= 0 && y >= 0 && x < innerWidth && y < innerHeight && e.contains(document.elementFromPoint(x, y)); })`, Quote(label))
 }
 
 // Screenshot saves the page as a PNG.

@@ -232,6 +232,14 @@
     b.focus();
   }
 
+  // begin starts the conversation (with the link's code) unless the page
+  // already shows one or still has messages to send.
+  function begin() {
+    started = true;
+    if (cfg.start) enqueue({ kind: 'text', text: '/start ' + cfg.start, quiet: true });
+    else if (last === 0 && !outbox.length) enqueue({ kind: 'text', text: '/start', quiet: true });
+  }
+
   function connect() {
     if (ended) return;
     es = new EventSource('/chat/events?after=' + last);
@@ -240,9 +248,7 @@
       status('');
       backoff = 1000;
       if (started) return;
-      started = true;
-      if (cfg.start) enqueue({ kind: 'text', text: '/start ' + cfg.start, quiet: true });
-      else if (last === 0 && !outbox.length) enqueue({ kind: 'text', text: '/start', quiet: true });
+      begin();
       pump();
     });
     es.addEventListener('end', function () { end([]); });
@@ -343,6 +349,9 @@
     pushBtn.addEventListener('click', allowPush);
   }
   if (cfg.start || cfg.hint) history.replaceState(null, '', '/chat/');
+  // A new session has nothing to show: its first message need not wait
+  // for the stream to say where the page is.
+  if (cfg.fresh) begin();
   connect();
   pump();
 })();
