@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	_ "embed"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -255,6 +256,9 @@ func parseName(c *dialogs.Conv, s string) (string, string) {
 	case letters == 0:
 		return "", "name_invalid"
 	}
+	if notAName(c, name) {
+		return "", "name_not_name"
+	}
 	sentence := digits || len(strings.Fields(name)) > 3
 	if guess := guessName(c, s, sentence); guess != "" || sentence {
 		return guess, "name_sentence"
@@ -263,6 +267,26 @@ func parseName(c *dialogs.Conv, s string) (string, string) {
 		return "", "name_too_long"
 	}
 	return name, ""
+}
+
+// notNames are the keyword lists of what people type at the name
+// question that is no name: a yes or no, a greeting, "waarom", "weet
+// niet", help, the menu, a person.
+var notNames = []string{"kw_not_name", "kw_yes", "kw_no", "kw_help", "kw_menu", "kw_person"}
+
+// notAName reports whether name is one of the words of notNames in the
+// person's language, Dutch or English (which many type).
+func notAName(c *dialogs.Conv, name string) bool {
+	texts := c.Engine().Texts
+	for _, lang := range []string{c.Lang(), locales.Source, "en"} {
+		t := locales.Fold(lang, name)
+		for _, id := range notNames {
+			if slices.Contains(texts.Keywords(lang, id), t) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // guessName is the name a sentence most likely gives: the word after "ik
