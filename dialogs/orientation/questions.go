@@ -9,6 +9,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/cases"
+	"golang.org/x/text/language"
+
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/locales"
 )
@@ -261,7 +264,7 @@ func parseName(c *dialogs.Conv, s string) (string, string) {
 	}
 	sentence := digits || len(strings.Fields(name)) > 3
 	if guess := guessName(c, s, sentence); guess != "" || sentence {
-		return guess, "name_sentence"
+		return capitalised(c.Lang(), guess), "name_sentence"
 	}
 	if utf8.RuneCountInString(name) > MaxNameRunes {
 		return "", "name_too_long"
@@ -319,6 +322,16 @@ func guessName(c *dialogs.Conv, s string, sentence bool) string {
 		return "" // only lower-case words: no name stands out
 	}
 	return first
+}
+
+// capitalised is a name found in a sentence typed all in lower case ("ik
+// heet jan") with a capital, by the rules of lang (Turkish "ismail" is
+// "İsmail"); a name with a capital somewhere stays as it was typed.
+func capitalised(lang, name string) string {
+	if name == "" || strings.ToLower(name) != name || strings.ToUpper(name) == name {
+		return name // cased as typed, or a script without case
+	}
+	return cases.Title(language.Make(lang)).String(name)
 }
 
 // introducedName is the word after "ik heet", "my name is", "اسمي" (the

@@ -233,10 +233,23 @@ func TestFirstNameIsAName(t *testing.T) {
 	if p.Step() != orientation.StepName || profile(p).Name != "" {
 		t.Fatalf("a sentence taken as a name: %q", profile(p).Name)
 	}
-	p.Expect(p.Press("name:ok"), "q_age")
-	if got := profile(p).Name; got != "Jens" {
-		t.Fatalf("name %q, want Jens", got)
+	p.Expect(p.Press("name:ok"), "q_dutch") // the age came with the name
+	if got := profile(p); got.Name != "Jens" || got.Age != orientation.AgeUnder25 {
+		t.Fatalf("name %q age %q, want Jens, under 25", got.Name, got.Age)
 	}
+	// Typed all in lower case, the name gets its capital.
+	j := typingPerson(t, "nl")
+	at(j, orientation.StepName)
+	j.Expect(j.Say("ik heet jan en ik ben 19"), "name_sentence", map[string]any{"Name": "Jan"})
+	j.Expect(j.Press("name:ok"), "q_dutch")
+	if got := profile(j); got.Name != "Jan" || got.Age != orientation.AgeUnder25 {
+		t.Fatalf("name %q age %q, want Jan, under 25", got.Name, got.Age)
+	}
+	// Without an age in the sentence, the age is asked next.
+	k := typingPerson(t, "en")
+	at(k, orientation.StepName)
+	k.Expect(k.Say("hello my name is sara and i look for work"), "name_sentence", map[string]any{"Name": "Sara"})
+	k.Expect(k.Press("name:ok"), "q_age")
 	q := typingPerson(t, "ar")
 	at(q, orientation.StepName)
 	q.Expect(q.Say("اسمي أمينة"), "name_sentence", map[string]any{"Name": "أمينة"})
