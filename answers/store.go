@@ -99,5 +99,5 @@ func (ix *Index) Answer(lang, text string) *faq.Answer {
 	if m.Entry == nil {
 		return nil
 	}
-	return &faq.Answer{ID: m.Entry.ID, Text: m.Entry.Answer(lang), Flow: m.Entry.Flow}
+	return &faq.Answer{ID: m.Entry.ID, Text: m.Entry.Answer(lang), Flow: m.Entry.Flow, Score: m.Score}
 }

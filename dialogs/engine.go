@@ -98,6 +98,7 @@ func (e *Engine) Handle(ctx context.Context, st *State, ev Event) (Outcome, erro
 		err = c.stateless()
 	default:
 		c.returning = now.Sub(c.st.LastSeen) >= e.ReturnAfter
+		c.prevSeen = c.st.LastSeen
 		c.st.LastSeen = now
 		err = c.stateful()
 	}
@@ -147,6 +148,13 @@ type Conv struct {
 	parts     map[string]partValue
 	// reasked: the turn re-asked for typed input (see typedReask).
 	reasked bool
+	// prevSeen is when the person was last seen before this event:
+	// how soon one message follows the other tells a flood from typing.
+	prevSeen time.Time
+	// missed: the turn answered with Reask, input it could not use.
+	missed bool
+	// welcomed: the turn greeted the person back already.
+	welcomed bool
 }
 
 // Context is the turn's context: ports are called with it.
@@ -271,13 +279,25 @@ func (c *Conv) Render() error {
 // current step again, so the conversation stays where it was; at a
 // question, a way to a person is offered too.
 //
-// Typed input (text, media, an edit) re-asks a question in full once: the
-// next two times at the same question get the explanation alone with a
-// way to a person, and more get no answer, so that twenty messages typed
-// at one question do not bring it twenty times.
+// Typed input (text, media, an edit) re-asks a question in full once; the
+// next times at the same question get the explanation with the
+// question's buttons and a way to a person. Only in a flood (messages
+// within FloodGap of each other) is it shorter: the next two get the
+// explanation alone, and more get no answer, so that twenty messages
+// typed at one question do not bring it twenty times.
 func (c *Conv) Reask(msgID string, data map[string]any) error {
+	c.missed = true
 	if c.st != nil {
 		switch full, short := c.typedReask(); {
+		case short && !c.flooding():
+			// Someone typing at their own pace: the reason, with the
+			// question's buttons under it, every time.
+			rows := c.stepButtons()
+			if row := c.personRow(); !offers(rows, row) {
+				rows = append(rows, row)
+			}
+			c.Say(c.T(msgID, data), rows...)
+			return nil
 		case short:
 			c.Say(c.T(msgID, data)+"\n"+c.T("bad_still", nil), c.personRow())
 			return nil

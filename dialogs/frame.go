@@ -1,6 +1,7 @@
 package dialogs
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -146,9 +147,31 @@ func (c *Conv) stateful() error {
 		return c.Reask("bad_media", nil)
 	}
 	if c.returning && c.st.Consented() {
-		return c.welcomeBack()
+		return c.resume()
 	}
 	return c.text()
+}
+
+// resume answers the first thing typed after a while (ReturnAfter):
+// the greeting, and then what was typed is handled as ever ("2" at a
+// reminder's buttons cancels, "mijn afspraken" shows them). Typing that
+// nothing could use ("hallo") gets the greeting and the question, not a
+// complaint.
+func (c *Conv) resume() error {
+	greeting := c.greeting()
+	n := len(c.out)
+	if err := c.text(); err != nil {
+		return err
+	}
+	switch {
+	case c.welcomed: // "opnieuw beginnen": greeted already
+		return nil
+	case c.missed:
+		c.out, c.missed, c.reasked = c.out[:n], false, false
+		return c.welcomeBack()
+	}
+	c.out = slices.Insert(c.out, n, Reply{Text: greeting})
+	return nil
 }
 
 func (c *Conv) command() error {
@@ -191,6 +214,11 @@ func (c *Conv) text() error {
 	}
 	h := c.e.router.steps[c.st.Step]
 	long := utf8.RuneCountInString(text) >= LongRunes // no name, age or postcode is that long
+	if long && c.Question() != "" {
+		// No answer to a question is that long, and the FAQ would only
+		// guess at it: kept for staff, and the question again.
+		return c.notUnderstood()
+	}
 	if h.Text != nil && !long && (!looksLikeQuestion(c.Lang(), text) || h.Claims != nil && h.Claims(c, text)) {
 		return h.Text(c, raw)
 	}
@@ -213,22 +241,33 @@ func (c *Conv) text() error {
 // only with consent, and only when a staff side can read it.
 func (c *Conv) keepsForStaff() bool { return c.Consented() && c.e.router.escape != nil }
 
-// looksLikeQuestion: a question mark, or more words than an answer to one
-// of our questions has.
+// looksLikeQuestion: a question mark, or more words than a name, an age
+// or a postcode take; the FAQ then has a look first (and at an open
+// question answers only what reads as a question, see faq), and the step
+// reads what it leaves.
 func looksLikeQuestion(lang, text string) bool {
-	return strings.ContainsAny(text, "?؟;") || len(locales.Words(lang, text)) >= 5
+	return QuestionMarked(text) || len(locales.Words(lang, text)) >= 3
 }
 
+// QuestionMarked reports whether text carries a question mark, in Latin
+// or Arabic script (Dari and Pashto use the Arabic one).
+func QuestionMarked(text string) bool { return strings.ContainsAny(text, "?؟;") }
+
 func (c *Conv) welcomeBack() error {
-	msg, ok := "", false
-	if h := c.e.router.welcome; h != nil {
-		msg, ok = h(c)
-	}
-	if !ok {
-		msg = c.T("welcome_back", nil)
-	}
-	c.Say(msg)
+	c.welcomed = true
+	c.Say(c.greeting())
 	return c.Render()
+}
+
+// greeting greets someone who comes back: the flows' greeting, or the
+// frame's plain one.
+func (c *Conv) greeting() string {
+	if h := c.e.router.welcome; h != nil {
+		if msg, ok := h(c); ok {
+			return msg
+		}
+	}
+	return c.T("welcome_back", nil)
 }
 
 // picker offers every language, named in itself, the one the channel

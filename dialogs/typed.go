@@ -68,6 +68,13 @@ type input struct {
 // keeps quiet under a flood, not at a person who took their time.
 const ReaskPause = time.Minute
 
+// FloodGap is how soon after the previous message one counts as part of
+// a flood: a phone's keyboard and a person reading the answer take longer
+// than this between two messages, a paste of many lines or a stuck key
+// does not. Only a flood earns silence (issue #13); a person typing at
+// their own pace is always answered.
+const FloodGap = 3 * time.Second
+
 type shown struct {
 	T string `json:"t"`
 	D string `json:"d"`
@@ -161,11 +168,20 @@ func (c *Conv) options() []shown {
 
 // Option maps typed text to one of opts: its number, its label (folded:
 // case, diacritics, emoji and the ✓ mark do not count; a typing mistake
-// in a longer label is forgiven), or a synonym of its role in lang (kw_yes,
-// kw_no, ...). It returns the option's data, or "".
+// in a longer label is forgiven), a synonym of its role in lang (kw_yes,
+// kw_no, ..., an emoji such as 👍 too), or part of one label only. It
+// returns the option's data, or "".
 func Option(texts *locales.Catalog, lang, text string, opts []Button) string {
 	t := locales.Fold(lang, text)
 	if t == "" {
+		// Emoji alone: 👍 is a yes wherever the lists say so.
+		if e := locales.Emoji(text); e != "" {
+			for _, o := range opts {
+				if o.Role != "" && keyword(texts, lang, "kw_"+string(o.Role), e) {
+					return o.Data
+				}
+			}
+		}
 		return ""
 	}
 	if n, err := strconv.Atoi(t); err == nil {
@@ -204,31 +220,62 @@ func Option(texts *locales.Catalog, lang, text string, opts []Button) string {
 		}
 	}
 	// Part of one label only: "licence b" for "Licence B (car)", "vdab"
-	// for "Registered with VDAB"; "secondary" fits two labels and picks
-	// neither.
+	// for "VDAB'de kayıtlıyım", "fluent" for "Fluently", "بناء" for
+	// "البناء"; "secondary" fits two labels and picks neither.
 	if utf8.RuneCountInString(t) < 4 {
 		return ""
 	}
-	found := ""
-	for _, o := range opts {
-		if words := strings.Fields(locales.Fold(lang, o.Text)); subset(strings.Fields(t), words) && o.Data != found {
-			if found != "" {
-				return ""
-			}
-			found = o.Data
+	typed := strings.Fields(t)
+	if found, n := onlyOne(lang, opts, func(label []string) bool { return covered(typed, label) }); n == 1 {
+		return found
+	}
+	// Or one label of several words inside a short message: "een beetje
+	// wel" for "Een beetje". A label of one word does not count: "niet
+	// vlot" holds "Vlot" and means the other thing.
+	if len(typed) <= 6 {
+		if found, n := onlyOne(lang, opts, func(label []string) bool { return len(label) >= 2 && covered(label, typed) }); n == 1 {
+			return found
 		}
 	}
-	return found
+	return ""
 }
 
-// subset reports whether every word of a is one of b.
-func subset(a, b []string) bool {
+// onlyOne is the option whose folded label's words fit, and how many
+// options (of different data) fit.
+func onlyOne(lang string, opts []Button, fits func(label []string) bool) (string, int) {
+	found, n := "", 0
+	for _, o := range opts {
+		if o.Data != found && fits(strings.Fields(locales.Fold(lang, o.Text))) {
+			found = o.Data
+			n++
+		}
+	}
+	return found, n
+}
+
+// covered reports whether every word of a stands for one of b: the same
+// word, or a word of four letters or more inside it ("vdab" in "vdabde",
+// "fluent" in "fluently", "بناء" in "البناء").
+func covered(a, b []string) bool {
 	for _, w := range a {
-		if !contains(b, w) {
+		if !slices.ContainsFunc(b, func(x string) bool { return sameWord(w, x) }) {
 			return false
 		}
 	}
 	return len(a) > 0
+}
+
+// sameWord reports whether w and x are one word, or the shorter, of four
+// letters or more, stands inside the longer.
+func sameWord(w, x string) bool {
+	if w == x {
+		return true
+	}
+	short, long := w, x
+	if utf8.RuneCountInString(short) > utf8.RuneCountInString(long) {
+		short, long = long, short
+	}
+	return utf8.RuneCountInString(short) >= 4 && strings.Contains(long, short)
 }
 
 // keyword reports whether folded text t is one of the keywords of id in
@@ -405,17 +452,17 @@ func (c *Conv) keep(text string) {
 func (c *Conv) notUnderstood() error {
 	text := strings.TrimSpace(c.ev.Text)
 	if utf8.RuneCountInString(text) >= LongRunes {
-		if c.keepsForStaff() {
+		switch row := c.Escape(); {
+		case c.keepsForStaff():
 			c.keep(text)
 			c.Say(c.T("kept_for_staff", nil), c.personRow())
-			return nil
-		}
-		if row := c.Escape(); row != nil && row[0].Data != "office" {
+		case row != nil && row[0].Data != "office":
 			c.Say(c.T("long_not_kept", nil), row)
-		} else {
+		default:
 			c.Say(c.T("long_not_kept", nil) + "\n\n" + c.OfficeContact())
 		}
-		return nil
+		// The question they were at stays open.
+		return c.AskAgain()
 	}
 	if c.st.Step == StepMenu {
 		return c.Reask("bad_free_text", nil)
@@ -434,9 +481,11 @@ func (c *Conv) personRow() []Button {
 
 // typedReask counts a re-ask of the current question for typed input and
 // reports how: the first time in full (the question again, with its
-// buttons), the next two as a short line, then not at all while the
-// tries come in a burst; a try ReaskPause after the last answer gets the
-// short line again.
+// buttons), later ones short. In a flood the short line comes twice and
+// then nothing while the tries keep coming in quick succession; a try
+// ReaskPause after the last answer, or one typed at a person's pace
+// (FloodGap or more after the previous message), gets the short line
+// again.
 func (c *Conv) typedReask() (full, short bool) {
 	switch c.ev.Kind {
 	case KindText, KindMedia, KindEdited:
@@ -449,7 +498,7 @@ func (c *Conv) typedReask() (full, short bool) {
 		s.Reasked, s.Times = c.Step(), 0
 	}
 	now := c.Now()
-	if s.Times >= 3 && now.Sub(s.At) >= ReaskPause {
+	if s.Times >= 3 && (now.Sub(s.At) >= ReaskPause || !c.flooding()) {
 		s.Times = 2
 	}
 	s.Times++
@@ -464,16 +513,51 @@ func (c *Conv) typedReask() (full, short bool) {
 	return false, false
 }
 
+// flooding reports whether this message came in quick succession after
+// the person's previous one, as a flood does and typing does not.
+func (c *Conv) flooding() bool {
+	return !c.prevSeen.IsZero() && c.Now().Sub(c.prevSeen) < FloodGap
+}
+
+// stepButtons are the buttons of the current step, without its text.
+func (c *Conv) stepButtons() [][]Button {
+	n := len(c.out)
+	defer func() { c.out = c.out[:n] }()
+	if err := c.Render(); err != nil {
+		return nil
+	}
+	var rows [][]Button
+	for _, r := range c.out[n:] {
+		rows = append(rows, r.Buttons...)
+	}
+	return rows
+}
+
 // AskAgain shows the open question again under an answer to something
-// the person typed meanwhile (a question the FAQ answered). It counts as
-// the question's re-ask (see Reask): shown once per burst, so that a flood
-// of questions does not bring the question back under every answer.
+// the person typed meanwhile (a question the FAQ answered, help). It is
+// no strike against the person (see Reask): it only stays away while a
+// flood is coming in and the question was shown in this burst already,
+// so that a flood of questions does not bring it back under every
+// answer.
 func (c *Conv) AskAgain() error {
 	if c.st == nil || c.Question() == "" {
 		return nil
 	}
-	if full, _ := c.typedReask(); !full {
+	switch c.ev.Kind {
+	case KindText, KindMedia, KindEdited:
+	default:
+		return c.Render()
+	}
+	c.reasked = true
+	s := inputPart.Of(c)
+	if s.Reasked != c.Step() {
+		s.Reasked, s.Times = c.Step(), 0
+	}
+	if s.Times > 0 && c.flooding() {
 		return nil
+	}
+	if s.Times == 0 {
+		s.Times, s.At = 1, c.Now()
 	}
 	return c.Render()
 }

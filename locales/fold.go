@@ -94,11 +94,35 @@ func (c *Catalog) Keywords(lang, id string) []string {
 	}
 	var out []string
 	for _, k := range strings.Split(s, ",") {
-		if k = Fold(lang, k); k != "" {
-			out = append(out, k)
+		f := Fold(lang, k)
+		if f == "" {
+			f = Emoji(k) // 👍: a keyword without letters stays as it is
+		}
+		if f != "" {
+			out = append(out, f)
 		}
 	}
 	return out
+}
+
+// Emoji is s reduced to its symbols, for a message of emoji alone (👍),
+// which Fold leaves empty: without space, variation selectors and skin
+// tones, so that 👍🏽 and 👍️ count as 👍. "" when s holds letters or
+// digits.
+func Emoji(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r), unicode.IsDigit(r):
+			return ""
+		case unicode.IsSpace(r), r == '\uFE0F', r == '\uFE0E', r >= 0x1F3FB && r <= 0x1F3FF:
+			continue
+		case unicode.IsPunct(r):
+			continue // "👍!"
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // Distance is the number of runes to insert, delete or change to turn a

@@ -298,3 +298,33 @@ func TestItemCancelledByStaffCancelsTheCalendarEntry(t *testing.T) {
 		t.Fatalf("no cancellation file: %+v", doc)
 	}
 }
+
+// A reminder comes after days of silence: what the person types at its
+// buttons is their answer, under the greeting, not lost to it (the
+// usertest's finding 1). "2" is Cancel, which asks first; in English "I
+// can't come" is the same no; "my appointments" in their words lists
+// them.
+func TestAnAnswerToAReminderAfterABreakIsNotLost(t *testing.T) {
+	for _, c := range []struct{ lang, typed string }{{"nl", "2"}, {"ar", "٢"}, {"en", "I can't come"}, {"en", "nope"}} {
+		t.Run(c.lang+" "+c.typed, func(t *testing.T) {
+			p, s := person(t, c.lang)
+			book(t, p, s, "c1")
+			p.Clock.Set(at(-6)) // 18:00 the day before, more than a day after the booking
+			p.Do(booking.NoticeEvent(dialogstest.ChatID, booking.DayBefore, "c1"))
+			r := p.Say(c.typed)
+			p.Expect(r, "welcome_back_named", map[string]any{"Name": "Amira"})
+			if !dialogstest.Offered(r, "bk:xy:c1") {
+				t.Fatalf("%q at the reminder did not ask to cancel:%s", c.typed, dialogstest.Dump(r))
+			}
+		})
+	}
+	p, s := person(t, "nl")
+	book(t, p, s, "c1")
+	p.Engine.Register(dialogs.IntentButtons{dialogs.IntentAppointments: "bk:me"})
+	p.Clock.Advance(24 * time.Hour)
+	r := p.Say("mijn afspraken")
+	p.Expect(r, "welcome_back_named", map[string]any{"Name": "Amira"})
+	if !dialogstest.Offered(r, "bk:x:c1") {
+		t.Fatalf("'mijn afspraken' after a day does not list the appointment:%s", dialogstest.Dump(r))
+	}
+}

@@ -774,7 +774,10 @@ func (f Flow) notice(c *dialogs.Conv) error {
 				text += "\n" + c.T("video_link_soon", nil)
 			}
 		}
-		c.Say(text, []dialogs.Button{{Text: c.T("btn_be_there", nil), Data: "bk:ok:" + sl.ID}}, actions)
+		// "Will you come?": a typed yes is "I'll be there", a no ("nee",
+		// "i cant come") the cancel, which asks before it cancels.
+		asked := []dialogs.Button{{Text: c.T("btn_cancel", nil), Data: "bk:x:" + sl.ID, Role: dialogs.RoleNo}, actions[1]}
+		c.Say(text, []dialogs.Button{{Text: c.T("btn_be_there", nil), Data: "bk:ok:" + sl.ID, Role: dialogs.RoleYes}}, asked)
 	case VideoLink:
 		if sl.Link == "" {
 			return nil

@@ -1,6 +1,7 @@
 package faq_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/werkwijzer/werkwijzer/answers"
@@ -9,6 +10,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/dialogs/faq"
 	"github.com/werkwijzer/werkwijzer/dialogs/orientation"
 	"github.com/werkwijzer/werkwijzer/dialogs/privacy"
+	"github.com/werkwijzer/werkwijzer/locales"
 )
 
 func person(t *testing.T, lang string) *dialogstest.Person {
@@ -78,12 +80,141 @@ func TestAnswersInSentencesAreNotTakenForQuestions(t *testing.T) {
 		r := p.Say(c.nameSentence)
 		p.Expect(r, "name_sentence", map[string]any{"Name": c.name})
 		p.Press("name:ok")
-		if o, _ := orientation.Part.Read(p.State()); o.Profile.Name != c.name || p.Step() != orientation.StepAge {
-			t.Fatalf("[%s] name %q at step %q, want %q at the age question", c.lang, o.Profile.Name, p.Step(), c.name)
+		// The age came with the name: the Dutch question is next.
+		if o, _ := orientation.Part.Read(p.State()); o.Profile.Name != c.name || o.Profile.Age == "" || p.Step() != orientation.StepDutch {
+			t.Fatalf("[%s] name %q age %q at step %q, want %q with an age at the Dutch question", c.lang, o.Profile.Name, o.Profile.Age, p.Step(), c.name)
 		}
+		p.Press("back:dutch")
 		p.Say(c.ageSentence)
-		if o, _ := orientation.Part.Read(p.State()); o.Profile.Age == "" {
+		if p.Step() != orientation.StepDutch {
 			t.Fatalf("[%s] %q did not answer the age question (step %q)", c.lang, c.ageSentence, p.Step())
 		}
 	}
+}
+
+// reach takes p from /start to step, pressing the buttons a person
+// would; step is a question of the orientation.
+func reach(p *dialogstest.Person, step dialogs.Step) {
+	p.Command("start")
+	p.Press("lang:" + p.Lang)
+	p.Press("consent:yes")
+	for _, s := range []struct {
+		step  dialogs.Step
+		press string
+	}{{orientation.StepName, "skip:name"}, {orientation.StepAge, "a:age:25_49"}, {orientation.StepDutch, "a:dutch:little"},
+		{orientation.StepSituation, "skip:sit"}, {orientation.StepEducation, "a:edu:primary"}, {orientation.StepSectors, "a:sec:care"},
+		{"", "done:sec"}} {
+		if s.step == step {
+			return
+		}
+		p.Press(s.press)
+	}
+}
+
+// faqAnswered reports whether replies hold an answer of the FAQ.
+func faqAnswered(r []dialogs.Reply) bool {
+	for _, x := range r {
+		if strings.Contains(x.Text, "💬") {
+			return true
+		}
+	}
+	return false
+}
+
+// At an open question a short answer is an answer (finding 4): it picks
+// the option it names, or gets the question again with its buttons, never
+// the FAQ entry it half resembles.
+func TestShortAnswersAtAQuestionAreNoFAQQuestions(t *testing.T) {
+	for _, c := range []struct {
+		lang  string
+		at    dialogs.Step
+		typed string
+		want  func(o orientation.Profile) bool // nil: the question again
+	}{
+		{"ar", orientation.StepSectors, "بناء", nil},
+		{"tr", orientation.StepSituation, "vdab", func(o orientation.Profile) bool { return o.Situation == orientation.SituationVDAB }},
+		{"tr", orientation.StepLicence, "ehliyetim yok", nil},
+		{"ar", orientation.StepDutch, "لا", nil},
+		{"ar", orientation.StepSituation, "لا اعمل", nil},
+		{"nl", orientation.StepDutch, "goed", nil},
+		{"nl", orientation.StepDutch, "gaat wel", nil},
+		{"uk", orientation.StepDutch, "не розмовляю", nil},
+		{"uk", orientation.StepDutch, "неповний день", nil},
+		{"uk", orientation.StepDutch, "так", nil},
+		{"en", orientation.StepDutch, "fluent", func(o orientation.Profile) bool { return o.Dutch == orientation.DutchFluent }},
+	} {
+		p := person(t, c.lang)
+		reach(p, c.at)
+		r := p.Say(c.typed)
+		if faqAnswered(r) {
+			t.Errorf("[%s] %q at %s answered from the FAQ:%s", c.lang, c.typed, c.at, dialogstest.Dump(r))
+			continue
+		}
+		switch o := p.Orientation().Profile; {
+		case c.at == orientation.StepSectors:
+			if !strings.HasPrefix(dialogstest.Label(r, "a:sec:construction"), locales.Mark) {
+				t.Errorf("[%s] %q: construction not picked:%s", c.lang, c.typed, dialogstest.Dump(r))
+			}
+		case c.want != nil:
+			if !c.want(o) {
+				t.Errorf("[%s] %q at %s: not taken as the option it names: %+v", c.lang, c.typed, c.at, o)
+			}
+		default:
+			p.Expect(r, "bad_not_understood")
+			if p.Step() != c.at || len(dialogstest.Buttons(r)) < 3 {
+				t.Errorf("[%s] %q at %s: want the question's buttons again at the same step:%s", c.lang, c.typed, c.at, dialogstest.Dump(r))
+			}
+		}
+	}
+}
+
+// A real question at an open question still gets its answer, with or
+// without a question mark, and the question stays open.
+func TestQuestionsAtAQuestionAreStillAnswered(t *testing.T) {
+	for _, c := range []struct{ lang, question, entry string }{
+		{"nl", "moet ik betalen?", "free"},
+		{"nl", "moet ik betalen", "free"},
+		{"nl", "mag ik mijn zus meenemen om te vertalen", "translator"},
+		{"ar", "هل يجب أن أدفع", "free"},
+	} {
+		p := person(t, c.lang)
+		reach(p, orientation.StepDutch)
+		r := p.Say(c.question)
+		if a := answers.NewIndex(answers.Seed()).Answer(c.lang, c.question); a == nil || a.ID != c.entry || !faqAnswered(r) || !strings.Contains(r[0].Text, a.Text) {
+			t.Fatalf("[%s] %q: want the answer of %s:%s", c.lang, c.question, c.entry, dialogstest.Dump(r))
+		}
+		p.Expect(r, "q_dutch")
+	}
+}
+
+// A message of 3,000 characters at the name question is no name and no
+// question the FAQ could answer: it is not lost (without a staff side the
+// office is offered) and the question comes again.
+func TestALongMessageAtTheNameQuestion(t *testing.T) {
+	p := person(t, "nl")
+	p.Command("start")
+	p.Press("lang:nl")
+	p.Press("consent:yes")
+	long := string([]rune(strings.Repeat("Ik ben jong en zoek werk, ik heb geen diploma en spreek een beetje Nederlands. ", 40))[:3000])
+	r := p.Say(long)
+	if faqAnswered(r) {
+		t.Fatalf("a long message answered from the FAQ:%s", dialogstest.Dump(r))
+	}
+	p.Expect(r, "long_not_kept")
+	p.Expect(r, "q_name")
+	if o := p.Orientation().Profile; p.Step() != orientation.StepName || o.Name != "" {
+		t.Fatalf("step %q name %q", p.Step(), o.Name)
+	}
+}
+
+// Answers from the FAQ and help are no strikes (finding 5): after two
+// questions and a "?" in a burst, what the person types at the question
+// is still answered.
+func TestFAQAnswersAreNoStrikes(t *testing.T) {
+	p := person(t, "nl")
+	reach(p, orientation.StepAge)
+	p.Say("Moet ik betalen?")
+	p.Say("Wat moet ik meenemen naar de afspraak?")
+	p.Expect(p.Say("?"), "help_text")
+	p.Expect(p.Say("hmm"), "age_invalid")
 }

@@ -18,7 +18,16 @@ type Answer struct {
 	Text string
 	// Flow is the flow the answer leads to (answers.Flows), or "".
 	Flow string
+	// Score is how well the question matched the entry, from 0 to 1.
+	Score float64
 }
+
+// StrongScore is the score at which a message without a question mark,
+// typed at an open question, is taken for a question all the same ("moet
+// ik betalen", "mag ik mijn zus meenemen om te vertalen" score 0.5 and
+// more on the seed); short answers that only resemble an entry ("send me
+// new jobs", "gaat wel") stay below it.
+const StrongScore = 0.35
 
 // Retriever finds the answer to a question typed in lang; nil when the
 // FAQ has none that fits.
@@ -48,6 +57,9 @@ func (f Flow) understand(c *dialogs.Conv, text string) (bool, error) {
 	if err != nil || a == nil {
 		return false, err
 	}
+	if c.Question() != "" && !asks(c.Lang(), text, a.Score) {
+		return false, nil // an answer to the question, or a try at one
+	}
 	var rows [][]dialogs.Button
 	if b, ok := buttons[a.Flow]; ok && c.Consented() && c.Routed(b[1]) {
 		rows = append(rows, []dialogs.Button{{Text: c.T(b[0], nil), Data: b[1]}})
@@ -65,4 +77,12 @@ func (f Flow) understand(c *dialogs.Conv, text string) (bool, error) {
 	// The question they were at stays open: ask it again under the answer,
 	// once.
 	return true, c.AskAgain()
+}
+
+// asks reports whether text typed at an open question reads as a
+// question of its own rather than an answer ("goed", "لا", "ehliyetim
+// yok"): it has a question mark, or it has three words or more and
+// matches an entry well. A rule for every language: no word lists.
+func asks(lang, text string, score float64) bool {
+	return dialogs.QuestionMarked(text) || len(locales.Words(lang, text)) >= 3 && score >= StrongScore
 }

@@ -38,6 +38,9 @@ type State struct {
 	// Guess is the first name a sentence typed at the name question most
 	// likely gives, offered as a button until it is pressed.
 	Guess string `json:"guess,omitempty"`
+	// GuessAge is the age band the same sentence gave ("ik heet Jan en
+	// ik ben 19"), taken with the name so that the age is not asked again.
+	GuessAge string `json:"guess_age,omitempty"`
 }
 
 // Part is where the orientation keeps its State.
@@ -206,7 +209,11 @@ func typed(c *dialogs.Conv, q *question, text string) error {
 	v, problem := q.text(c, text)
 	switch {
 	case problem == "name_sentence" && v != "":
-		Of(c).Guess = v
+		s := Of(c)
+		s.Guess, s.GuessAge = v, ""
+		if age, bad := parseAge(c, text); bad == "" {
+			s.GuessAge = age
+		}
 		c.Say(c.T("name_sentence", map[string]any{"Name": v}), []dialogs.Button{{Text: v, Data: "name:ok", Role: dialogs.RoleYes}},
 			[]dialogs.Button{{Text: c.T("btn_back", nil), Data: "back:" + string(q.step)}, {Text: c.T("btn_skip", nil), Data: "skip:" + string(q.step)}})
 		return nil
@@ -226,14 +233,19 @@ func pressName(c *dialogs.Conv) error {
 	if q == nil || q.step != StepName || s.Guess == "" || c.Event().Data != "name:ok" {
 		return c.OldButton()
 	}
-	name := s.Guess
-	s.Guess = ""
-	return answer(c, q, []string{name})
+	name, age := s.Guess, s.GuessAge
+	s.Guess, s.GuessAge = "", ""
+	if age == "" || s.Editing {
+		return answer(c, q, []string{name})
+	}
+	q.set(&s.Profile, []string{name})
+	s.Profile.setSkipped(q.step, false)
+	return answer(c, questionFor(StepAge), []string{age})
 }
 
 func answer(c *dialogs.Conv, q *question, v []string) error {
 	s := Of(c)
-	s.Guess = ""
+	s.Guess, s.GuessAge = "", ""
 	q.set(&s.Profile, v)
 	s.Profile.setSkipped(q.step, false)
 	if q.step == StepEducation && !questionFor(StepDiploma).isAsked(&s.Profile) {

@@ -4,9 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	_ "embed"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/language"
 
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/locales"
@@ -255,14 +259,37 @@ func parseName(c *dialogs.Conv, s string) (string, string) {
 	case letters == 0:
 		return "", "name_invalid"
 	}
+	if notAName(c, name) {
+		return "", "name_not_name"
+	}
 	sentence := digits || len(strings.Fields(name)) > 3
 	if guess := guessName(c, s, sentence); guess != "" || sentence {
-		return guess, "name_sentence"
+		return capitalised(c.Lang(), guess), "name_sentence"
 	}
 	if utf8.RuneCountInString(name) > MaxNameRunes {
 		return "", "name_too_long"
 	}
 	return name, ""
+}
+
+// notNames are the keyword lists of what people type at the name
+// question that is no name: a yes or no, a greeting, "waarom", "weet
+// niet", help, the menu, a person.
+var notNames = []string{"kw_not_name", "kw_yes", "kw_no", "kw_help", "kw_menu", "kw_person"}
+
+// notAName reports whether name is one of the words of notNames in the
+// person's language, Dutch or English (which many type).
+func notAName(c *dialogs.Conv, name string) bool {
+	texts := c.Engine().Texts
+	for _, lang := range []string{c.Lang(), locales.Source, "en"} {
+		t := locales.Fold(lang, name)
+		for _, id := range notNames {
+			if slices.Contains(texts.Keywords(lang, id), t) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // guessName is the name a sentence most likely gives: the word after "ik
@@ -295,6 +322,16 @@ func guessName(c *dialogs.Conv, s string, sentence bool) string {
 		return "" // only lower-case words: no name stands out
 	}
 	return first
+}
+
+// capitalised is a name found in a sentence typed all in lower case ("ik
+// heet jan") with a capital, by the rules of lang (Turkish "ismail" is
+// "İsmail"); a name with a capital somewhere stays as it was typed.
+func capitalised(lang, name string) string {
+	if name == "" || strings.ToLower(name) != name || strings.ToUpper(name) == name {
+		return name // cased as typed, or a script without case
+	}
+	return cases.Title(language.Make(lang)).String(name)
 }
 
 // introducedName is the word after "ik heet", "my name is", "اسمي" (the

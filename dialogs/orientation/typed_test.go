@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/werkwijzer/werkwijzer/dialogs"
 	"github.com/werkwijzer/werkwijzer/dialogs/dialogstest"
@@ -232,10 +233,23 @@ func TestFirstNameIsAName(t *testing.T) {
 	if p.Step() != orientation.StepName || profile(p).Name != "" {
 		t.Fatalf("a sentence taken as a name: %q", profile(p).Name)
 	}
-	p.Expect(p.Press("name:ok"), "q_age")
-	if got := profile(p).Name; got != "Jens" {
-		t.Fatalf("name %q, want Jens", got)
+	p.Expect(p.Press("name:ok"), "q_dutch") // the age came with the name
+	if got := profile(p); got.Name != "Jens" || got.Age != orientation.AgeUnder25 {
+		t.Fatalf("name %q age %q, want Jens, under 25", got.Name, got.Age)
 	}
+	// Typed all in lower case, the name gets its capital.
+	j := typingPerson(t, "nl")
+	at(j, orientation.StepName)
+	j.Expect(j.Say("ik heet jan en ik ben 19"), "name_sentence", map[string]any{"Name": "Jan"})
+	j.Expect(j.Press("name:ok"), "q_dutch")
+	if got := profile(j); got.Name != "Jan" || got.Age != orientation.AgeUnder25 {
+		t.Fatalf("name %q age %q, want Jan, under 25", got.Name, got.Age)
+	}
+	// Without an age in the sentence, the age is asked next.
+	k := typingPerson(t, "en")
+	at(k, orientation.StepName)
+	k.Expect(k.Say("hello my name is sara and i look for work"), "name_sentence", map[string]any{"Name": "Sara"})
+	k.Expect(k.Press("name:ok"), "q_age")
 	q := typingPerson(t, "ar")
 	at(q, orientation.StepName)
 	q.Expect(q.Say("اسمي أمينة"), "name_sentence", map[string]any{"Name": "أمينة"})
@@ -258,5 +272,113 @@ func TestHomeByPlaceName(t *testing.T) {
 		if got := profile(p); got.District != want[0] || got.Postcode != want[1] {
 			t.Errorf("%q: district %q postcode %q, want %v", in, got.District, got.Postcode, want)
 		}
+	}
+}
+
+// A yes, a no, a greeting, "why" or "don't know" typed at the name
+// question is no name: the person is asked for their first name alone,
+// and nothing is kept as one.
+func TestFillerWordsAreNoName(t *testing.T) {
+	for lang, words := range map[string][]string{
+		"nl": {"nee", "ja", "Ok", "hallo", "waarom", "weet niet"},
+		"en": {"Hello", "why", "yes", "ok", "thanks"},
+		// "ماذا" (what?) alone asks for help, as "wat?" does: see kw_help.
+		"ar": {"لا", "نعم", "ليش", "مرحبا", "السلام عليكم"},
+		"uk": {"Привіт", "так", "дякую"},
+		"so": {"haa", "maya", "asc"},
+	} {
+		for _, w := range words {
+			p := typingPerson(t, lang)
+			at(p, orientation.StepName)
+			r := p.Say(w)
+			p.Expect(r, "name_not_name")
+			p.Expect(r, "q_name")
+			if p.Step() != orientation.StepName || profile(p).Name != "" {
+				t.Fatalf("[%s] %q kept as a first name (%q) at step %q", lang, w, profile(p).Name, p.Step())
+			}
+		}
+	}
+	p := typingPerson(t, "nl")
+	at(p, orientation.StepName)
+	p.Expect(p.Say("Noor"), "q_age") // a name is still a name
+}
+
+// Someone typing at a person's pace (a message every five seconds) is
+// answered every time, with the question's buttons and a way to a
+// person; only a flood earns silence (finding 5). "een beetje wel" holds
+// the label "Een beetje" and answers the question.
+func TestTypingAtAPersonsPaceIsAlwaysAnswered(t *testing.T) {
+	p := typingPerson(t, "nl")
+	at(p, orientation.StepDutch)
+	for _, line := range []string{"goed", "redelijk", "gaat wel", "hmm", "nou ja"} {
+		p.Clock.Advance(5 * time.Second)
+		r := p.Maybe(dialogs.Event{Kind: dialogs.KindText, Text: line})
+		p.Expect(r, "bad_not_understood")
+		if !dialogstest.Offered(r, "a:dutch:little") || !dialogstest.Offered(r, "office") {
+			t.Fatalf("%q five seconds after the last: no buttons or no way to a person:%s", line, dialogstest.Dump(r))
+		}
+	}
+	p.Clock.Advance(5 * time.Second)
+	p.Expect(p.Say("een beetje wel"), "q_situation")
+	if got := profile(p).Dutch; got != orientation.DutchLittle {
+		t.Fatalf("dutch %q, want %q", got, orientation.DutchLittle)
+	}
+}
+
+// The same things typed in a burst: the question once, the reason twice,
+// then quiet.
+func TestAFloodIsAnsweredLess(t *testing.T) {
+	p := typingPerson(t, "nl")
+	at(p, orientation.StepDutch)
+	answered := 0
+	for _, line := range []string{"goed", "redelijk", "gaat wel", "hmm", "nou ja"} {
+		if r := p.Maybe(dialogs.Event{Kind: dialogs.KindText, Text: line}); len(r) > 0 {
+			answered++
+		}
+	}
+	if answered != 3 {
+		t.Fatalf("five messages in a burst: %d answered, want 3", answered)
+	}
+}
+
+// More ways people type an answer (finding 13): a thumb or "yes pls" for
+// yes, "fluent" for "Fluently", a typo or another word order in asking
+// for a person.
+func TestMoreWaysToSayIt(t *testing.T) {
+	for _, yes := range []string{"yes pls", "Yes please", "👍", "👍🏽"} {
+		p := typingPerson(t, "en")
+		at(p, dialogs.StepConsent)
+		p.Expect(p.Say(yes), "q_name")
+		if !p.State().Consented() {
+			t.Fatalf("%q at the privacy notice is no yes", yes)
+		}
+	}
+	p := typingPerson(t, "en")
+	at(p, orientation.StepDutch)
+	p.Say("fluent")
+	if got := profile(p).Dutch; got != orientation.DutchFluent {
+		t.Fatalf("'fluent': dutch %q, want %q", got, orientation.DutchFluent)
+	}
+	for lang, ask := range map[string]string{"en": "talk to sombody", "so": "waxaan rabaa inaan la hadlo qof"} {
+		p := typingPerson(t, lang)
+		at(p, orientation.StepAge)
+		p.Expect(p.Say(ask), "office_none")
+	}
+}
+
+// What someone types after a long break is handled under the greeting,
+// not swallowed by it (finding 1).
+func TestTypedAfterABreakIsHandled(t *testing.T) {
+	for lang, appts := range map[string]string{"nl": "mijn afspraken", "ar": "مواعيدي", "en": "my appointments"} {
+		p := typingPerson(t, lang)
+		at(p, orientation.StepAge)
+		p.Clock.Advance(24 * time.Hour)
+		r := p.Say(appts)
+		p.Expect(r, "welcome_back")
+		p.Expect(r, "appts_none")
+		p.Clock.Advance(24 * time.Hour)
+		r = p.Say("19")
+		p.Expect(r, "welcome_back")
+		p.Expect(r, "q_dutch")
 	}
 }
