@@ -168,6 +168,10 @@ func TestUnrelatedTextGetsNoAnswer(t *testing.T) {
 		{"ar", "السلام عليكم"}, {"ar", "تمام"}, {"ar", "عمري 19"}, {"ar", "كيف حالك"}, {"ar", "اسمي محمد"}, {"ar", "ماذا؟"},
 		{"tr", "merhaba"}, {"tr", "tamam"}, {"tr", "19 yaşındayım"}, {"tr", "nasılsın"}, {"tr", "adım Ayşe"}, {"tr", "ne?"},
 		{"uk", "привіт"}, {"uk", "добре"}, {"uk", "як справи"}, {"uk", "мене звати Олена"}, {"uk", "мені 19"}, {"uk", "2018"},
+		// Arabic as it is typed in Antwerp: Darija and Levantine greetings,
+		// thanks, "ok", a name, an age.
+		{"ar", "صباح الخير"}, {"ar", "لاباس"}, {"ar", "شكرا بزاف"}, {"ar", "واخا"}, {"ar", "ok"}, {"ar", "يوسف بن علي"},
+		{"ar", "عندي ٢٥ سنة"}, {"ar", "مرحبا خويا"}, {"ar", "الحمد لله بخير"}, {"ar", "كيف داير؟"}, {"ar", "شو اخبارك"}, {"ar", "يعطيك العافية"},
 		{"so", "iska warran"}, {"so", "haye"}, {"so", "magacaygu waa Cali"}, {"so", "waan fiicanahay"}, {"so", "19 jir"}, {"so", "maxaa?"},
 	} {
 		if m := ix.Best(c.lang, c.text); m.Entry != nil {

@@ -92,7 +92,8 @@ func analyse(lang, s string) (ts []string, asks []bool) {
 		if utf8.RuneCountInString(w) < 2 {
 			continue
 		}
-		asks = append(asks, !asksNothing[lang][w])
+		// A number (an age, a postcode) asks nothing either.
+		asks = append(asks, !asksNothing[lang][w] && strings.Trim(w, "0123456789") != "")
 		if stem != nil {
 			env := snowballstem.NewEnv(w)
 			stem(env)
@@ -141,7 +142,7 @@ var asksNothing = map[string]map[string]bool{
 	// Arabic in fold's letters (arabic.go), colloquial words as their
 	// Standard ones; greetings and thanks too, as people type them.
 	"ar": arabicSet("ما ماذا من این کیف متی هل لماذا انا انت انتم هو هی نحن فی علی الی عن مع و او هذا هذه ذلک لی عندی لدی عمری عمر سنه سنوات کم تمام طیب جید نعم لا " +
-		"اريد يجب يمكن ليس الان غدا جدا اسمي اسم ok okay اوكي اوك واخا لاباس باس بخير الحمد لله الحمدلله شكرا مشكور يعطيك العافيه مرحبا اهلا سلام السلام عليكم صباح مساء الخير النور مزيان زوين حبيبي خويا اخي اختي"),
+		"اريد يجب يمكن يوجد ليس عام سنين الان غدا جدا اسمي اسم ok okay اوكي اوك واخا لاباس باس بخير الحمد لله الحمدلله شكرا مشكور يعطيك العافيه مرحبا اهلا سلام السلام عليكم صباح مساء الخير النور بن مزيان زوين حالك حالكم احوالك الاحوال داير دايره حبيبي خويا اخي اختي"),
 	"tr": set("ben sen siz biz o ne neden nasil nasilsin nerede kim mi mu var yok bir bu su ve ile icin yas yasinda yasindayim iyi iyiyim tamam peki evet hayir"),
 	"uk": set("я ти ви він вона ми мені мене мій моя що хто де як коли чому який яка чи і й та а в у на з до за про це є так ні добре гаразд ок років рік роки"),
 	"so": set("waan waa ma maxaa maxay maxaad maxaan yaa xaggee sidee goorma aan ayaan baan iyo ama oo ku ka u la ah waxaan jir sano sanno iska aniga adiga haa maya haye fiican fiicanahay wanaagsan salaan warran"),
