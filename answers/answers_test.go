@@ -131,10 +131,11 @@ func nearCopiesBefore14(t testing.TB) map[string]bool {
 
 // The benchmark's figure, held by a test so that a change to the matching
 // or the file that makes it worse fails. The goal of issue #14 is 90 %;
-// the seed reaches 89.5 % (README, "Measured"), 79.3 % before #14: more
-// wordings per entry, taken from what people really type, are what
-// raised it most, then the closest wording and the letters' trigrams.
-const floor = 0.89
+// the seed reaches 91.9 % (README, "Measured"), 79.3 % before #14: more
+// wordings per entry, taken from what people really type (colloquial
+// Arabic among them), are what raised it most, then the closest wording,
+// the letters' trigrams and colloquial Arabic read as Standard.
+const floor = 0.91
 
 func TestParaphrasesFindTheirEntry(t *testing.T) {
 	ix := answers.NewIndex(answers.Seed())

@@ -128,6 +128,7 @@ var arabicSynonyms = map[string]string{
 	"اكتب":       "نكتب بكتب",
 	"مدينه":      "البلديه بلديه لافيل",
 	"يوم":        "نهار النهار",
+	"تكلفه":      "كيسوا يسوى كيسوى بيكلف كيكلف يكلف تكلف",
 }
 
 // arabicPossessives say only "mine", "yours": in Darija and Levantine
