@@ -131,10 +131,11 @@ func nearCopiesBefore14(t testing.TB) map[string]bool {
 
 // The benchmark's figure, held by a test so that a change to the matching
 // or the file that makes it worse fails. The goal of issue #14 is 90 %;
-// the seed reaches 89.5 % (README, "Measured"), 79.3 % before #14: more
-// wordings per entry, taken from what people really type, are what
-// raised it most, then the closest wording and the letters' trigrams.
-const floor = 0.89
+// the seed reaches 91.9 % (README, "Measured"), 79.3 % before #14: more
+// wordings per entry, taken from what people really type (colloquial
+// Arabic among them), are what raised it most, then the closest wording,
+// the letters' trigrams and colloquial Arabic read as Standard.
+const floor = 0.91
 
 func TestParaphrasesFindTheirEntry(t *testing.T) {
 	ix := answers.NewIndex(answers.Seed())
@@ -168,6 +169,10 @@ func TestUnrelatedTextGetsNoAnswer(t *testing.T) {
 		{"ar", "السلام عليكم"}, {"ar", "تمام"}, {"ar", "عمري 19"}, {"ar", "كيف حالك"}, {"ar", "اسمي محمد"}, {"ar", "ماذا؟"},
 		{"tr", "merhaba"}, {"tr", "tamam"}, {"tr", "19 yaşındayım"}, {"tr", "nasılsın"}, {"tr", "adım Ayşe"}, {"tr", "ne?"},
 		{"uk", "привіт"}, {"uk", "добре"}, {"uk", "як справи"}, {"uk", "мене звати Олена"}, {"uk", "мені 19"}, {"uk", "2018"},
+		// Arabic as it is typed in Antwerp: Darija and Levantine greetings,
+		// thanks, "ok", a name, an age.
+		{"ar", "صباح الخير"}, {"ar", "لاباس"}, {"ar", "شكرا بزاف"}, {"ar", "واخا"}, {"ar", "ok"}, {"ar", "يوسف بن علي"},
+		{"ar", "عندي ٢٥ سنة"}, {"ar", "مرحبا خويا"}, {"ar", "الحمد لله بخير"}, {"ar", "كيف داير؟"}, {"ar", "شو اخبارك"}, {"ar", "يعطيك العافية"},
 		{"so", "iska warran"}, {"so", "haye"}, {"so", "magacaygu waa Cali"}, {"so", "waan fiicanahay"}, {"so", "19 jir"}, {"so", "maxaa?"},
 	} {
 		if m := ix.Best(c.lang, c.text); m.Entry != nil {

@@ -83,20 +83,18 @@ func terms(lang, s string) []string {
 // on its own (see asksNothing).
 func analyse(lang, s string) (ts []string, asks []bool) {
 	words := locales.Words(lang, s)
+	if lang == "ar" {
+		words = arabicWords(s)
+	}
 	ts, asks = make([]string, 0, len(words)), make([]bool, 0, len(words))
 	stem := stemmers[lang]
 	for _, w := range words {
 		if utf8.RuneCountInString(w) < 2 {
 			continue
 		}
-		asks = append(asks, !asksNothing[lang][w])
+		// A number (an age, a postcode) asks nothing either.
+		asks = append(asks, !asksNothing[lang][w] && strings.Trim(w, "0123456789") != "")
 		if stem != nil {
-			if lang == "ar" {
-				// Fold writes ي as the Persian ی, which the Arabic
-				// stemmer does not know: its suffixes (ي, ين, ية) would
-				// stay.
-				w = strings.ReplaceAll(w, "ی", "ي")
-			}
 			env := snowballstem.NewEnv(w)
 			stem(env)
 			w = env.Current()
@@ -118,7 +116,11 @@ func cutsPrefix(lang string) bool { return stemmers[lang] == nil || lang == "uk"
 // the stemmers (or a prefix, where there is none) leave apart.
 func grams(lang, s string) []string {
 	var out []string
-	for _, w := range locales.Words(lang, s) {
+	words := locales.Words(lang, s)
+	if lang == "ar" {
+		words = arabicWords(s)
+	}
+	for _, w := range words {
 		r := []rune(" " + w + " ")
 		for i := 0; i+gramRunes <= len(r); i++ {
 			out = append(out, string(r[i:i+gramRunes]))
@@ -137,10 +139,22 @@ func grams(lang, s string) []string {
 // index knows.
 var asksNothing = map[string]map[string]bool{
 	"nl": set("ik je jij jou u wij we ze zij hij het de een is ben bent zijn was wat wie waar hoe wanneer waarom welke welk en of met van voor in op aan naar te er dat dit die mijn me mij jullie kan kun mag moet wil ga gaat gaan doe doet heb heeft hebben nog ook niet wel ja nee oke ok goed jaar oud"),
-	"ar": set("ما ماذا من این کیف متی هل لماذا انا انت انتم هو هی نحن فی علی الی عن مع و او هذا هذه ذلک لی عندی لدی عمری عمر سنه سنوات کم تمام طیب جید نعم لا"),
+	// Arabic in fold's letters (arabic.go), colloquial words as their
+	// Standard ones; greetings and thanks too, as people type them.
+	"ar": arabicSet("ما ماذا من این کیف متی هل لماذا انا انت انتم هو هی نحن فی علی الی عن مع و او هذا هذه ذلک لی عندی لدی عمری عمر سنه سنوات کم تمام طیب جید نعم لا " +
+		"اريد يجب يمكن يوجد ليس عام سنين الان غدا جدا اسمي اسم ok okay اوكي اوك واخا لاباس باس بخير الحمد لله الحمدلله شكرا مشكور يعطيك العافيه مرحبا اهلا سلام السلام عليكم صباح مساء الخير النور بن مزيان زوين حالك حالكم احوالك الاحوال داير دايره حبيبي خويا اخي اختي"),
 	"tr": set("ben sen siz biz o ne neden nasil nasilsin nerede kim mi mu var yok bir bu su ve ile icin yas yasinda yasindayim iyi iyiyim tamam peki evet hayir"),
 	"uk": set("я ти ви він вона ми мені мене мій моя що хто де як коли чому який яка чи і й та а в у на з до за про це є так ні добре гаразд ок років рік роки"),
 	"so": set("waan waa ma maxaa maxay maxaad maxaan yaa xaggee sidee goorma aan ayaan baan iyo ama oo ku ka u la ah waxaan jir sano sanno iska aniga adiga haa maya haye fiican fiicanahay wanaagsan salaan warran"),
+}
+
+// arabicSet is set for the Arabic words as arabicWords writes them.
+func arabicSet(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range arabicWords(words) {
+		m[w] = true
+	}
+	return m
 }
 
 func set(words string) map[string]bool {
