@@ -293,17 +293,23 @@ func keyword(texts *locales.Catalog, lang, id, t string) bool {
 // keyword lists of lang: a keyword of one word must be (nearly) the whole
 // of a short message, "help", "menu?"; a phrase of several words may stand
 // anywhere in a message of up to a dozen words, "ik wil met iemand
-// praten". It returns the intent, or "".
+// praten". The words of an intent's "_alone" list ("wat?", "ماذا") count
+// only as the whole message: with more words they ask a question, "wat
+// kost het", which is the FAQ's. It returns the intent, or "".
 func Intent(texts *locales.Catalog, lang, text string, intents []string) string {
 	words := locales.Words(lang, text)
 	if len(words) == 0 || len(words) > 12 {
 		return ""
 	}
+	whole := strings.Join(words, " ")
 	for _, in := range intents {
 		for _, k := range texts.Keywords(lang, "kw_"+in) {
 			if phraseIn(strings.Fields(k), words) {
 				return in
 			}
+		}
+		if slices.Contains(texts.Keywords(lang, "kw_"+in+"_alone"), whole) {
+			return in
 		}
 	}
 	return ""

@@ -2,6 +2,7 @@ package locales_test
 
 import (
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -131,6 +132,26 @@ func TestRightToLeft(t *testing.T) {
 	for code, rtl := range map[string]bool{"ar": true, "fa-AF": true, "ps": true, "ti": false, "nl": false} {
 		if locales.IsRTL(code) != rtl {
 			t.Errorf("IsRTL(%s) = %v", code, !rtl)
+		}
+	}
+}
+
+// A word that answers a question (yes, no, back, skip, done) must not also
+// be one that asks for help when typed alone: the Somali "haa" (yes) once
+// nearly became "haa?" (what?), and every yes would have shown the help.
+func TestAnswerWordsAskForNoHelp(t *testing.T) {
+	c := locales.MustLoad()
+	for _, l := range locales.Languages {
+		lost := c.Keywords(l.Code, "kw_help_alone")
+		if len(lost) == 0 {
+			t.Errorf("%s has no kw_help_alone", l.Code)
+		}
+		for _, id := range []string{"kw_yes", "kw_no", "kw_back", "kw_skip", "kw_done"} {
+			for _, k := range c.Keywords(l.Code, id) {
+				if slices.Contains(lost, k) {
+					t.Errorf("%s: %q is in %s and in kw_help_alone", l.Code, k, id)
+				}
+			}
 		}
 	}
 }

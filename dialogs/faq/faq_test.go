@@ -176,6 +176,10 @@ func TestQuestionsAtAQuestionAreStillAnswered(t *testing.T) {
 		{"nl", "moet ik betalen", "free"},
 		{"nl", "mag ik mijn zus meenemen om te vertalen", "translator"},
 		{"ar", "هل يجب أن أدفع", "free"},
+		// A question word asks for help only alone ("wat?"): with
+		// two more words it asks a question.
+		{"nl", "wat kost het?", "free"},
+		{"en", "what does it cost?", "free"},
 	} {
 		p := person(t, c.lang)
 		reach(p, orientation.StepDutch)

@@ -275,7 +275,7 @@ func parseName(c *dialogs.Conv, s string) (string, string) {
 // notNames are the keyword lists of what people type at the name
 // question that is no name: a yes or no, a greeting, "waarom", "weet
 // niet", help, the menu, a person.
-var notNames = []string{"kw_not_name", "kw_yes", "kw_no", "kw_help", "kw_menu", "kw_person"}
+var notNames = []string{"kw_not_name", "kw_yes", "kw_no", "kw_help", "kw_help_alone", "kw_menu", "kw_person"}
 
 // notAName reports whether name is one of the words of notNames in the
 // person's language, Dutch or English (which many type).

@@ -38,6 +38,7 @@ var typed = map[string][15]string{
 	"back":       {"Terug", "go back", "Retour", "رجوع", "geri", "wróć", "înapoi", "назад", "atrás", "назад", "назад", "پس", "شاته", "ንድሕሪት", "dib u noqo"},
 	"done":       {"klaar", "done!", "Terminé", "خلصت", "bitti", "gotowe", "gata", "готово", "listo", "готово", "готово", "تمام", "بس", "ተወዲኡ", "waa dhammaaday"},
 	"help":       {"Help!", "help me", "aidez-moi", "ساعدني", "yardım", "pomocy", "ajutor", "помощ", "ayuda", "допоможіть", "помогите", "کمک", "مرسته", "ሓግዙኒ", "i caawi"},
+	"lost":       {"wat?", "what?", "Quoi ?", "ماذا؟", "ne?", "co?", "ce?", "какво?", "¿qué?", "що?", "что?", "چی؟", "څه؟", "እንታይ?", "maxay?"},
 	"person":     {"ik wil met iemand praten", "I want to talk to someone", "je veux parler à quelqu'un", "أريد التحدث مع شخص", "biriyle konuşmak istiyorum", "chcę porozmawiać z kimś", "vreau să vorbesc cu cineva", "искам да говоря с някого", "quiero hablar con alguien", "хочу поговорити з людиною", "хочу поговорить с человеком", "می‌خواهم با یک شخص گپ بزنم", "غواړم له یو چا سره خبرې وکړم", "ምስ ሰብ ክዛረብ እደሊ", "waxaan rabaa inaan qof la hadlo"},
 	"menu":       {"Menu", "main menu", "menu", "القائمة", "menü", "menu", "meniu", "меню", "menú", "меню", "меню", "منو", "مینو", "ሜኑ", "liiska"},
 	"restart":    {"opnieuw beginnen", "start over", "recommencer", "ابدأ من جديد", "baştan başla", "od nowa", "începe din nou", "отначало", "empezar de nuevo", "почати знову", "начать заново", "از نو شروع کنم", "له سره پیل", "እንደገና ጀምር", "dib u bilow"},
@@ -86,7 +87,7 @@ func at(p *dialogstest.Person, step dialogs.Step) {
 }
 
 // TestTypedAnswersInEveryLanguage is the table of issue #14: per language
-// the same 21 typed inputs, each with the option or intent it must reach.
+// the same 22 typed inputs, each with the option or intent it must reach.
 // Every one must pass in every language.
 func TestTypedAnswersInEveryLanguage(t *testing.T) {
 	type check func(p *dialogstest.Person, r []dialogs.Reply) error
@@ -136,6 +137,7 @@ func TestTypedAnswersInEveryLanguage(t *testing.T) {
 		{"done", orientation.StepSectors, nil, step(orientation.StepLicence)},
 		{"help", orientation.StepAge, nil, says("help_text")},
 		{"question mark", orientation.StepAge, func(string) string { return "?" }, says("help_text")},
+		{"lost", orientation.StepAge, nil, says("help_text")},
 		{"person", orientation.StepAge, nil, says("office_none")},
 		{"menu", orientation.StepAge, nil, says("menu_title")},
 		{"restart", orientation.StepAge, nil, says("welcome_back")},
