@@ -215,6 +215,11 @@ func TestSessionsSpeakTheReadersLanguage(t *testing.T) {
 		!strings.Contains(text, p.Tr("interpreter_on_request")) {
 		t.Fatalf("session line:%s", dialogstest.Dump(r))
 	}
+	// The session's line names the language where its message puts it
+	// ("at 13:00, in Dutch"), and only there.
+	if n := strings.Count(text, p.Tr("lang_nl")); n != 1 || !strings.Contains(text, "باللغة: "+p.Tr("lang_nl")) {
+		t.Fatalf("session line names its language %d times, want once, after باللغة:%s", n, dialogstest.Dump(r))
+	}
 	r = p.Press(r[0].Buttons[0][0].Data)
 	if !strings.Contains(r[0].Text, "العمل في البناء") || !strings.Contains(r[0].Text, "Breng je identiteitskaart mee.") {
 		t.Fatalf("confirmation without the Arabic title or the (Dutch) description:%s", dialogstest.Dump(r))

@@ -486,27 +486,30 @@ func slotLine(c *dialogs.Conv, n int, s Slot) string {
 		} else {
 			w["Seats"] = c.T("session_full", nil)
 		}
+		// A session's line names its languages itself ("in Dutch").
+		w["Language"] = languageNames(c, s)
 		line = c.T("session_line", w)
 	}
-	line += "\n" + languagesLine(c, s)
+	if !s.Session {
+		line += "\n" + c.T("languages_line", map[string]any{"Languages": languageNames(c, s)})
+	}
+	if s.Interpreter {
+		line += "\n" + c.T("interpreter_on_request", nil)
+	}
 	if !s.Session && slices.Contains(s.Languages, c.Lang()) {
 		line += "\n" + c.T("slot_speaks", nil)
 	}
 	return line
 }
 
-// languagesLine names the languages of a coach or session in the reader's
-// language, and says when an interpreter can come.
-func languagesLine(c *dialogs.Conv, s Slot) string {
+// languageNames names the languages of a coach or session in the reader's
+// language, as a list.
+func languageNames(c *dialogs.Conv, s Slot) string {
 	names := make([]string, 0, len(s.Languages))
 	for _, l := range s.Languages {
 		names = append(names, LanguageName(c, l))
 	}
-	line := c.T("languages_line", map[string]any{"Languages": c.List(names)})
-	if s.Interpreter {
-		line += "\n" + c.T("interpreter_on_request", nil)
-	}
-	return line
+	return c.List(names)
 }
 
 // LanguageName is the name of language code in the reader's language
