@@ -251,6 +251,22 @@ func TestPhoneNumberTyped(t *testing.T) {
 	}
 }
 
+// A number typed with an Arabic, Dari or Pashto keyboard's digits is the
+// same number as in Western digits.
+func TestPhoneNumberInArabicIndicDigits(t *testing.T) {
+	for lang, typed := range map[string]string{"ar": "٠٤٨٥ ١٢ ٣٤ ٥٦", "fa-AF": "۰۴۸۵ ۱۲ ۳۴ ۵۶", "ps": "+۳۲ ۴۸۵ ۱۲ ۳۴ ۵۶"} {
+		t.Run(lang, func(t *testing.T) {
+			p, s := person(t, lang)
+			book(t, p, s, "c2")
+			r := p.Say(typed)
+			p.Expect(r, "phone_saved", map[string]any{"Phone": "+32 485 12 34 56", "Coach": "Yusuf"})
+			if n := p.Note(dialogs.NotePhone); !slices.Contains(n.Fields, dialogs.Field{Label: "Telefoon", Value: "+32 485 12 34 56"}) {
+				t.Fatalf("the coach is given %+v, want +32 485 12 34 56", n.Fields)
+			}
+		})
+	}
+}
+
 // A video talk's link goes with the two-hour reminder, or is said to
 // follow.
 func TestVideoLinkInTheReminder(t *testing.T) {

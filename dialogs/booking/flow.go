@@ -896,11 +896,11 @@ func (f Flow) savePhone(c *dialogs.Conv, number string) error {
 	return nil
 }
 
-// normalPhone reads a phone number as a Belgian one unless it says its
-// country, and writes it internationally; ok is false for what cannot be
-// a number to call.
+// normalPhone reads a phone number, in any script's digits, as a Belgian
+// one unless it says its country, and writes it internationally; ok is
+// false for what cannot be a number to call.
 func normalPhone(s string) (string, bool) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(locales.Digits(s))
 	if s == "" || len(s) > 32 {
 		return "", false
 	}
