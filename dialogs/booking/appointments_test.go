@@ -299,3 +299,56 @@ func TestItemCancelledByStaffCancelsTheCalendarEntry(t *testing.T) {
 		t.Fatalf("no cancellation file: %+v", doc)
 	}
 }
+
+// A person who taps the same spot again and again (the first button of the
+// newest message, or "1" in the terminal) after booking keeps the
+// appointment: no confirmation puts the destructive choice where the
+// button that led to it was.
+func TestRepeatedTapsOnTheFirstButtonKeepTheAppointment(t *testing.T) {
+	for _, id := range []string{"c1", "c2", "s1"} { // at an address, by phone, a session
+		t.Run(id, func(t *testing.T) {
+			p, s := person(t, "en")
+			r := book(t, p, s, id)
+			var taps []string
+			for range 8 {
+				first := firstButton(r)
+				if first == "" {
+					break
+				}
+				taps = append(taps, first)
+				r = p.Press(first)
+				for _, n := range p.Notes() {
+					if n.Kind == dialogs.NoteCancelled || n.Kind == dialogs.NoteForget {
+						t.Fatalf("tapping the first button again and again (%s) cancelled: %+v", strings.Join(taps, ", "), n)
+					}
+				}
+			}
+			if !slices.Contains(s.Holders(id), p.Chat) {
+				t.Fatalf("after tapping %s, %s is no longer held", strings.Join(taps, ", "), id)
+			}
+		})
+	}
+}
+
+// Deleting everything asks first, with not deleting where the menu's
+// button was.
+func TestRepeatedTapsDoNotDeleteEverything(t *testing.T) {
+	p, _ := person(t, "en")
+	r := p.Press("menu:forget")
+	r = p.Press(firstButton(r))
+	p.Expect(r, "forget_cancelled")
+	if p.State() == nil {
+		t.Fatal("a second tap on the same spot erased everything")
+	}
+}
+
+// firstButton is the data of the first inline button of the last reply
+// with buttons: the spot a finger is on after a tap.
+func firstButton(r []dialogs.Reply) string {
+	for i := len(r) - 1; i >= 0; i-- {
+		if len(r[i].Buttons) > 0 && len(r[i].Buttons[0]) > 0 {
+			return r[i].Buttons[0][0].Data
+		}
+	}
+	return ""
+}

@@ -176,8 +176,10 @@ func (f Flow) press(c *dialogs.Conv) error {
 		case verb == "x" && sl != nil && (sl.Held || sl.Waiting):
 			w := when(c, *sl)
 			w["What"] = what(c, *sl)
+			// Keeping it comes first, where the button that led here was:
+			// a second tap on the same spot must not cancel.
 			c.Say(c.T("cancel_confirm", w), []dialogs.Button{
-				{Text: c.T("btn_cancel_yes", nil), Data: "bk:xy:" + sl.ID}, {Text: c.T("btn_cancel_no", nil), Data: "bk:xn:" + sl.ID}})
+				{Text: c.T("btn_cancel_no", nil), Data: "bk:xn:" + sl.ID}, {Text: c.T("btn_cancel_yes", nil), Data: "bk:xy:" + sl.ID}})
 			return nil
 		case verb == "ok" && sl != nil && sl.Held:
 			c.Say(c.T("be_there_done", nil))
@@ -255,8 +257,10 @@ func (f Flow) heldTalk(c *dialogs.Conv) (*Slot, error) {
 
 // hasTalk says the person has a coaching talk already, offering to move it.
 func (f Flow) hasTalk(c *dialogs.Conv, held Slot) {
+	// Keeping it comes first, where "Talk to a coach" was: a second tap
+	// must not start moving the talk.
 	c.Say(c.T("book_has_coaching", when(c, held)),
-		[]dialogs.Button{{Text: c.T("btn_move", nil), Data: "bk:mv:" + held.ID}, {Text: c.T("btn_cancel_no", nil), Data: "bk:xn:" + held.ID}},
+		[]dialogs.Button{{Text: c.T("btn_cancel_no", nil), Data: "bk:xn:" + held.ID}, {Text: c.T("btn_move", nil), Data: "bk:mv:" + held.ID}},
 		[]dialogs.Button{{Text: c.T("btn_menu", nil), Data: "bk:menu"}})
 }
 
@@ -831,7 +835,9 @@ func (f Flow) askPhone(c *dialogs.Conv) error {
 	c.Send(dialogs.Reply{Text: c.T("phone_ask", map[string]any{"Coach": sl.Coach}) + "\n" +
 		c.T("why_prefix", map[string]any{"Reason": c.T("phone_why", nil)}),
 		Keys: [][]dialogs.Key{{{Text: c.T("btn_share_phone", nil), Contact: true}}}})
-	rows := [][]dialogs.Button{{{Text: c.T("btn_cancel", nil), Data: "bk:x:" + sl.ID}, {Text: c.T("btn_menu", nil), Data: "bk:menu"}}}
+	// The menu first: this follows "Booked!", and a second tap on its
+	// button's spot must not start a cancellation.
+	rows := [][]dialogs.Button{{{Text: c.T("btn_menu", nil), Data: "bk:menu"}, {Text: c.T("btn_cancel", nil), Data: "bk:x:" + sl.ID}}}
 	if row := c.Escape(); row != nil {
 		rows = append(rows, row)
 	}

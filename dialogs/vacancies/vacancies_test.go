@@ -442,3 +442,21 @@ func TestMyDataShowsAlertsAndNotForMe(t *testing.T) {
 		t.Fatalf("JSON: %+v", doc)
 	}
 }
+
+// Turning alerts on does not put "stop" where "send me" was: a second tap
+// on the same spot keeps them on.
+func TestASecondTapDoesNotStopTheAlerts(t *testing.T) {
+	p := newPerson(t, false, dialogstest.NewFinder(offers...))
+	p.Onboard()
+	p.Press("menu:jobs")
+	r := p.Press("job:alerts:on")
+	p.Expect(r, "alerts_on_done")
+	if first := r[len(r)-1].Buttons[0][0].Data; first == "job:alerts:off" {
+		t.Fatalf("stopping the alerts is the first button after turning them on:%s", dialogstest.Dump(r))
+	}
+	p.Press(r[len(r)-1].Buttons[0][0].Data)
+	if !part(p).Alerts {
+		t.Fatal("a second tap on the same spot stopped the alerts")
+	}
+	p.Expect(p.Press("job:alerts:off"), "alerts_off_done")
+}
