@@ -183,6 +183,11 @@ func TestInterestedWithoutStaffGivesTheRouteAndTheOffice(t *testing.T) {
 		if !hasLink(r, office.MapURL) || !dialogstest.Offered(r, "job:next:3") {
 			t.Errorf("[%s] no map link or way on:%s", lang, dialogstest.Dump(r))
 		}
+		// In Arabic the office's phone number keeps its order: isolated,
+		// as it stands on a line of its own.
+		if locales.IsRTL(lang) && !strings.Contains(r[0].Text, "📞 \u2066"+office.Phone+"\u2069") {
+			t.Errorf("[%s] the office's phone is not isolated from the right-to-left text: %+q", lang, r[0].Text)
+		}
 		// The funnel still counts interest, once.
 		p.Note(dialogs.NoteInterested)
 		r = p.Forge("job:int:" + vacancies.Handle("v1") + ":0")
