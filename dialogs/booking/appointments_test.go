@@ -352,3 +352,26 @@ func firstButton(r []dialogs.Reply) string {
 	}
 	return ""
 }
+
+// Once the last appointment has passed, My appointments says so, with its
+// date, and offers a new one, rather than that there never was one.
+func TestMyAppointmentsAfterTheLastHasPassed(t *testing.T) {
+	for _, lang := range someLanguages {
+		t.Run(lang, func(t *testing.T) {
+			p := dialogstest.New(t, lang)
+			s := schedule(p)
+			p.Engine.Register(orientation.Flow{}, privacy.Flow{}, booking.Flow{Schedule: s, Records: s, Calendar: fakeCalendar})
+			p.Onboard()
+			p.Expect(p.Press("bk:me"), "appts_none")
+			book(t, p, s, "c1")
+			p.Clock.Advance(3 * 24 * time.Hour)
+			r := p.Press("bk:me")
+			p.Expect(r, "appts_past", map[string]any{"What": p.Tr("what_coaching", map[string]any{"Coach": "Lotte"}), "Date": p.Engine.Texts.T(lang, "date_day", map[string]any{
+				"Weekday": p.Tr("weekday_3"), "Day": 25, "Month": p.Tr("month_11")})})
+			p.ExpectNot(r, "appts_none")
+			if !dialogstest.Offered(r, "bk:lc:0") || !dialogstest.Offered(r, "bk:ls:0") {
+				t.Fatalf("no way to book a new one:%s", dialogstest.Dump(r))
+			}
+		})
+	}
+}

@@ -542,7 +542,17 @@ func (f Flow) appointments(c *dialogs.Conv) error {
 		return err
 	}
 	if len(slots) == 0 {
-		c.Say(c.T("appts_none", nil), Rows(c)...)
+		last, err := f.lastPassed(c)
+		if err != nil {
+			return err
+		}
+		if last == nil {
+			c.Say(c.T("appts_none", nil), Rows(c)...)
+			return nil
+		}
+		// Say where the appointment went, and offer the next.
+		c.Say(c.T("appts_past", map[string]any{"What": what(c, *last), "Date": c.Day(last.Start)}),
+			Rows(c)[0], []dialogs.Button{{Text: c.T("btn_menu", nil), Data: "bk:menu"}})
 		return nil
 	}
 	lines := []string{c.T("appts_title", nil)}
@@ -563,6 +573,25 @@ func (f Flow) appointments(c *dialogs.Conv) error {
 	rows = append(rows, []dialogs.Button{{Text: c.T("btn_menu", nil), Data: "bk:menu"}})
 	c.Say(strings.Join(lines, "\n\n"), rows...)
 	return nil
+}
+
+// lastPassed is the last appointment the person held that has begun, as
+// the schedule still keeps it; nil for none, or without Records.
+func (f Flow) lastPassed(c *dialogs.Conv) (*Slot, error) {
+	if f.Records == nil {
+		return nil, nil
+	}
+	recs, err := f.Records.Records(c.Context(), c.Event().ChatID)
+	if err != nil {
+		return nil, err
+	}
+	var last *Slot
+	for _, r := range recs {
+		if s := r.Slot; s.Held && !s.Cancelled && !s.Start.IsZero() && !s.Start.After(c.Now()) && (last == nil || s.Start.After(last.Start)) {
+			last = &s
+		}
+	}
+	return last, nil
 }
 
 // data is booking's share of /mydata: the appointments, and the number a

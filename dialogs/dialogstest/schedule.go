@@ -53,7 +53,10 @@ type fakeItem struct {
 	waiting []int64
 }
 
-var _ booking.Scheduler = (*Scheduler)(nil)
+var (
+	_ booking.Scheduler = (*Scheduler)(nil)
+	_ booking.Records   = (*Scheduler)(nil)
+)
 
 // NewScheduler returns a schedule holding items.
 func NewScheduler(clk clock.Clock, items ...Item) *Scheduler {
@@ -179,6 +182,22 @@ func (s *Scheduler) Mine(_ context.Context, chat int64) ([]booking.Slot, error) 
 		}
 	}
 	slices.SortStableFunc(out, func(a, b booking.Slot) int { return a.Start.Compare(b.Start) })
+	return out, nil
+}
+
+// Records implements booking.Records: every item chat holds or waits
+// for, past ones too, as the real schedule keeps them.
+func (s *Scheduler) Records(_ context.Context, chat int64) ([]booking.Record, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.Clock.Now()
+	var out []booking.Record
+	for _, id := range s.order {
+		if sl := s.items[id].slot(chat, now); sl.Held || sl.Waiting {
+			out = append(out, booking.Record{Slot: sl})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b booking.Record) int { return a.Slot.Start.Compare(b.Slot.Start) })
 	return out, nil
 }
 
