@@ -105,6 +105,7 @@ func (e *Engine) Handle(ctx context.Context, st *State, ev Event) (Outcome, erro
 	if err != nil {
 		return Outcome{}, err
 	}
+	c.isolateNumbers()
 	if c.erase || c.st == nil {
 		return Outcome{Replies: c.out, Notes: c.notes}, nil
 	}
@@ -120,6 +121,33 @@ func (e *Engine) Handle(ctx context.Context, st *State, ev Event) (Outcome, erro
 		setPart(c.st, key, b)
 	}
 	return Outcome{State: c.st, Replies: c.out, Notes: c.notes}, nil
+}
+
+// isolateNumbers keeps the numbers of a turn in a right-to-left language
+// in their order (locales.IsolateNumbers): the catalogue does it for every
+// message, this for what flows add around them (an office's phone, a
+// vacancy's contact).
+func (c *Conv) isolateNumbers() {
+	if !locales.IsRTL(c.Lang()) {
+		return
+	}
+	for i := range c.out {
+		r := &c.out[i]
+		r.Text = locales.IsolateNumbers(r.Text)
+		for _, row := range r.Buttons {
+			for j := range row {
+				row[j].Text = locales.IsolateNumbers(row[j].Text)
+			}
+		}
+		for _, row := range r.Keys {
+			for j := range row {
+				row[j].Text = locales.IsolateNumbers(row[j].Text)
+			}
+		}
+		if r.Document != nil {
+			r.Document.Caption = locales.IsolateNumbers(r.Document.Caption)
+		}
+	}
 }
 
 // Date renders d as a long date in lang, in Brussels time.

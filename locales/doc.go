@@ -15,7 +15,9 @@
 //     handled; every message whose Dutch names a term must use the word.
 //   - Arabic, Dari and Pashto begin a line with a placeholder only after a
 //     right-to-left mark (U+200F), and list_sep is the script's own comma
-//     (Catalog.List).
+//     (Catalog.List). Their numbers need nothing in the files: T puts every
+//     number of a rendered text between bidi isolates (IsolateNumbers), so
+//     that "0800 30 700" does not show as "700 30 0800".
 //   - REVIEW.md: how a native speaker reviews a language without Go (the
 //     export and import of cmd/review, built on goi18n merge) and the table
 //     of reviews, which Reviewed reads.

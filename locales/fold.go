@@ -72,6 +72,20 @@ func arabicLetter(r rune) rune {
 	return r
 }
 
+// Digits writes every decimal digit of s (Arabic-Indic ٠٤٨٥, Persian
+// ۰۴۸۵, full width) as ASCII and leaves the rest as it is, so that a
+// number typed on an Arabic, Dari or Pashto keyboard reads as the same
+// number ("٠٤٨٥ ١٢" is "0485 12") where Fold would take out the + or
+// the spaces a phone number needs.
+func Digits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r > unicode.MaxASCII && unicode.IsDigit(r) {
+			return '0' + digitValue(r)
+		}
+		return r
+	}, s)
+}
+
 // digitValue is the value of a decimal digit in any script.
 func digitValue(r rune) rune {
 	for _, zero := range []rune{'0', '٠', '۰', '०', '০', '੦', '૦', '୦', '௦', '౦', '೦', '൦', '๐', '໐', '༠', '၀', '០', '᠐', '０'} {

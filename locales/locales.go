@@ -162,7 +162,10 @@ func MustLoad() *Catalog {
 // Bundle exposes the parsed messages to the completeness tests.
 func (c *Catalog) Bundle() *i18n.Bundle { return c.bundle }
 
-// T renders message id in lang with data for its placeholders.
+// T renders message id in lang with data for its placeholders. In a
+// language written right to left, every number in the text, whether the
+// message or a placeholder's value holds it, is isolated (IsolateNumbers),
+// so that "0800 30 700" does not show as "700 30 0800".
 func (c *Catalog) T(lang, id string, data map[string]any) string {
 	return c.render(lang, &i18n.LocalizeConfig{MessageID: id, TemplateData: data})
 }
@@ -183,6 +186,9 @@ func (c *Catalog) render(lang string, cfg *i18n.LocalizeConfig) string {
 		// go-i18n answers from its default language when code lacks the
 		// message; only accept an answer in the language asked for.
 		if err == nil && (tag == language.Make(code) || code == Source) {
+			if IsRTL(lang) {
+				s = IsolateNumbers(s)
+			}
 			return s
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -62,6 +63,7 @@ type Fault struct {
 type Server struct {
 	*httptest.Server
 	Token string
+	t     testing.TB
 
 	mu        sync.Mutex
 	pending   []map[string]any
@@ -158,7 +160,7 @@ func (s *Server) Held() int {
 
 // New starts a fake Bot API server, closed when the test ends.
 func New(t testing.TB) *Server {
-	s := &Server{Token: "123456:TEST", calls: map[string]int{}, commands: map[string][]map[string]string{}, nextID: 1000, nextMsgID: 1,
+	s := &Server{Token: "123456:TEST", t: t, calls: map[string]int{}, commands: map[string][]map[string]string{}, nextID: 1000, nextMsgID: 1,
 		closing: make(chan struct{}), pushed: make(chan struct{})}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(func() {
@@ -347,6 +349,9 @@ func (s *Server) record(w http.ResponseWriter, method string, chatID int64, p pa
 	if method == "sendDocument" {
 		m.Document, m.Content = p.names["document"], p.files["document"]
 	}
+	if texts := m.texts(); slices.ContainsFunc(texts, unfilled) {
+		s.t.Errorf("telegramtest: %s to %d shows a placeholder the bot did not fill (%q): %q", method, chatID, NoValue, texts)
+	}
 	s.mu.Lock()
 	if method == "editMessageText" {
 		m.MessageID, _ = strconv.Atoi(p.values["message_id"])
@@ -363,6 +368,29 @@ func (s *Server) record(w http.ResponseWriter, method string, chatID int64, p pa
 	writeJSON(w, 200, map[string]any{"ok": true, "result": map[string]any{
 		"message_id": m.MessageID, "date": time.Now().Unix(), "text": m.Text,
 		"chat": map[string]any{"id": chatID, "type": "private"}}})
+}
+
+// NoValue is what a message's template shows for a placeholder the code
+// did not fill; the fake fails the test on any text that shows it, so that
+// the class of mistake cannot reach a person unnoticed.
+const NoValue = "<no value>"
+
+func unfilled(s string) bool { return strings.Contains(s, NoValue) }
+
+// texts are all the texts of m a person reads.
+func (m Message) texts() []string {
+	out := []string{m.Text, m.Caption}
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			out = append(out, b.Text)
+		}
+	}
+	for _, row := range m.Keys {
+		for _, k := range row {
+			out = append(out, k.Text)
+		}
+	}
+	return out
 }
 
 // Push queues an update for the bot to fetch, numbering it, and returns its id.

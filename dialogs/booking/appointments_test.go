@@ -215,6 +215,11 @@ func TestSessionsSpeakTheReadersLanguage(t *testing.T) {
 		!strings.Contains(text, p.Tr("interpreter_on_request")) {
 		t.Fatalf("session line:%s", dialogstest.Dump(r))
 	}
+	// The session's line names the language where its message puts it
+	// ("at 13:00, in Dutch"), and only there.
+	if n := strings.Count(text, p.Tr("lang_nl")); n != 1 || !strings.Contains(text, "باللغة: "+p.Tr("lang_nl")) {
+		t.Fatalf("session line names its language %d times, want once, after باللغة:%s", n, dialogstest.Dump(r))
+	}
 	r = p.Press(r[0].Buttons[0][0].Data)
 	if !strings.Contains(r[0].Text, "العمل في البناء") || !strings.Contains(r[0].Text, "Breng je identiteitskaart mee.") {
 		t.Fatalf("confirmation without the Arabic title or the (Dutch) description:%s", dialogstest.Dump(r))
@@ -326,5 +331,97 @@ func TestAnAnswerToAReminderAfterABreakIsNotLost(t *testing.T) {
 	p.Expect(r, "welcome_back_named", map[string]any{"Name": "Amira"})
 	if !dialogstest.Offered(r, "bk:x:c1") {
 		t.Fatalf("'mijn afspraken' after a day does not list the appointment:%s", dialogstest.Dump(r))
+	}
+}
+
+// A number typed with an Arabic, Dari or Pashto keyboard's digits is the
+// same number as in Western digits.
+func TestPhoneNumberInArabicIndicDigits(t *testing.T) {
+	for lang, typed := range map[string]string{"ar": "٠٤٨٥ ١٢ ٣٤ ٥٦", "fa-AF": "۰۴۸۵ ۱۲ ۳۴ ۵۶", "ps": "+۳۲ ۴۸۵ ۱۲ ۳۴ ۵۶"} {
+		t.Run(lang, func(t *testing.T) {
+			p, s := person(t, lang)
+			book(t, p, s, "c2")
+			r := p.Say(typed)
+			p.Expect(r, "phone_saved", map[string]any{"Phone": "+32 485 12 34 56", "Coach": "Yusuf"})
+			if n := p.Note(dialogs.NotePhone); !slices.Contains(n.Fields, dialogs.Field{Label: "Telefoon", Value: "+32 485 12 34 56"}) {
+				t.Fatalf("the coach is given %+v, want +32 485 12 34 56", n.Fields)
+			}
+		})
+	}
+}
+
+// A person who taps the same spot again and again (the first button of the
+// newest message, or "1" in the terminal) after booking keeps the
+// appointment: no confirmation puts the destructive choice where the
+// button that led to it was.
+func TestRepeatedTapsOnTheFirstButtonKeepTheAppointment(t *testing.T) {
+	for _, id := range []string{"c1", "c2", "s1"} { // at an address, by phone, a session
+		t.Run(id, func(t *testing.T) {
+			p, s := person(t, "en")
+			r := book(t, p, s, id)
+			var taps []string
+			for range 8 {
+				first := firstButton(r)
+				if first == "" {
+					break
+				}
+				taps = append(taps, first)
+				r = p.Press(first)
+				for _, n := range p.Notes() {
+					if n.Kind == dialogs.NoteCancelled || n.Kind == dialogs.NoteForget {
+						t.Fatalf("tapping the first button again and again (%s) cancelled: %+v", strings.Join(taps, ", "), n)
+					}
+				}
+			}
+			if !slices.Contains(s.Holders(id), p.Chat) {
+				t.Fatalf("after tapping %s, %s is no longer held", strings.Join(taps, ", "), id)
+			}
+		})
+	}
+}
+
+// Deleting everything asks first, with not deleting where the menu's
+// button was.
+func TestRepeatedTapsDoNotDeleteEverything(t *testing.T) {
+	p, _ := person(t, "en")
+	r := p.Press("menu:forget")
+	r = p.Press(firstButton(r))
+	p.Expect(r, "forget_cancelled")
+	if p.State() == nil {
+		t.Fatal("a second tap on the same spot erased everything")
+	}
+}
+
+// firstButton is the data of the first inline button of the last reply
+// with buttons: the spot a finger is on after a tap.
+func firstButton(r []dialogs.Reply) string {
+	for i := len(r) - 1; i >= 0; i-- {
+		if len(r[i].Buttons) > 0 && len(r[i].Buttons[0]) > 0 {
+			return r[i].Buttons[0][0].Data
+		}
+	}
+	return ""
+}
+
+// Once the last appointment has passed, My appointments says so, with its
+// date, and offers a new one, rather than that there never was one.
+func TestMyAppointmentsAfterTheLastHasPassed(t *testing.T) {
+	for _, lang := range someLanguages {
+		t.Run(lang, func(t *testing.T) {
+			p := dialogstest.New(t, lang)
+			s := schedule(p)
+			p.Engine.Register(orientation.Flow{}, privacy.Flow{}, booking.Flow{Schedule: s, Records: s, Calendar: fakeCalendar})
+			p.Onboard()
+			p.Expect(p.Press("bk:me"), "appts_none")
+			book(t, p, s, "c1")
+			p.Clock.Advance(3 * 24 * time.Hour)
+			r := p.Press("bk:me")
+			p.Expect(r, "appts_past", map[string]any{"What": p.Tr("what_coaching", map[string]any{"Coach": "Lotte"}), "Date": p.Engine.Texts.T(lang, "date_day", map[string]any{
+				"Weekday": p.Tr("weekday_3"), "Day": 25, "Month": p.Tr("month_11")})})
+			p.ExpectNot(r, "appts_none")
+			if !dialogstest.Offered(r, "bk:lc:0") || !dialogstest.Offered(r, "bk:ls:0") {
+				t.Fatalf("no way to book a new one:%s", dialogstest.Dump(r))
+			}
+		})
 	}
 }

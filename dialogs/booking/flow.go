@@ -180,8 +180,10 @@ func (f Flow) press(c *dialogs.Conv) error {
 		case verb == "x" && sl != nil && (sl.Held || sl.Waiting):
 			w := when(c, *sl)
 			w["What"] = what(c, *sl)
+			// Keeping it comes first, where the button that led here was:
+			// a second tap on the same spot must not cancel.
 			c.Say(c.T("cancel_confirm", w), []dialogs.Button{
-				{Text: c.T("btn_cancel_yes", nil), Data: "bk:xy:" + sl.ID}, {Text: c.T("btn_cancel_no", nil), Data: "bk:xn:" + sl.ID}})
+				{Text: c.T("btn_cancel_no", nil), Data: "bk:xn:" + sl.ID}, {Text: c.T("btn_cancel_yes", nil), Data: "bk:xy:" + sl.ID}})
 			return nil
 		case verb == "ok" && sl != nil && sl.Held:
 			c.Say(c.T("be_there_done", nil))
@@ -259,8 +261,10 @@ func (f Flow) heldTalk(c *dialogs.Conv) (*Slot, error) {
 
 // hasTalk says the person has a coaching talk already, offering to move it.
 func (f Flow) hasTalk(c *dialogs.Conv, held Slot) {
+	// Keeping it comes first, where "Talk to a coach" was: a second tap
+	// must not start moving the talk.
 	c.Say(c.T("book_has_coaching", when(c, held)),
-		[]dialogs.Button{{Text: c.T("btn_move", nil), Data: "bk:mv:" + held.ID}, {Text: c.T("btn_cancel_no", nil), Data: "bk:xn:" + held.ID}},
+		[]dialogs.Button{{Text: c.T("btn_cancel_no", nil), Data: "bk:xn:" + held.ID}, {Text: c.T("btn_move", nil), Data: "bk:mv:" + held.ID}},
 		[]dialogs.Button{{Text: c.T("btn_menu", nil), Data: "bk:menu"}})
 }
 
@@ -490,27 +494,30 @@ func slotLine(c *dialogs.Conv, n int, s Slot) string {
 		} else {
 			w["Seats"] = c.T("session_full", nil)
 		}
+		// A session's line names its languages itself ("in Dutch").
+		w["Language"] = languageNames(c, s)
 		line = c.T("session_line", w)
 	}
-	line += "\n" + languagesLine(c, s)
+	if !s.Session {
+		line += "\n" + c.T("languages_line", map[string]any{"Languages": languageNames(c, s)})
+	}
+	if s.Interpreter {
+		line += "\n" + c.T("interpreter_on_request", nil)
+	}
 	if !s.Session && slices.Contains(s.Languages, c.Lang()) {
 		line += "\n" + c.T("slot_speaks", nil)
 	}
 	return line
 }
 
-// languagesLine names the languages of a coach or session in the reader's
-// language, and says when an interpreter can come.
-func languagesLine(c *dialogs.Conv, s Slot) string {
+// languageNames names the languages of a coach or session in the reader's
+// language, as a list.
+func languageNames(c *dialogs.Conv, s Slot) string {
 	names := make([]string, 0, len(s.Languages))
 	for _, l := range s.Languages {
 		names = append(names, LanguageName(c, l))
 	}
-	line := c.T("languages_line", map[string]any{"Languages": c.List(names)})
-	if s.Interpreter {
-		line += "\n" + c.T("interpreter_on_request", nil)
-	}
-	return line
+	return c.List(names)
 }
 
 // LanguageName is the name of language code in the reader's language
@@ -539,7 +546,17 @@ func (f Flow) appointments(c *dialogs.Conv) error {
 		return err
 	}
 	if len(slots) == 0 {
-		c.Say(c.T("appts_none", nil), Rows(c)...)
+		last, err := f.lastPassed(c)
+		if err != nil {
+			return err
+		}
+		if last == nil {
+			c.Say(c.T("appts_none", nil), Rows(c)...)
+			return nil
+		}
+		// Say where the appointment went, and offer the next.
+		c.Say(c.T("appts_past", map[string]any{"What": what(c, *last), "Date": c.Day(last.Start)}),
+			Rows(c)[0], []dialogs.Button{{Text: c.T("btn_menu", nil), Data: "bk:menu"}})
 		return nil
 	}
 	lines := []string{c.T("appts_title", nil)}
@@ -560,6 +577,25 @@ func (f Flow) appointments(c *dialogs.Conv) error {
 	rows = append(rows, []dialogs.Button{{Text: c.T("btn_menu", nil), Data: "bk:menu"}})
 	c.Say(strings.Join(lines, "\n\n"), rows...)
 	return nil
+}
+
+// lastPassed is the last appointment the person held that has begun, as
+// the schedule still keeps it; nil for none, or without Records.
+func (f Flow) lastPassed(c *dialogs.Conv) (*Slot, error) {
+	if f.Records == nil {
+		return nil, nil
+	}
+	recs, err := f.Records.Records(c.Context(), c.Event().ChatID)
+	if err != nil {
+		return nil, err
+	}
+	var last *Slot
+	for _, r := range recs {
+		if s := r.Slot; s.Held && !s.Cancelled && !s.Start.IsZero() && !s.Start.After(c.Now()) && (last == nil || s.Start.After(last.Start)) {
+			last = &s
+		}
+	}
+	return last, nil
 }
 
 // data is booking's share of /mydata: the appointments, and the number a
@@ -835,7 +871,9 @@ func (f Flow) askPhone(c *dialogs.Conv) error {
 	c.Send(dialogs.Reply{Text: c.T("phone_ask", map[string]any{"Coach": sl.Coach}) + "\n" +
 		c.T("why_prefix", map[string]any{"Reason": c.T("phone_why", nil)}),
 		Keys: [][]dialogs.Key{{{Text: c.T("btn_share_phone", nil), Contact: true}}}})
-	rows := [][]dialogs.Button{{{Text: c.T("btn_cancel", nil), Data: "bk:x:" + sl.ID}, {Text: c.T("btn_menu", nil), Data: "bk:menu"}}}
+	// The menu first: this follows "Booked!", and a second tap on its
+	// button's spot must not start a cancellation.
+	rows := [][]dialogs.Button{{{Text: c.T("btn_menu", nil), Data: "bk:menu"}, {Text: c.T("btn_cancel", nil), Data: "bk:x:" + sl.ID}}}
 	if row := c.Escape(); row != nil {
 		rows = append(rows, row)
 	}
@@ -900,11 +938,11 @@ func (f Flow) savePhone(c *dialogs.Conv, number string) error {
 	return nil
 }
 
-// normalPhone reads a phone number as a Belgian one unless it says its
-// country, and writes it internationally; ok is false for what cannot be
-// a number to call.
+// normalPhone reads a phone number, in any script's digits, as a Belgian
+// one unless it says its country, and writes it internationally; ok is
+// false for what cannot be a number to call.
 func normalPhone(s string) (string, bool) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(locales.Digits(s))
 	if s == "" || len(s) > 32 {
 		return "", false
 	}

@@ -9,6 +9,7 @@ package dialogstest
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -132,6 +133,9 @@ func (p *Person) Fails(ev dialogs.Event) error {
 func Check(t testing.TB, replies []dialogs.Reply) {
 	t.Helper()
 	for _, r := range replies {
+		if texts := replyTexts(r); slices.ContainsFunc(texts, unfilled) {
+			t.Errorf("reply shows a placeholder the code did not fill (%q): %q", NoValue, texts)
+		}
 		if len(r.Keys) > 0 && (len(r.Buttons) > 0 || r.RemoveKeys) {
 			t.Errorf("reply %q has a keyboard and inline buttons (or removes it): a message carries one", r.Text)
 		}
@@ -172,6 +176,32 @@ func Check(t testing.TB, replies []dialogs.Reply) {
 			}
 		}
 	}
+}
+
+// NoValue is what a message's template shows for a placeholder the code
+// did not fill: a person would read it, so Check fails on it.
+const NoValue = "<no value>"
+
+func unfilled(s string) bool { return strings.Contains(s, NoValue) }
+
+// replyTexts are all the texts of r a person reads: the message, the
+// labels of its buttons and keys, a file's caption.
+func replyTexts(r dialogs.Reply) []string {
+	out := []string{r.Text}
+	for _, row := range r.Buttons {
+		for _, b := range row {
+			out = append(out, b.Text)
+		}
+	}
+	for _, row := range r.Keys {
+		for _, k := range row {
+			out = append(out, k.Text)
+		}
+	}
+	if r.Document != nil {
+		out = append(out, r.Document.Caption)
+	}
+	return out
 }
 
 // Command sends /name.

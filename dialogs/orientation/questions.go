@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	_ "embed"
+	"iter"
 	"slices"
 	"strings"
 	"unicode"
@@ -416,35 +417,58 @@ func number(w string) (int, bool) {
 //go:embed data/postcodes.csv
 var postcodesCSV []byte
 
+//go:embed data/places-nl.csv
+var placesNLCSV []byte
+
 // postcodes is every Belgian postcode (data/postcodes.csv, with its
 // source); places maps each place bpost names, folded, to its lowest
-// postcode.
+// postcode, and the Dutch names of the places bpost names in French
+// (data/places-nl.csv, with its sources) to theirs.
 var postcodes, places = func() (map[string]bool, map[string]string) {
 	pcs, pls := map[string]bool{}, map[string]string{}
-	sc := bufio.NewScanner(bytes.NewReader(postcodesCSV))
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || line[0] == '#' || strings.HasPrefix(line, "postcode,") {
-			continue
-		}
-		pc, place, ok := strings.Cut(line, ",")
-		if !ok || len(pc) != 4 {
-			panic("orientation: data/postcodes.csv: bad line " + line)
-		}
+	for pc, place := range csvRows("postcodes.csv", postcodesCSV) {
 		pcs[pc] = true
 		k := locales.Fold(locales.Source, place)
 		if old, ok := pls[k]; !ok || pc < old {
 			pls[k] = pc
 		}
 	}
+	for pc, place := range csvRows("places-nl.csv", placesNLCSV) {
+		if !pcs[pc] {
+			panic("orientation: data/places-nl.csv: " + pc + " is not a postcode")
+		}
+		if k := locales.Fold(locales.Source, place); pls[k] == "" {
+			pls[k] = pc // bpost's own name for a place comes first
+		}
+	}
 	return pcs, pls
 }()
+
+// csvRows yields the (postcode, place) lines of an embedded data file.
+func csvRows(name string, data []byte) iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		sc := bufio.NewScanner(bytes.NewReader(data))
+		for sc.Scan() {
+			line := sc.Text()
+			if line == "" || line[0] == '#' || strings.HasPrefix(line, "postcode,") {
+				continue
+			}
+			pc, place, ok := strings.Cut(line, ",")
+			if !ok || len(pc) != 4 {
+				panic("orientation: data/" + name + ": bad line " + line)
+			}
+			if !yield(pc, place) {
+				return
+			}
+		}
+	}
+}
 
 // Neighbourhoods of the city that people name where they live, with their
 // postcode (the city of Antwerp's districts and their wijken; bpost's
 // list names only the districts). Folded.
 var neighbourhoods = map[string]string{
-	"kiel": "2020", "nieuw zuid": "2020", "linkeroever": "2050", "sint anna": "2050",
+	"kiel": "2020", "nieuw zuid": "2020", "antwerpen noord": "2060", "linkeroever": "2050", "sint anna": "2050",
 	"luchtbal": "2030", "haven": "2030", "seefhoek": "2060", "dam": "2060",
 	"stuivenberg": "2060", "schipperskwartier": "2000", "eilandje": "2000",
 	"zuid": "2000", "centrum": "2000", "sint andries": "2000", "harmonie": "2018",
@@ -478,6 +502,12 @@ func parsePostcode(c *dialogs.Conv, s string) (string, string) {
 			return d.ID, ""
 		}
 		return pc, ""
+	}
+	// A postcode among other words: "berchem 2600", "2060 antwerpen".
+	for _, w := range strings.Fields(t) {
+		if len(w) == 4 && postcodes[w] {
+			return w, ""
+		}
 	}
 	return "", "home_invalid"
 }

@@ -265,6 +265,12 @@ func TestHomeByPlaceName(t *testing.T) {
 	for in, want := range map[string][2]string{
 		"Kiel": {"antwerpen", "2020"}, "borgerhout": {"borgerhout", "2140"}, "Mechelen": {"", "2800"},
 		"Linkeroever": {"antwerpen", "2050"}, "٢٦٠٠": {"berchem", "2600"}, "B 2800": {"", "2800"},
+		// A postcode among other words, a wijk with its city's name.
+		"berchem 2600": {"berchem", "2600"}, "2060 Antwerpen": {"antwerpen", "2060"}, "antwerpen noord": {"antwerpen", "2060"},
+		// The Dutch names of places bpost names in French.
+		"Brussel": {"", "1000"}, "Luik": {"", "4000"}, "Bergen": {"", "7000"}, "Namen": {"", "5000"}, "Sint-Jans-Molenbeek": {"", "1080"},
+		// bpost's names, Dutch and French, as before.
+		"Gent": {"", "9000"}, "Leuven": {"", "3000"}, "Antwerpen": {"antwerpen", "2000"}, "Bruxelles": {"", "1000"}, "Liège": {"", "4000"},
 	} {
 		p := typingPerson(t, "nl")
 		p.Onboard()

@@ -42,9 +42,11 @@ func confirm(c *dialogs.Conv) error {
 			text += "\n\n" + strings.Join(lines, "\n")
 		}
 	}
+	// Not deleting comes first, where the button that led here was: a
+	// second tap on the same spot must not erase everything.
 	c.Say(text, []dialogs.Button{
-		{Text: c.T("btn_forget_yes", nil), Data: "forget:yes", Role: dialogs.RoleYes},
-		{Text: c.T("btn_forget_no", nil), Data: "forget:no", Role: dialogs.RoleNo}})
+		{Text: c.T("btn_forget_no", nil), Data: "forget:no", Role: dialogs.RoleNo},
+		{Text: c.T("btn_forget_yes", nil), Data: "forget:yes", Role: dialogs.RoleYes}})
 	return nil
 }
 

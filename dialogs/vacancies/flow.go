@@ -231,7 +231,9 @@ func (f Flow) press(c *dialogs.Conv) error {
 	case verb == "alerts" && rest == "on":
 		s.Alerts = true
 		c.Note(dialogs.Note{Kind: dialogs.NoteAlertsOn})
-		c.Say(c.T("alerts_on_done", nil), alertsRow(c))
+		// The way back to the vacancies first, where the button that led
+		// here was: a second tap on it must not stop the alerts again.
+		c.Say(c.T("alerts_on_done", nil), []dialogs.Button{{Text: c.T("menu_jobs", nil), Data: "menu:jobs"}}, alertsRow(c))
 		return nil
 	case verb == "alerts" && rest == "off":
 		s.Alerts = false

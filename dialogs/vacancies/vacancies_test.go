@@ -183,6 +183,11 @@ func TestInterestedWithoutStaffGivesTheRouteAndTheOffice(t *testing.T) {
 		if !hasLink(r, office.MapURL) || !dialogstest.Offered(r, "job:next:3") {
 			t.Errorf("[%s] no map link or way on:%s", lang, dialogstest.Dump(r))
 		}
+		// In Arabic the office's phone number keeps its order: isolated,
+		// as it stands on a line of its own.
+		if locales.IsRTL(lang) && !strings.Contains(r[0].Text, "📞 \u2066"+office.Phone+"\u2069") {
+			t.Errorf("[%s] the office's phone is not isolated from the right-to-left text: %+q", lang, r[0].Text)
+		}
 		// The funnel still counts interest, once.
 		p.Note(dialogs.NoteInterested)
 		r = p.Forge("job:int:" + vacancies.Handle("v1") + ":0")
@@ -443,4 +448,22 @@ func TestMyDataShowsAlertsAndNotForMe(t *testing.T) {
 	if len(doc.NotForMe) != 1 || doc.NotForMe[0].Why != vacancies.TooFar || !doc.On || strings.Join(doc.Alerts.Queued, ",") != "v2" || doc.Alerts.ThisWeek != 1 {
 		t.Fatalf("JSON: %+v", doc)
 	}
+}
+
+// Turning alerts on does not put "stop" where "send me" was: a second tap
+// on the same spot keeps them on.
+func TestASecondTapDoesNotStopTheAlerts(t *testing.T) {
+	p := newPerson(t, false, dialogstest.NewFinder(offers...))
+	p.Onboard()
+	p.Press("menu:jobs")
+	r := p.Press("job:alerts:on")
+	p.Expect(r, "alerts_on_done")
+	if first := r[len(r)-1].Buttons[0][0].Data; first == "job:alerts:off" {
+		t.Fatalf("stopping the alerts is the first button after turning them on:%s", dialogstest.Dump(r))
+	}
+	p.Press(r[len(r)-1].Buttons[0][0].Data)
+	if !part(p).Alerts {
+		t.Fatal("a second tap on the same spot stopped the alerts")
+	}
+	p.Expect(p.Press("job:alerts:off"), "alerts_off_done")
 }
