@@ -460,12 +460,14 @@ func TestPollingHoldsChatsInASharedRedis(t *testing.T) {
 	expect(t, "nl", tg.Messages(chat)[:1], "start_greeting")
 }
 
-// "/later" moves the demo's clock and the reminder the lease sender hands
-// out arrives, as it would on Telegram.
+// "/later" moves the demo's clock and the reminders the lease sender hands
+// out arrive, as they would on Telegram: a jump of two days past the talk
+// lives through the evening before and the morning of it, so both come,
+// in order, rather than being dropped as passed.
 func TestTerminalLaterBringsTheReminder(t *testing.T) {
 	script := strings.Join([]string{"Nederlands", "ja", "Sam", "19", "vlot", "vdab", "hoger onderwijs", "in belgië",
 		"bouw", "klaar", "nee", "voltijds", "klaar", "deurne", "ja", "nee, geen hulp nodig", "klaar", "ja, dit klopt",
-		"coachgesprek", "1", "/later 8h"}, "\n") + "\n"
+		"coachgesprek", "1", "/later 2d"}, "\n") + "\n"
 	var out, errOut bytes.Buffer
 	m := &Main{Config: Config{RedisPrefix: redistest.Prefix(), Retention: 180 * 24 * time.Hour},
 		Clock: clock.NewOffset(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)), // Monday 11:00 in Brussels
@@ -477,7 +479,8 @@ func TestTerminalLaterBringsTheReminder(t *testing.T) {
 	got := out.String()
 	booked := strings.Index(got, "┃ 🧑‍💼 staff (Slack): booked")
 	reminder := strings.Index(got, "Herinnering: morgen om 09:00")
-	if booked < 0 || reminder < booked {
-		t.Fatalf("no booking, or no reminder after /later:\n%s", got)
+	today := strings.Index(got, "Vandaag om 09:00")
+	if booked < 0 || reminder < booked || today < reminder {
+		t.Fatalf("no booking, or not both reminders in order after /later:\n%s", got)
 	}
 }
