@@ -122,7 +122,8 @@ func Press(data string) Handler {
 }
 
 // remember records the buttons of the last reply that has any: what a
-// typed number or label picks from next time.
+// typed number or label picks from next time; a turn that showed none
+// forgets them.
 func (c *Conv) remember() {
 	for i := len(c.out) - 1; i >= 0; i-- {
 		if len(c.out[i].Buttons) == 0 {
@@ -140,30 +141,38 @@ func (c *Conv) remember() {
 		inputPart.Of(c).Shown = list
 		return
 	}
+	if len(c.out) > 0 {
+		// The last message had no buttons: a number typed now picks
+		// none of an older one's.
+		inputPart.Of(c).Shown = nil
+	}
 }
 
-// options are the buttons a typed answer may pick: those last shown (the
-// numbers the terminal prints count in them), then the current step's
-// own, so that the menu's labels work under an answer that showed other
-// buttons, and a conversation saved before buttons were remembered works.
-func (c *Conv) options() []shown {
-	list := append([]shown(nil), inputPart.Of(c).Shown...)
+// options are the buttons a typed answer may pick, in two lists: those of
+// the last message that had any (what the terminal numbered, what the
+// person has in front of them), and the current step's own that are not
+// among them, so that the menu's labels work under an answer that showed
+// other buttons, and a conversation saved before buttons were remembered
+// works. The first list is tried first, and a number counts in it alone:
+// "2" under a message with one button is not the menu's second.
+func (c *Conv) options() (last, step []shown) {
+	last = inputPart.Of(c).Shown
 	n := len(c.out)
 	if err := c.Render(); err != nil {
 		c.out = c.out[:n]
-		return list
+		return last, nil
 	}
 	for _, r := range c.out[n:] {
 		for _, row := range r.Buttons {
 			for _, b := range row {
-				if b.URL == "" && !slices.ContainsFunc(list, func(s shown) bool { return s.D == b.Data }) {
-					list = append(list, shown{T: b.Text, D: b.Data, R: b.Role})
+				if b.URL == "" && !slices.ContainsFunc(last, func(s shown) bool { return s.D == b.Data }) {
+					step = append(step, shown{T: b.Text, D: b.Data, R: b.Role})
 				}
 			}
 		}
 	}
 	c.out = c.out[:n]
-	return list
+	return last, step
 }
 
 // Option maps typed text to one of opts: its number, its label (folded:
@@ -374,7 +383,11 @@ func buttonsOf(list []shown) []Button {
 // typedOption dispatches typed text that picks one of the buttons on
 // offer as a press of it; false when it picks none.
 func (c *Conv) typedOption(text string) (bool, error) {
-	data := Option(c.e.Texts, c.Lang(), text, buttonsOf(c.options()))
+	last, step := c.options()
+	data := Option(c.e.Texts, c.Lang(), text, buttonsOf(last))
+	if _, err := strconv.Atoi(locales.Fold(c.Lang(), text)); data == "" && (err != nil || len(last) == 0) {
+		data = Option(c.e.Texts, c.Lang(), text, buttonsOf(step))
+	}
 	if data == "" {
 		return false, nil
 	}
