@@ -38,10 +38,20 @@ const (
 	IntentRestart      = "restart"
 	IntentStopAlerts   = "stop_alerts"
 	IntentAppointments = "appointments"
+	// IntentJobs is "jobs", "ik zoek werk": the vacancies that fit.
+	IntentJobs = "jobs"
+	// IntentAlerts is "send me new jobs": vacancy messages on.
+	IntentAlerts = "alerts"
+	// IntentStop is "stop", the whole message, at a question: a way to
+	// pause or to erase what was given (stop at the menu, or "stop de
+	// vacatures" anywhere, is IntentStopAlerts).
+	IntentStop = "stop"
 )
 
 // Intents lists the intents in the order they are tried.
-var Intents = []string{IntentPerson, IntentStopAlerts, IntentAppointments, IntentRestart, IntentMenu, IntentHelp}
+// Stop alerts comes before alerts, alerts before jobs: "stop de
+// vacatureberichten" holds the others' words.
+var Intents = []string{IntentPerson, IntentStopAlerts, IntentAlerts, IntentJobs, IntentAppointments, IntentRestart, IntentMenu, IntentHelp}
 
 // LongRunes is where a message becomes long: one nobody understood is
 // then kept for staff (with consent) rather than only answered.
@@ -263,8 +273,8 @@ func onlyOne(lang string, opts []Button, fits func(label []string) bool) (string
 }
 
 // covered reports whether every word of a stands for one of b: the same
-// word, or a word of four letters or more inside it ("vdab" in "vdabde",
-// "fluent" in "fluently", "بناء" in "البناء").
+// word, or a word of four letters or more at its start or end ("vdab" in
+// "vdabde", "fluent" in "fluently", "بناء" in "البناء").
 func covered(a, b []string) bool {
 	for _, w := range a {
 		if !slices.ContainsFunc(b, func(x string) bool { return sameWord(w, x) }) {
@@ -284,7 +294,8 @@ func sameWord(w, x string) bool {
 	if utf8.RuneCountInString(short) > utf8.RuneCountInString(long) {
 		short, long = long, short
 	}
-	return utf8.RuneCountInString(short) >= 4 && strings.Contains(long, short)
+	// At the start or the end only: "werk" is no part of "medewerker".
+	return utf8.RuneCountInString(short) >= 4 && (strings.HasPrefix(long, short) || strings.HasSuffix(long, short))
 }
 
 // keyword reports whether folded text t is one of the keywords of id in
@@ -422,14 +433,25 @@ func (c *Conv) typedIntent(text string) (bool, error) {
 		}
 		return true, c.Render()
 	}
+	// At a question "stop" (the whole message) is a wish to stop
+	// answering, "stop de vacatures" still ends the vacancy messages,
+	// and "werk" may be an answer; at the menu "stop" ends the vacancy
+	// messages.
+	atQuestion := c.Question() != ""
+	if h := c.e.router.intents[IntentStop]; atQuestion && h != nil && keyword(c.e.Texts, c.Lang(), "kw_"+IntentStop, locales.Fold(c.Lang(), text)) {
+		return true, h(c)
+	}
+	skip := func(in string) bool {
+		return in == IntentStop || atQuestion && (in == IntentJobs || in == IntentAlerts)
+	}
 	var names []string
 	for _, in := range Intents {
-		if c.e.router.intents[in] != nil {
+		if c.e.router.intents[in] != nil && !skip(in) {
 			names = append(names, in)
 		}
 	}
 	for _, in := range c.e.router.intentOrder {
-		if !contains(Intents, in) {
+		if !contains(Intents, in) && !skip(in) {
 			names = append(names, in)
 		}
 	}
