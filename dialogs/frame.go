@@ -29,6 +29,8 @@ func (frame) Register(r *Router) {
 	r.Intent(IntentPerson, askPerson)
 	r.Intent(IntentMenu, Consented(func(c *Conv) error { c.Menu(); return nil }))
 	r.Intent(IntentRestart, func(c *Conv) error { c.ev.Kind, c.ev.Command = KindCommand, "start"; return c.command() })
+	r.Intent(IntentStop, offerStop)
+	r.Button("stop", pressStop)
 	r.Data(keptData)
 	r.Button("lang", pressLanguage)
 	r.Button("picker", func(c *Conv) error { c.picker(); return nil })
@@ -79,11 +81,13 @@ func (c *Conv) stateless() error {
 			c.Say(c.T("language_changed", nil))
 			return c.Render()
 		}
-		if Intent(c.e.Texts, c.Lang(), ev.Text, []string{IntentHelp, IntentPerson}) != "" {
+		lone := locales.Fold(c.Lang(), ev.Text) == "" && QuestionMarked(ev.Text)
+		if lone || Intent(c.e.Texts, c.Lang(), ev.Text, []string{IntentHelp, IntentPerson}) != "" {
 			c.Say(c.T("help_text", nil) + "\n\n" + c.OfficeContact())
 			c.picker()
 			return nil
 		}
+		return c.unpicked(ev.Text)
 	}
 	c.Say(c.T("start_greeting", nil))
 	c.picker()
@@ -96,6 +100,9 @@ func (c *Conv) stateless() error {
 func (c *Conv) pickedLanguage(text string) string {
 	if code := LanguageNamed(c.e.Texts, text); code != "" {
 		return code
+	}
+	if code := locales.Coded(text); code != "" {
+		return code // "nl", "AR", "fa"
 	}
 	n := len(c.out)
 	c.picker()
@@ -110,6 +117,72 @@ func (c *Conv) pickedLanguage(text string) string {
 		return code
 	}
 	return ""
+}
+
+// unpicked answers text typed before a language is chosen that names
+// none: a greeting of one language switches to it; a greeting several
+// languages share, or a script only some of ours are written in, offers
+// those first; anything else gets the whole picker. A message of some
+// words is said to be seen and not kept: nothing is kept before consent.
+func (c *Conv) unpicked(text string) error {
+	langs := Greeted(c.e.Texts, text)
+	if len(langs) == 1 {
+		c.Begin(langs[0])
+		c.Say(c.T("language_changed", nil))
+		return c.Render()
+	}
+	if len(langs) == 0 {
+		langs = locales.InScript(text)
+	}
+	said := func(id string) string {
+		if len(langs) == 0 || len(langs) == len(locales.Languages) {
+			return c.T(id, nil)
+		}
+		var lines []string
+		for _, l := range langs {
+			lines = append(lines, c.e.Texts.T(l, id, nil))
+		}
+		return strings.Join(lines, "\n")
+	}
+	if len(locales.Words(c.Lang(), text)) >= 3 {
+		c.Say(said("picker_not_kept"))
+	} else if len(langs) == 0 || len(langs) == len(locales.Languages) {
+		c.Say(c.T("start_greeting", nil))
+	}
+	if len(langs) == 0 || len(langs) == len(locales.Languages) {
+		c.picker()
+		return nil
+	}
+	var rows [][]Button
+	for i, code := range langs {
+		if i%3 == 0 {
+			rows = append(rows, nil)
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], Button{Text: c.e.Texts.Name(code), Data: "lang:" + code})
+	}
+	rows = append(rows, []Button{{Text: c.e.Texts.T(langs[0], "btn_other_language", nil), Data: "picker"}})
+	c.Say(said("language_choose"), rows...)
+	return nil
+}
+
+// Greeted are the languages whose greetings (kw_greeting) text is: one
+// for "merhaba", several for "salut" (French, Romanian) or "السلام
+// عليكم" (Arabic, Dari, Pashto), none for anything else.
+func Greeted(texts *locales.Catalog, text string) []string {
+	var out []string
+	for _, l := range locales.Languages {
+		words := locales.Words(l.Code, text)
+		if len(words) == 0 || len(words) > 6 {
+			return nil
+		}
+		for _, k := range texts.Keywords(l.Code, "kw_greeting") {
+			if kw := strings.Fields(k); len(kw) == len(words) && phraseIn(kw, words) || len(kw) > 1 && phraseIn(kw, words) {
+				out = append(out, l.Code)
+				break
+			}
+		}
+	}
+	return out
 }
 
 func (c *Conv) startHooks() (bool, error) {
@@ -482,4 +555,30 @@ func (c *Conv) MenuRows() [][]Button {
 		}
 	}
 	return rows
+}
+
+// offerStop answers "stop" typed at a question: a person who wants to
+// stop can pause (what they answered stays, a message later carries on
+// where they were) or erase what they gave, rather than be told to
+// answer the question first.
+func offerStop(c *Conv) error {
+	rows := [][]Button{{{Text: c.T("btn_stop_pause", nil), Data: "stop:pause"}}}
+	if c.Routed("menu:forget") {
+		rows = append(rows, []Button{{Text: c.T("menu_forget", nil), Data: "menu:forget"}})
+	}
+	rows = append(rows, []Button{{Text: c.T("btn_stop_continue", nil), Data: "stop:go"}})
+	c.Say(c.T("stop_offer", nil), rows...)
+	return nil
+}
+
+func pressStop(c *Conv) error {
+	switch _, arg, _ := SplitData(c.ev.Data); arg {
+	case "pause":
+		// The step stays: whatever they send later is read at it.
+		c.Say(c.T("stop_paused", nil))
+		return nil
+	case "go":
+		return c.Render()
+	}
+	return c.OldButton()
 }

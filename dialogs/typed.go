@@ -38,10 +38,20 @@ const (
 	IntentRestart      = "restart"
 	IntentStopAlerts   = "stop_alerts"
 	IntentAppointments = "appointments"
+	// IntentJobs is "jobs", "ik zoek werk": the vacancies that fit.
+	IntentJobs = "jobs"
+	// IntentAlerts is "send me new jobs": vacancy messages on.
+	IntentAlerts = "alerts"
+	// IntentStop is "stop", the whole message, at a question: a way to
+	// pause or to erase what was given (stop at the menu, or "stop de
+	// vacatures" anywhere, is IntentStopAlerts).
+	IntentStop = "stop"
 )
 
 // Intents lists the intents in the order they are tried.
-var Intents = []string{IntentPerson, IntentStopAlerts, IntentAppointments, IntentRestart, IntentMenu, IntentHelp}
+// Stop alerts comes before alerts, alerts before jobs: "stop de
+// vacatureberichten" holds the others' words.
+var Intents = []string{IntentPerson, IntentStopAlerts, IntentAlerts, IntentJobs, IntentAppointments, IntentRestart, IntentMenu, IntentHelp}
 
 // LongRunes is where a message becomes long: one nobody understood is
 // then kept for staff (with consent) rather than only answered.
@@ -122,7 +132,8 @@ func Press(data string) Handler {
 }
 
 // remember records the buttons of the last reply that has any: what a
-// typed number or label picks from next time.
+// typed number or label picks from next time; a turn that showed none
+// forgets them.
 func (c *Conv) remember() {
 	for i := len(c.out) - 1; i >= 0; i-- {
 		if len(c.out[i].Buttons) == 0 {
@@ -140,30 +151,38 @@ func (c *Conv) remember() {
 		inputPart.Of(c).Shown = list
 		return
 	}
+	if len(c.out) > 0 {
+		// The last message had no buttons: a number typed now picks
+		// none of an older one's.
+		inputPart.Of(c).Shown = nil
+	}
 }
 
-// options are the buttons a typed answer may pick: those last shown (the
-// numbers the terminal prints count in them), then the current step's
-// own, so that the menu's labels work under an answer that showed other
-// buttons, and a conversation saved before buttons were remembered works.
-func (c *Conv) options() []shown {
-	list := append([]shown(nil), inputPart.Of(c).Shown...)
+// options are the buttons a typed answer may pick, in two lists: those of
+// the last message that had any (what the terminal numbered, what the
+// person has in front of them), and the current step's own that are not
+// among them, so that the menu's labels work under an answer that showed
+// other buttons, and a conversation saved before buttons were remembered
+// works. The first list is tried first, and a number counts in it alone:
+// "2" under a message with one button is not the menu's second.
+func (c *Conv) options() (last, step []shown) {
+	last = inputPart.Of(c).Shown
 	n := len(c.out)
 	if err := c.Render(); err != nil {
 		c.out = c.out[:n]
-		return list
+		return last, nil
 	}
 	for _, r := range c.out[n:] {
 		for _, row := range r.Buttons {
 			for _, b := range row {
-				if b.URL == "" && !slices.ContainsFunc(list, func(s shown) bool { return s.D == b.Data }) {
-					list = append(list, shown{T: b.Text, D: b.Data, R: b.Role})
+				if b.URL == "" && !slices.ContainsFunc(last, func(s shown) bool { return s.D == b.Data }) {
+					step = append(step, shown{T: b.Text, D: b.Data, R: b.Role})
 				}
 			}
 		}
 	}
 	c.out = c.out[:n]
-	return list
+	return last, step
 }
 
 // Option maps typed text to one of opts: its number, its label (folded:
@@ -254,8 +273,8 @@ func onlyOne(lang string, opts []Button, fits func(label []string) bool) (string
 }
 
 // covered reports whether every word of a stands for one of b: the same
-// word, or a word of four letters or more inside it ("vdab" in "vdabde",
-// "fluent" in "fluently", "بناء" in "البناء").
+// word, or a word of four letters or more at its start or end ("vdab" in
+// "vdabde", "fluent" in "fluently", "بناء" in "البناء").
 func covered(a, b []string) bool {
 	for _, w := range a {
 		if !slices.ContainsFunc(b, func(x string) bool { return sameWord(w, x) }) {
@@ -275,7 +294,8 @@ func sameWord(w, x string) bool {
 	if utf8.RuneCountInString(short) > utf8.RuneCountInString(long) {
 		short, long = long, short
 	}
-	return utf8.RuneCountInString(short) >= 4 && strings.Contains(long, short)
+	// At the start or the end only: "werk" is no part of "medewerker".
+	return utf8.RuneCountInString(short) >= 4 && (strings.HasPrefix(long, short) || strings.HasSuffix(long, short))
 }
 
 // keyword reports whether folded text t is one of the keywords of id in
@@ -380,7 +400,11 @@ func buttonsOf(list []shown) []Button {
 // typedOption dispatches typed text that picks one of the buttons on
 // offer as a press of it; false when it picks none.
 func (c *Conv) typedOption(text string) (bool, error) {
-	data := Option(c.e.Texts, c.Lang(), text, buttonsOf(c.options()))
+	last, step := c.options()
+	data := Option(c.e.Texts, c.Lang(), text, buttonsOf(last))
+	if _, err := strconv.Atoi(locales.Fold(c.Lang(), text)); data == "" && (err != nil || len(last) == 0) {
+		data = Option(c.e.Texts, c.Lang(), text, buttonsOf(step))
+	}
 	if data == "" {
 		return false, nil
 	}
@@ -415,14 +439,25 @@ func (c *Conv) typedIntent(text string) (bool, error) {
 		}
 		return true, c.Render()
 	}
+	// At a question "stop" (the whole message) is a wish to stop
+	// answering, "stop de vacatures" still ends the vacancy messages,
+	// and "werk" may be an answer; at the menu "stop" ends the vacancy
+	// messages.
+	atQuestion := c.Question() != ""
+	if h := c.e.router.intents[IntentStop]; atQuestion && h != nil && keyword(c.e.Texts, c.Lang(), "kw_"+IntentStop, locales.Fold(c.Lang(), text)) {
+		return true, h(c)
+	}
+	skip := func(in string) bool {
+		return in == IntentStop || atQuestion && (in == IntentJobs || in == IntentAlerts)
+	}
 	var names []string
 	for _, in := range Intents {
-		if c.e.router.intents[in] != nil {
+		if c.e.router.intents[in] != nil && !skip(in) {
 			names = append(names, in)
 		}
 	}
 	for _, in := range c.e.router.intentOrder {
-		if !contains(Intents, in) {
+		if !contains(Intents, in) && !skip(in) {
 			names = append(names, in)
 		}
 	}

@@ -235,7 +235,8 @@ func (m *Main) Open(ctx context.Context) error {
 		vacancies.Flow{Finder: &jobs.Finder{Catalogue: m.Catalogue, T: texts.T, Clock: clk},
 			Staff: c.SlackToken != "", Alerts: m.Alerts},
 		booking.Flow{Schedule: m.Booker, Calendar: m.Booker.Calendar, Records: m.Booker},
-		dialogs.IntentButtons{dialogs.IntentStopAlerts: "job:alerts:off", dialogs.IntentAppointments: "bk:me"},
+		dialogs.IntentButtons{dialogs.IntentStopAlerts: "job:alerts:off", dialogs.IntentAppointments: "bk:me",
+			dialogs.IntentJobs: "menu:jobs", dialogs.IntentAlerts: "job:alerts:on"},
 		faq.Flow{Answers: m.FAQ},
 	)
 	if c.staffCanAnswer() {

@@ -222,3 +222,41 @@ func TestFAQAnswersAreNoStrikes(t *testing.T) {
 	p.Expect(p.Say("?"), "help_text")
 	p.Expect(p.Say("hmm"), "age_invalid")
 }
+
+type jobsStandIn struct{}
+
+func (jobsStandIn) Register(r *dialogs.Router) {
+	r.Button("menu:jobs", func(c *dialogs.Conv) error { c.Say(c.T("jobs_none", nil)); return nil })
+	r.Button("job:alerts:on", func(c *dialogs.Conv) error { c.Say(c.T("alerts_on_done", nil)); return nil })
+}
+
+// At the menu the FAQ answers what reads as a question; a wish for work
+// or for vacancy messages, in a few words, is what it asks for.
+func TestAtTheMenuWishesAreNoFAQQuestions(t *testing.T) {
+	for _, c := range []struct{ lang, typed, want string }{
+		{"en", "i wnat job", "jobs_none"}, {"en", "send me new jobs", "alerts_on_done"}, {"en", "jobs", "jobs_none"},
+		{"nl", "vacatures", "jobs_none"}, {"nl", "werk", "jobs_none"}, {"ar", "عمل", "jobs_none"}, {"tr", "iş", "jobs_none"},
+		{"nl", "stuur me nieuwe vacatures", "alerts_on_done"}, {"en", "alerts", "alerts_on_done"},
+	} {
+		ix := answers.NewIndex(answers.Seed())
+		p := dialogstest.New(t, c.lang, orientation.Flow{}, privacy.Flow{}, jobsStandIn{},
+			dialogs.IntentButtons{dialogs.IntentJobs: "menu:jobs", dialogs.IntentAlerts: "job:alerts:on"},
+			faq.Flow{Answers: dialogstest.Retriever(ix.Answer)})
+		p.Onboard()
+		r := p.Say(c.typed)
+		p.Expect(r, c.want)
+		if strings.Contains(dialogstest.Dump(r), "💬") {
+			t.Fatalf("[%s] %q answered by the FAQ:%s", c.lang, c.typed, dialogstest.Dump(r))
+		}
+	}
+	// A few words that only resemble an entry get the menu, not a wrong answer.
+	ix := answers.NewIndex(answers.Seed())
+	p := dialogstest.New(t, "en", orientation.Flow{}, privacy.Flow{}, faq.Flow{Answers: dialogstest.Retriever(ix.Answer)})
+	p.Onboard()
+	r := p.Say("send me new jobs")
+	p.Expect(r, "bad_free_text")
+	// A question is still answered.
+	if r := p.Say("is it free?"); !strings.Contains(dialogstest.Dump(r), "💬") {
+		t.Fatalf("a question at the menu not answered:%s", dialogstest.Dump(r))
+	}
+}

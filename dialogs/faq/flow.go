@@ -23,7 +23,8 @@ type Answer struct {
 }
 
 // StrongScore is the score at which a message without a question mark,
-// typed at an open question, is taken for a question all the same ("moet
+// typed at an open question or at the menu, is taken for a question all
+// the same ("moet
 // ik betalen", "mag ik mijn zus meenemen om te vertalen" score 0.5 and
 // more on the seed); short answers that only resemble an entry ("send me
 // new jobs", "gaat wel") stay below it.
@@ -57,8 +58,11 @@ func (f Flow) understand(c *dialogs.Conv, text string) (bool, error) {
 	if err != nil || a == nil {
 		return false, err
 	}
-	if c.Question() != "" && !asks(c.Lang(), text, a.Score) {
-		return false, nil // an answer to the question, or a try at one
+	if !asks(c.Lang(), text, a.Score) {
+		// At a question an answer to it, or a try at one; at the menu
+		// a wish in a few words ("i wnat job", "send me new jobs") that
+		// an entry only resembles: the menu says what there is.
+		return false, nil
 	}
 	var rows [][]dialogs.Button
 	if b, ok := buttons[a.Flow]; ok && c.Consented() && c.Routed(b[1]) {
@@ -79,7 +83,7 @@ func (f Flow) understand(c *dialogs.Conv, text string) (bool, error) {
 	return true, c.AskAgain()
 }
 
-// asks reports whether text typed at an open question reads as a
+// asks reports whether typed text (at an open question or the menu) reads as a
 // question of its own rather than an answer ("goed", "لا", "ehliyetim
 // yok"): it has a question mark, or it has three words or more and
 // matches an entry well. A rule for every language: no word lists.

@@ -467,3 +467,27 @@ func TestASecondTapDoesNotStopTheAlerts(t *testing.T) {
 	}
 	p.Expect(p.Press("job:alerts:off"), "alerts_off_done")
 }
+
+// Typed on a card, the card's buttons count first: their labels, their
+// numbers as the chat shows them; a number under a message with one
+// button is not a button of the menu further up.
+func TestTypedOnACardPressesItsButtons(t *testing.T) {
+	for _, lang := range []string{"nl", "en", "ar", "tr"} {
+		t.Run(lang, func(t *testing.T) {
+			p := newPersonIn(t, lang, false, dialogstest.NewFinder(offers...))
+			p.Onboard()
+			card(t, p.Press("menu:jobs"), "Metselaar")
+			card(t, p.Say("2"), "Heftruckchauffeur") // [1] Not for me [2] Next [3] alerts
+			p.Expect(p.Say(strings.ToUpper(strings.TrimPrefix(p.Tr("btn_not_for_me"), "👎 "))), "not_for_me_ask")
+			p.Expect(p.Say("1"), "nfm_done_far", map[string]any{"Km": 14})
+			p.Press("job:alerts:on")
+			// One button shown (stop the alerts): "3" is none of it,
+			// not the menu's third.
+			r := p.Say("3")
+			p.Expect(r, "bad_free_text")
+			if got := part(p); !got.Alerts {
+				t.Fatalf("alerts off after a stray number: %+v", got)
+			}
+		})
+	}
+}
