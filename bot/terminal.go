@@ -34,6 +34,12 @@ type Terminal struct {
 	Staff bool
 
 	mu sync.Mutex // one turn at a time: typed lines and injected events
+	// picker holds the buttons of a language picker just printed, in the
+	// order of their numbers. Before a language is chosen the bot keeps
+	// nothing, so it cannot know which picker (all languages, or the
+	// two or three a greeting points to) a typed "2" is about: the
+	// terminal, which printed the numbers, does.
+	picker []string
 }
 
 // Run greets as /start would and then chats until In ends or ctx is done.
@@ -65,7 +71,7 @@ func (t *Terminal) Run(ctx context.Context) error {
 			}
 			continue
 		}
-		if err := t.send(ctx, parseLine(line)); err != nil {
+		if err := t.send(ctx, t.parseLine(line)); err != nil {
 			return err
 		}
 	}
@@ -93,6 +99,10 @@ func (t *Terminal) send(ctx context.Context, ev dialogs.Event) error {
 	}
 	for _, r := range turn.Replies {
 		t.print(r)
+	}
+	t.picker = nil
+	if len(turn.Replies) > 0 {
+		t.picker = pickerData(turn.Replies[len(turn.Replies)-1])
 	}
 	if t.Staff {
 		for _, n := range turn.Notes {
@@ -127,11 +137,19 @@ func later(line string) (time.Duration, bool) {
 	return days + d, err == nil && days+d > 0
 }
 
-// parseLine turns what was typed into an event: a /command, or text (the
-// dialogs take a number or a label for the button it names).
-func parseLine(line string) dialogs.Event {
-	if s := strings.TrimSpace(line); strings.HasPrefix(s, "/") {
+// parseLine turns what was typed into an event: a /command, a number
+// under a language picker (see Terminal.picker), or text (the dialogs take
+// a number or a label for the button it names).
+func (t *Terminal) parseLine(line string) dialogs.Event {
+	s := strings.TrimSpace(line)
+	if strings.HasPrefix(s, "/") {
 		return commandEvent(s)
+	}
+	t.mu.Lock()
+	picker := t.picker
+	t.mu.Unlock()
+	if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= len(picker) {
+		return dialogs.Event{Kind: dialogs.KindButton, Data: picker[n-1]}
 	}
 	return dialogs.Event{Kind: dialogs.KindText, Text: line}
 }
@@ -175,6 +193,26 @@ func (t *Terminal) print(r dialogs.Reply) {
 		fmt.Fprintf(t.Out, "📎 %s: %s\n%s\n", d.Name, d.Caption, d.Content)
 	}
 	fmt.Fprintln(t.Out)
+}
+
+// pickerData is the numbered buttons' data of r when r is a language
+// picker, else nil.
+func pickerData(r dialogs.Reply) []string {
+	var data []string
+	picker := false
+	for _, row := range r.Buttons {
+		for _, b := range row {
+			if b.URL != "" {
+				continue // a link gets no number
+			}
+			data = append(data, b.Data)
+			picker = picker || strings.HasPrefix(b.Data, "lang:")
+		}
+	}
+	if !picker {
+		return nil
+	}
+	return data
 }
 
 // staffLine shows a note as staff would get it, marked so that nobody

@@ -342,6 +342,21 @@ func TestPipedChatCompletesOnboarding(t *testing.T) {
 	}
 }
 
+// A greeting several languages share gets a short picker; the number typed
+// under it is that picker's, not the full one's: "2" under [Arabic, Dari,
+// Pashto] is Dari, not English.
+func TestTerminalNumbersFollowTheShortPicker(t *testing.T) {
+	var out, errOut bytes.Buffer
+	script := "السلام عليكم\n2\n"
+	if err := run(context.Background(), []string{"chat"}, func(string) string { return "" }, strings.NewReader(script), &out, &errOut); err != nil {
+		t.Fatalf("chat: %v\n%s", err, errOut.String())
+	}
+	got := out.String()
+	if !strings.Contains(got, texts.T("fa-AF", "btn_agree", nil)) || strings.Contains(got, texts.T("en", "btn_agree", nil)) {
+		t.Fatalf("\"2\" under the short picker did not choose Dari:\n%s", got)
+	}
+}
+
 func TestNoArgumentsWithoutTokenIsATerminalChat(t *testing.T) {
 	var out, errOut bytes.Buffer
 	err := run(context.Background(), nil, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
