@@ -322,24 +322,30 @@ func Intent(texts *locales.Catalog, lang, text string, intents []string) string 
 		return ""
 	}
 	whole := strings.Join(words, " ")
+	// The longest keyword found wins, whatever intent it is of: "stop
+	// vacatures" is the wish to stop them, although "vacatures" alone is
+	// the wish to see them; between equals, the earlier intent.
+	best, bestLen := "", 0
 	for _, in := range intents {
 		for _, k := range texts.Keywords(lang, "kw_"+in) {
-			if phraseIn(strings.Fields(k), words) {
-				return in
+			if f := strings.Fields(k); len(f) > bestLen && phraseIn(f, words) {
+				best, bestLen = in, len(f)
 			}
 		}
-		if slices.Contains(texts.Keywords(lang, "kw_"+in+"_alone"), whole) {
-			return in
+		if len(words) > bestLen && slices.Contains(texts.Keywords(lang, "kw_"+in+"_alone"), whole) {
+			best, bestLen = in, len(words)
 		}
 	}
-	return ""
+	return best
 }
 
 // phraseIn reports whether the words of keyword k stand together in
 // words, each with the typing mistakes its length allows; a one-word
 // keyword only in a message of at most three words, and exactly: one
 // letter turns "إعادة" (again) into "أعادل" (to make equivalent), so the
-// lists spell out the misspellings people make instead.
+// lists spell out the misspellings people make instead. A mistake is never
+// in a word's first letter: there a letter is often the meaning, the Dari
+// "نفرستید" (do not send) against "بفرستید" (send).
 func phraseIn(k, words []string) bool {
 	if len(k) == 0 || len(k) == 1 && len(words) > 3 {
 		return false
@@ -351,7 +357,7 @@ func phraseIn(k, words []string) bool {
 			if len(k) == 1 {
 				typos = 0
 			}
-			if got := words[i+j]; got != w && locales.Distance(got, w) > typos {
+			if got := words[i+j]; got != w && (locales.Distance(got, w) > typos || !sameFirst(got, w)) {
 				all = false
 				break
 			}
@@ -361,6 +367,13 @@ func phraseIn(k, words []string) bool {
 		}
 	}
 	return false
+}
+
+// sameFirst reports whether a and b begin with the same letter.
+func sameFirst(a, b string) bool {
+	ra, _ := utf8.DecodeRuneInString(a)
+	rb, _ := utf8.DecodeRuneInString(b)
+	return ra == rb
 }
 
 // LanguageNamed is the language a short message names ("arabic", "عربي",
