@@ -272,9 +272,15 @@ func TestWritesNeedTheTokenAndTheOrigin(t *testing.T) {
 	h := newHarness(t, Limits{})
 	v := h.visit(t)
 	body := `{"id":"start-0001","kind":"text","text":"/start"}`
+	// A token one letter off: a random token starts with "x" one time
+	// in 64, and "x" in its place would be the token itself.
+	wrong := "x" + v.csrf[1:]
+	if v.csrf[0] == 'x' {
+		wrong = "y" + v.csrf[1:]
+	}
 	for name, hdr := range map[string][]string{
 		"no token":                            {"X-CSRF-Token", ""},
-		"wrong token":                         {"X-CSRF-Token", "x" + v.csrf[1:]},
+		"wrong token":                         {"X-CSRF-Token", wrong},
 		"cross-site":                          {"Sec-Fetch-Site", "cross-site"},
 		"other origin without fetch metadata": {"Sec-Fetch-Site", "", "Origin", "https://evil.example"},
 	} {
