@@ -44,6 +44,7 @@ var typed = map[string][15]string{
 	"restart":    {"opnieuw beginnen", "start over", "recommencer", "ابدأ من جديد", "baştan başla", "od nowa", "începe din nou", "отначало", "empezar de nuevo", "почати знову", "начать заново", "از نو شروع کنم", "له سره پیل", "እንደገና ጀምር", "dib u bilow"},
 	"stop":       {"stop vacatures", "no more vacancies", "plus de messages", "أوقف الرسائل", "mesajları durdur", "wypisz mnie", "dezabonare", "спри съобщенията", "no más mensajes", "відписатися", "отписаться", "دیگر پیام نفرستید", "پیغامونه ودروئ", "መልእኽቲ ኣቋርጽ", "jooji fariimaha"},
 	"appts":      {"mijn afspraken", "My appointments", "mes rendez-vous", "مواعيدي", "randevularım", "moje wizyty", "programările mele", "моите часове", "mis citas", "мої зустрічі", "мои встречи", "ملاقات‌های من", "زما وختونه", "ቆጸራታተይ", "ballamahayga"},
+	"cancel":     {"annuleren", "cancel", "annuler", "إلغاء", "iptal", "anuluj", "anulează", "откажи", "cancelar", "скасувати", "отменить", "لغو", "لغوه", "ሰርዝ", "baaji"},
 	"age words":  {"ik ben 52 jaar", "I am 52 years old", "j'ai 52 ans", "عمري ٥٢ سنة", "52 yaşındayım", "mam 52 lata", "am 52 de ani", "на 52 години съм", "tengo 52 años", "мені 52 роки", "мне 52 года", "من ۵۲ سال دارم", "زه ۵۲ کلن یم", "ዕድመይ 52 እዩ", "waxaan ahay 52 sano"},
 	"language":   {"Arabisch", "Turkish", "arabe", "انجليزي", "Arapça", "angielski", "engleză", "английски", "inglés", "російська", "украинский", "پښتو", "دری", "እንግሊዝኛ", "carabi"},
 	"age digits": {"19", "19", "19", "١٩", "19", "19", "19", "19", "19", "19", "19", "۱۹", "۱۹", "19", "19"},
@@ -388,5 +389,18 @@ func TestTypedAfterABreakIsHandled(t *testing.T) {
 		r = p.Say("19")
 		p.Expect(r, "welcome_back")
 		p.Expect(r, "q_dutch")
+	}
+}
+
+// "cancel" typed at the menu, as someone who booked types it, lists what
+// there is to cancel; at a question it is a wish to stop answering (see
+// TestStopAtAQuestionOffersAPauseOrErasing).
+func TestCancelTypedAtTheMenuListsTheAppointments(t *testing.T) {
+	for i, l := range locales.Languages {
+		p := typingPerson(t, l.Code)
+		p.Onboard()
+		if r := p.Say(typed["cancel"][i]); !strings.Contains(dialogstest.Dump(r), p.Tr("appts_none")) {
+			t.Errorf("[%s] %q at the menu:%s", l.Code, typed["cancel"][i], dialogstest.Dump(r))
+		}
 	}
 }
