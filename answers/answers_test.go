@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -276,4 +277,32 @@ func BenchmarkFAQ(b *testing.B) {
 	b.StopTimer()
 	report(ps, "")
 	report(heldout(b), "_heldout")
+}
+
+// An answer does not open with "yes" or "no": "Ja." answered "moet ik
+// betalen?" as if one must, and "Yes." answers "do I need a diploma?" as
+// wrongly as it answers "can I work without one?" rightly. What follows
+// says it plainly either way.
+func TestAnswersDoNotOpenWithYesOrNo(t *testing.T) {
+	texts := locales.MustLoad()
+	for _, e := range answers.Seed().Entries {
+		for _, l := range locales.Languages {
+			// The first word when it stands alone before a stop or a
+			// comma: "Ja.", "Sí,", not the Spanish "Si" (if) that opens a
+			// sentence.
+			first, _, _ := strings.Cut(e.Answers[l.Code], " ")
+			if !strings.ContainsAny(first, ".,،።፣!") {
+				continue
+			}
+			words := locales.Words(l.Code, first)
+			if len(words) != 1 {
+				continue
+			}
+			for _, id := range []string{"kw_yes", "kw_no"} {
+				if slices.Contains(texts.Keywords(l.Code, id), words[0]) {
+					t.Errorf("%s in %s opens with %q (%s): %s", e.ID, l.Code, words[0], id, e.Answers[l.Code])
+				}
+			}
+		}
+	}
 }
