@@ -67,6 +67,10 @@ type Event struct {
 	// message whose button was pressed), kept with undelivered replies so a
 	// Replace still finds it after a restart.
 	Ref int
+	// Typed marks a KindButton that the person typed (the label or number
+	// of a button on offer) rather than pressed: typing a chosen
+	// option's name again means "this one", not "not this one any more".
+	Typed bool `json:"typed,omitempty"`
 }
 
 // Button is one inline button. Data travels back in an Event of KindButton and

@@ -425,7 +425,7 @@ func (c *Conv) typedOption(text string) (bool, error) {
 	if h == nil {
 		return false, nil
 	}
-	c.ev.Kind, c.ev.Data = KindButton, data
+	c.ev.Kind, c.ev.Data, c.ev.Typed = KindButton, data, true
 	n := len(c.out)
 	err := h(c)
 	// A press may edit its message in place; a typed answer has no

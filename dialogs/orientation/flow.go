@@ -148,7 +148,11 @@ func pressAnswer(c *dialogs.Conv) error {
 			return c.OldButton()
 		}
 		if q.multi {
-			s.Picked = toggle(s.Picked, value, q.exclusive)
+			// A chosen option typed again stays chosen; only a press
+			// of its ✓ button takes it back.
+			if !c.Event().Typed || !slices.Contains(s.Picked, value) {
+				s.Picked = toggle(s.Picked, value, q.exclusive)
+			}
 			render(c, q)
 			c.Last().Replace = true
 			return nil

@@ -2,6 +2,7 @@ package orientation_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -401,6 +402,20 @@ func TestCancelTypedAtTheMenuListsTheAppointments(t *testing.T) {
 		p.Onboard()
 		if r := p.Say(typed["cancel"][i]); !strings.Contains(dialogstest.Dump(r), p.Tr("appts_none")) {
 			t.Errorf("[%s] %q at the menu:%s", l.Code, typed["cancel"][i], dialogstest.Dump(r))
+		}
+	}
+}
+
+// A sector already chosen and typed again stays chosen: the person means
+// "this one", and a toggle would take it away without a word.
+func TestTypingAChosenSectorKeepsIt(t *testing.T) {
+	for _, lang := range []string{"nl", "ar"} {
+		p := typingPerson(t, lang)
+		at(p, orientation.StepSectors) // care is chosen
+		p.Say(strings.ToLower(p.Tr("opt_sec_care")))
+		p.Expect(p.Say(p.Tr("btn_done")), "q_licence")
+		if got := profile(p).Sectors; !slices.Contains(got, "care") {
+			t.Fatalf("[%s] typing a chosen sector took it away: %v", lang, got)
 		}
 	}
 }
