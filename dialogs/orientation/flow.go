@@ -108,9 +108,12 @@ func enter(c *dialogs.Conv, step dialogs.Step) {
 func profile(c *dialogs.Conv) error {
 	s := Of(c)
 	if !s.Done() {
-		c.Say(c.T("profile_empty", nil))
-		if questionFor(c.Step()) == nil {
+		if q := questionFor(c.Step()); q == nil || q.step == questions[0].step {
+			c.Say(c.T("profile_empty", nil))
 			enter(c, questions[0].step)
+		} else {
+			// Halfway through: what was answered is kept, not lost.
+			c.Say(c.T("profile_unfinished", nil))
 		}
 		return c.Render()
 	}

@@ -419,3 +419,21 @@ func TestTypingAChosenSectorKeepsIt(t *testing.T) {
 		}
 	}
 }
+
+// /profile halfway through the questions says the answers so far are kept
+// and asks the open question again; it does not say none were answered.
+func TestProfileHalfwayKeepsTheAnswers(t *testing.T) {
+	for _, lang := range []string{"en", "nl", "fa-AF"} {
+		p := typingPerson(t, lang)
+		at(p, orientation.StepEducation)
+		r := p.Command("profile")
+		p.Expect(r, "profile_unfinished")
+		p.Expect(r, "q_education")
+		if strings.Contains(dialogstest.Dump(r), p.Tr("profile_empty")) {
+			t.Fatalf("[%s] /profile halfway says nothing was answered:%s", lang, dialogstest.Dump(r))
+		}
+		if profile(p).Dutch == "" {
+			t.Fatalf("[%s] the answers before the open question were lost", lang)
+		}
+	}
+}
