@@ -235,6 +235,11 @@ func (f Flow) press(c *dialogs.Conv) error {
 		// here was: a second tap on it must not stop the alerts again.
 		c.Say(c.T("alerts_on_done", nil), []dialogs.Button{{Text: c.T("menu_jobs", nil), Data: "menu:jobs"}}, alertsRow(c))
 		return nil
+	case verb == "alerts" && rest == "off" && !s.Alerts:
+		// Nothing to stop: say so, rather than "stopped", and tell
+		// staff nothing.
+		c.Say(c.T("alerts_were_off", nil), alertsRow(c))
+		return nil
 	case verb == "alerts" && rest == "off":
 		s.Alerts = false
 		c.Note(dialogs.Note{Kind: dialogs.NoteAlertsOff})

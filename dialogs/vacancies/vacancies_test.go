@@ -491,3 +491,22 @@ func TestTypedOnACardPressesItsButtons(t *testing.T) {
 		})
 	}
 }
+
+// "stop" from someone who never asked for vacancy messages is not told
+// "stopped", and staff are told nothing: the bot says none are sent and
+// how to ask for them.
+func TestStoppingAlertsThatWereOff(t *testing.T) {
+	p := newPerson(t, false, dialogstest.NewFinder(offers...))
+	p.Onboard()
+	p.Press("menu:jobs")
+	r := p.Forge("job:alerts:off") // as typed "stop" reaches it
+	p.Expect(r, "alerts_were_off")
+	if !dialogstest.Offered(r, "job:alerts:on") {
+		t.Fatalf("no way to ask for them:%s", dialogstest.Dump(r))
+	}
+	for _, n := range p.Notes() {
+		if n.Kind == dialogs.NoteAlertsOff {
+			t.Fatalf("staff were told of alerts stopped that were never on: %+v", n)
+		}
+	}
+}
