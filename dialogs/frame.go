@@ -134,8 +134,9 @@ func (c *Conv) unpicked(text string) error {
 	if len(langs) == 0 {
 		langs = locales.InScript(text)
 	}
+	all := len(langs) == 0 || len(langs) == len(locales.Languages) // nothing to narrow the choice
 	said := func(id string) string {
-		if len(langs) == 0 || len(langs) == len(locales.Languages) {
+		if all {
 			return c.T(id, nil)
 		}
 		var lines []string
@@ -146,21 +147,14 @@ func (c *Conv) unpicked(text string) error {
 	}
 	if len(locales.Words(c.Lang(), text)) >= 3 {
 		c.Say(said("picker_not_kept"))
-	} else if len(langs) == 0 || len(langs) == len(locales.Languages) {
+	} else if all {
 		c.Say(c.T("start_greeting", nil))
 	}
-	if len(langs) == 0 || len(langs) == len(locales.Languages) {
+	if all {
 		c.picker()
 		return nil
 	}
-	var rows [][]Button
-	for i, code := range langs {
-		if i%3 == 0 {
-			rows = append(rows, nil)
-		}
-		rows[len(rows)-1] = append(rows[len(rows)-1], Button{Text: c.e.Texts.Name(code), Data: "lang:" + code})
-	}
-	rows = append(rows, []Button{{Text: c.e.Texts.T(langs[0], "btn_other_language", nil), Data: "picker"}})
+	rows := append(c.languageRows(langs), []Button{{Text: c.e.Texts.T(langs[0], "btn_other_language", nil), Data: "picker"}})
 	c.Say(said("language_choose"), rows...)
 	return nil
 }
@@ -356,6 +350,12 @@ func (c *Conv) picker() {
 			codes = append(codes, l.Code)
 		}
 	}
+	c.Say(c.T("language_choose", nil), c.languageRows(codes)...)
+}
+
+// languageRows are the buttons that choose one of codes, each language
+// named in itself, three to a row.
+func (c *Conv) languageRows(codes []string) [][]Button {
 	var rows [][]Button
 	for i, code := range codes {
 		if i%3 == 0 {
@@ -363,7 +363,7 @@ func (c *Conv) picker() {
 		}
 		rows[len(rows)-1] = append(rows[len(rows)-1], Button{Text: c.e.Texts.Name(code), Data: "lang:" + code})
 	}
-	c.Say(c.T("language_choose", nil), rows...)
+	return rows
 }
 
 func renderConsent(c *Conv) error {

@@ -167,21 +167,13 @@ func (c *Conv) remember() {
 // "2" under a message with one button is not the menu's second.
 func (c *Conv) options() (last, step []shown) {
 	last = inputPart.Of(c).Shown
-	n := len(c.out)
-	if err := c.Render(); err != nil {
-		c.out = c.out[:n]
-		return last, nil
-	}
-	for _, r := range c.out[n:] {
-		for _, row := range r.Buttons {
-			for _, b := range row {
-				if b.URL == "" && !slices.ContainsFunc(last, func(s shown) bool { return s.D == b.Data }) {
-					step = append(step, shown{T: b.Text, D: b.Data, R: b.Role})
-				}
+	for _, row := range c.stepButtons() {
+		for _, b := range row {
+			if b.URL == "" && !slices.ContainsFunc(last, func(s shown) bool { return s.D == b.Data }) {
+				step = append(step, shown{T: b.Text, D: b.Data, R: b.Role})
 			}
 		}
 	}
-	c.out = c.out[:n]
 	return last, step
 }
 

@@ -24,10 +24,9 @@ type Answer struct {
 
 // StrongScore is the score at which a message without a question mark,
 // typed at an open question or at the menu, is taken for a question all
-// the same ("moet
-// ik betalen", "mag ik mijn zus meenemen om te vertalen" score 0.5 and
-// more on the seed); short answers that only resemble an entry ("send me
-// new jobs", "gaat wel") stay below it.
+// the same ("moet ik betalen", "mag ik mijn zus meenemen om te vertalen"
+// score 0.5 and more on the seed); short answers that only resemble an
+// entry ("send me new jobs", "gaat wel") stay below it.
 const StrongScore = 0.35
 
 // Retriever finds the answer to a question typed in lang; nil when the
@@ -83,10 +82,10 @@ func (f Flow) understand(c *dialogs.Conv, text string) (bool, error) {
 	return true, c.AskAgain()
 }
 
-// asks reports whether typed text (at an open question or the menu) reads as a
-// question of its own rather than an answer ("goed", "لا", "ehliyetim
-// yok"): it has a question mark, or it has three words or more and
-// matches an entry well. A rule for every language: no word lists.
+// asks reports whether typed text (at an open question or the menu)
+// reads as a question of its own rather than an answer ("goed", "لا",
+// "ehliyetim yok"): it has a question mark, or it has three words or more
+// and matches an entry well. A rule for every language: no word lists.
 func asks(lang, text string, score float64) bool {
 	return dialogs.QuestionMarked(text) || len(locales.Words(lang, text)) >= 3 && score >= StrongScore
 }
